@@ -1,0 +1,5 @@
+"""Allows ``python -m audiocoach``."""
+
+from audiocoach.cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""The sessions as data for people and tools: ``audiocoach preview`` and ``--json``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from audiocoach.program import Program
+from audiocoach.session import Session
+
+
+def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any]:
+    """The documented JSON shape; tools and tests rely on it, so change it only on purpose."""
+    return {
+        "program": program.title,
+        "phases": [
+            {
+                "number": s.phase.number,
+                "title": s.phase.title,
+                "file": s.file_name,
+                "duration_s": s.timeline.duration_ms / 1000,
+                "exercises": list(s.phase.exercises),
+                "events": [
+                    {
+                        "start_s": e.start_ms / 1000,
+                        "duration_s": e.duration_ms / 1000,
+                        "kind": e.kind,
+                        "text": e.text,
+                        "exercise": e.exercise,
+                    }
+                    for e in s.timeline.events
+                ],
+            }
+            for s in sessions
+        ],
+    }
+
+
+def preview_text(program: Program, sessions: Sequence[Session]) -> str:
+    """The script as a person reads it: time stamps and what is said, silences summed up."""
+    lines = [program.title]
+    for s in sessions:
+        minutes, seconds = divmod(round(s.timeline.duration_ms / 1000), 60)
+        lines += [
+            "",
+            f"Fase {s.phase.number}: {s.phase.title} ({minutes}:{seconds:02d}) -> {s.file_name}",
+        ]
+        for e in s.timeline.events:
+            stamp = f"{e.start_ms // 60000:3d}:{e.start_ms // 1000 % 60:02d}"
+            if e.text is not None:
+                lines.append(f"{stamp}  {e.text}")
+            elif e.kind == "rest":
+                lines.append(f"{stamp}  (rust {e.duration_ms / 1000:g} s)")
+    return "\n".join(lines)

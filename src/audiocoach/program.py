@@ -1,0 +1,296 @@
+"""The exercise card as plain data: a :class:`Program` of exercises, their dosage and phases.
+
+A program lives in a TOML file; the built-in one is the SI-joint card in ``programs/``. Loading
+checks every field once, here, so everything downstream can trust the values it is given.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from audiocoach.errors import ProgramError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+Pattern = Literal["advice", "reps", "parts", "alternate", "hold"]
+"""How an exercise is cued.
+
+- ``advice``: the instruction is spoken, nothing is counted (exercise 1: walk or cycle).
+- ``reps``: each repetition is counted aloud ("één ... twee ...").
+- ``parts``: each repetition is counted, then every cue is spoken in its own movement slot
+  ("één: links ... rechts", "één: bol ... hol").
+- ``alternate``: repetitions are counted in total and the cues take turns ("één, links",
+  "twee, rechts"); the card's "beide zijden om en om; totaal 10x".
+- ``hold``: a timed duration with a spoken start, the last seconds counted down, and a stop.
+"""
+
+Aim = Literal["mobiliseren", "versterken"]
+
+BUILTIN_PROGRAM = "si-gewricht-lage-rug"
+
+# Bounds for every number a user can set; documented in the README.
+BOUNDS: Mapping[str, tuple[int, int]] = {
+    "reps": (1, 50),
+    "sets": (1, 10),
+    "rest_s": (0, 300),
+    "hold_s": (1, 120),
+}
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """How much of one exercise, and at what pace."""
+
+    pattern: Pattern
+    """How the exercise is cued; see :data:`Pattern`."""
+    reps: int = 10
+    """Repetitions per set (per side for ``parts`` with side cues; in total for ``alternate``)."""
+    sets: int = 3
+    """Number of sets; each is followed by a timed rest."""
+    rest_s: int = 15
+    """Seconds of rest after each set (the card: "daarna ± 15 sec. rust")."""
+    hold_s: int = 12
+    """Seconds a ``hold`` lasts (the card: "duur: 10-12 sec.")."""
+    rep_s: float = 3.0
+    """Seconds given to one movement: a repetition, or one cue of a ``parts`` repetition.
+
+    The card gives no pace; three seconds is a calm pace for these movements."""
+    cues: tuple[str, ...] = ()
+    """Words spoken within a repetition (``parts``) or in turn (``alternate``)."""
+
+    def counts_per_set(self) -> int:
+        """Spoken repetition numbers in one set."""
+        return 0 if self.pattern in ("advice", "hold") else self.reps
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of the card."""
+
+    number: int
+    title: str
+    """Display title, as on the card, typos corrected."""
+    aim: Aim
+    instruction: str
+    """The card's description rewritten as spoken Dutch."""
+    dosage: Dosage
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One period of the schedule; each phase becomes one session (one MP3)."""
+
+    number: int
+    title: str
+    exercises: tuple[int, ...]
+    fixed: tuple[int, ...] = ()
+    """Exercises that always stay in this phase, whatever the therapist selects."""
+
+
+@dataclass(frozen=True)
+class Program:
+    """A whole card: its exercises and the phases that order them."""
+
+    slug: str
+    """Safe file-name stem; used for output names."""
+    title: str
+    subtitle: str
+    source: str
+    exercises: tuple[Exercise, ...]
+    phases: tuple[Phase, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def exercise(self, number: int) -> Exercise:
+        """The exercise with that number (the card's numbering)."""
+        for exercise in self.exercises:
+            if exercise.number == number:
+                return exercise
+        raise ProgramError(f"The program has no exercise {number}.")
+
+    def phase(self, number: int) -> Phase:
+        """The phase with that number."""
+        for phase in self.phases:
+            if phase.number == number:
+                return phase
+        known = ", ".join(str(p.number) for p in self.phases)
+        raise ProgramError(f"The program has no phase {number}; it has phases {known}.")
+
+
+def builtin_program_path() -> Path:
+    """Path of the built-in SI-joint card, inside the installed package."""
+    resource = resources.files("audiocoach") / "programs" / f"{BUILTIN_PROGRAM}.toml"
+    return Path(str(resource))
+
+
+def load_program(path: Path | None = None) -> Program:
+    """Read and check a program file; ``None`` loads the built-in card."""
+    path = path or builtin_program_path()
+    return program_from_dict(read_toml(path, what="program file"), origin=path.name)
+
+
+def read_toml(path: Path, *, what: str) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into one sentence naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProgramError(f"The {what} {path} does not exist.") from None
+    except IsADirectoryError:
+        raise ProgramError(f"The {what} {path} is a folder, not a file.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProgramError(f"The {what} {path} cannot be read: {error}.") from None
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProgramError(f"The {what} {path} is not valid TOML: {error}.") from None
+    return data
+
+
+class _Reader:
+    """Reads typed values out of a TOML table and rejects unknown keys by name."""
+
+    def __init__(self, table: Mapping[str, Any], where: str) -> None:
+        if not isinstance(table, Mapping):
+            raise ProgramError(f"{where} must be a table.")
+        self.table = table
+        self.where = where
+        self.used: set[str] = set()
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        self.used.add(key)
+        if key not in self.table:
+            if default is ...:
+                raise ProgramError(f"{self.where} is missing '{key}'.")
+            return default
+        value = self.table[key]
+        ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise ProgramError(
+                f"{self.where}: '{key}' must be {_KIND_NAMES.get(kind, kind.__name__)}, "
+                f"not {value!r}."
+            )
+        return value
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise ProgramError(f"{self.where} has an unknown key '{unknown[0]}'.")
+
+
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "text", list: "a list"}
+
+
+def check_bounds(name: str, value: int, where: str) -> int:
+    """Reject a dosage number outside :data:`BOUNDS`, naming the value and the range."""
+    low, high = BOUNDS[name]
+    if not low <= value <= high:
+        raise ProgramError(f"{where}: '{name}' must be from {low} to {high}, not {value}.")
+    return value
+
+
+def dosage_from_dict(table: Mapping[str, Any], where: str) -> Dosage:
+    """Build a checked :class:`Dosage` from a TOML table."""
+    read = _Reader(table, where)
+    pattern = read.get("pattern", str)
+    if pattern not in get_args(Pattern):
+        raise ProgramError(
+            f"{where}: 'pattern' must be one of {', '.join(get_args(Pattern))}, not {pattern!r}."
+        )
+    defaults = Dosage(pattern=pattern)
+    numbers = {
+        name: check_bounds(name, read.get(name, int, getattr(defaults, name)), where)
+        for name in BOUNDS
+    }
+    rep_s = read.get("rep_s", float, defaults.rep_s)
+    if not 0.5 <= rep_s <= 30:
+        raise ProgramError(f"{where}: 'rep_s' must be from 0.5 to 30 seconds, not {rep_s}.")
+    cues = tuple(read.get("cues", list, []))
+    if not all(isinstance(cue, str) and cue.strip() for cue in cues):
+        raise ProgramError(f"{where}: 'cues' must be a list of words.")
+    if pattern in ("parts", "alternate") and len(cues) < 2:
+        raise ProgramError(f"{where}: pattern '{pattern}' needs at least two 'cues'.")
+    read.finish()
+    return Dosage(pattern=pattern, rep_s=rep_s, cues=cues, **numbers)
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def safe_slug(text: str) -> str:
+    """A file-name stem from any text: lower-case letters, digits and single dashes only.
+
+    Program files come from users; whatever their titles say, the names built from them can
+    hold no path separator and no ``..``.
+    """
+    folded = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    return _SLUG.sub("-", folded).strip("-")[:60].strip("-") or "programma"
+
+
+def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Program:
+    """Build a checked :class:`Program` from parsed TOML."""
+    top = _Reader(data, origin)
+    head = _Reader(top.get("program", dict), f"{origin} [program]")
+    title = head.get("title", str)
+    program_fields = {
+        "slug": safe_slug(head.get("slug", str, title)),
+        "title": title,
+        "subtitle": head.get("subtitle", str, ""),
+        "source": head.get("source", str, ""),
+        "notes": tuple(head.get("notes", list, [])),
+    }
+    head.finish()
+
+    exercises = []
+    for index, table in enumerate(top.get("exercises", list)):
+        where = f"{origin} exercise {index + 1}"
+        read = _Reader(table, where)
+        number = read.get("number", int)
+        where = f"{origin} exercise {number}"
+        aim = read.get("aim", str)
+        if aim not in get_args(Aim):
+            raise ProgramError(f"{where}: 'aim' must be one of {', '.join(get_args(Aim))}.")
+        exercises.append(
+            Exercise(
+                number=number,
+                title=read.get("title", str),
+                aim=aim,
+                instruction=" ".join(read.get("instruction", str).split()),
+                dosage=dosage_from_dict(read.get("dosage", dict), f"{where} dosage"),
+            )
+        )
+        read.finish()
+    numbers = [e.number for e in exercises]
+    if len(set(numbers)) != len(numbers):
+        raise ProgramError(f"{origin}: two exercises share a number.")
+
+    phases = []
+    for index, table in enumerate(top.get("phases", list)):
+        read = _Reader(table, f"{origin} phase {index + 1}")
+        phase = Phase(
+            number=read.get("number", int),
+            title=read.get("title", str),
+            exercises=tuple(read.get("exercises", list)),
+            fixed=tuple(read.get("fixed", list, [])),
+        )
+        read.finish()
+        for number in (*phase.exercises, *phase.fixed):
+            if number not in numbers:
+                raise ProgramError(
+                    f"{origin}: phase {phase.number} names exercise {number}, which does not exist."
+                )
+        phases.append(phase)
+    if not phases:
+        raise ProgramError(f"{origin}: the program has no phases.")
+    top.finish()
+    return Program(exercises=tuple(exercises), phases=tuple(phases), **program_fields)

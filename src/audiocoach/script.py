@@ -1,0 +1,212 @@
+"""The session script: what is said, and when, for one phase of a program.
+
+Every sentence comes from a Jinja2 template in ``scripts_nl/``; this module decides only the
+order and the pacing. Its output is a flat tuple of :class:`Line` (something said) and
+:class:`Silence` (a timed rest or pause). Clip lengths are not known here: the timeline adds
+them later, so the script stays the same whichever voice speaks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from audiocoach.dutch import number_word, speakable, unspeakable
+from audiocoach.errors import ScriptError
+from audiocoach.program import Dosage, Exercise, Phase, Program
+
+SpokenKind = Literal["speech", "count", "cue"]
+SilentKind = Literal["rest", "pause"]
+
+# Pacing, in milliseconds. The card gives none of these; they are chosen for a calm session.
+SENTENCE_GAP_MS = 700
+"""Silence after an announcement or instruction."""
+GET_READY_MS = 4000
+"""Time to take the starting position after an exercise is explained."""
+REST_WARNING_MS = 5000
+"""The rest's last seconds, announced ("nog vijf seconden") when the rest is long enough."""
+MIN_REST_FOR_WARNING_MS = 10_000
+COUNTDOWN = 3
+"""Seconds counted down at the end of a hold."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """Something said. With ``slot_ms`` the line and the silence after it last that long."""
+
+    kind: SpokenKind
+    text: str
+    exercise: int | None
+    slot_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A timed silence: a ``rest`` between sets, or a ``pause`` for pacing or movement."""
+
+    kind: SilentKind
+    ms: int
+    exercise: int | None
+
+
+Step = Line | Silence
+
+
+def templates_dir() -> Path:
+    """``scripts_nl``: inside the installed package, or at the root of a source checkout."""
+    packaged = Path(str(resources.files("audiocoach"))) / "scripts_nl"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "scripts_nl"
+
+
+class Templates:
+    """The spoken-Dutch templates, rendered strictly and checked for speakability."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or templates_dir()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.folder),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters["woord"] = number_word
+
+    def say(self, name: str, **context: Any) -> str:
+        """Render ``name`` (without ``.j2``) into one speakable line of text."""
+        filename = f"{name}.j2"
+        try:
+            raw = self.env.get_template(filename).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            raise ScriptError(
+                f"The template {error.filename or filename} has an error on line {error.lineno}: "
+                f"{error.message}."
+            ) from None
+        except jinja2.TemplateNotFound:
+            raise ScriptError(f"The template {filename} is missing from {self.folder}.") from None
+        except jinja2.UndefinedError as error:
+            raise ScriptError(f"The template {filename} failed: {error.message}.") from None
+        text = speakable(raw)
+        problems = unspeakable(text)
+        if problems:
+            raise ScriptError(
+                f"The template {filename} produced text a voice would misread "
+                f"({problems[0]}): {text!r}."
+            )
+        if not text:
+            raise ScriptError(f"The template {filename} produced no text.")
+        return text
+
+
+@dataclass(frozen=True)
+class SessionScript:
+    """One phase's script, with what the timeline and the files need to know about it."""
+
+    program: Program
+    phase: Phase
+    steps: tuple[Step, ...]
+
+    @cached_property
+    def texts(self) -> tuple[str, ...]:
+        """Every distinct spoken text, in order of first use."""
+        return tuple(dict.fromkeys(s.text for s in self.steps if isinstance(s, Line)))
+
+
+def session_script(program: Program, phase: Phase, templates: Templates) -> SessionScript:
+    """Write the script for one phase: opening, every exercise, closing."""
+    exercises = [program.exercise(n) for n in phase.exercises]
+    writer = _Writer(templates, program, phase)
+    steps = [
+        *writer.opening(len(exercises)),
+        *(
+            step
+            for index, exercise in enumerate(exercises)
+            for step in writer.exercise(exercise, last=index == len(exercises) - 1)
+        ),
+        *writer.closing(),
+    ]
+    return SessionScript(program=program, phase=phase, steps=tuple(steps))
+
+
+@dataclass
+class _Writer:
+    templates: Templates
+    program: Program
+    phase: Phase
+
+    def speech(self, template: str, number: int | None = None, **context: Any) -> Iterator[Step]:
+        yield Line("speech", self._say(template, **context), number)
+        yield Silence("pause", SENTENCE_GAP_MS, number)
+
+    def _say(self, template: str, **context: Any) -> str:
+        return self.templates.say(template, program=self.program, phase=self.phase, **context)
+
+    def opening(self, count: int) -> Iterator[Step]:
+        yield from self.speech("sessie_begin", count=count)
+
+    def closing(self) -> Iterator[Step]:
+        yield from self.speech("sessie_einde")
+
+    def exercise(self, exercise: Exercise, *, last: bool) -> Iterator[Step]:
+        number, dosage = exercise.number, exercise.dosage
+        yield from self.speech("oefening_begin", number, exercise=exercise)
+        yield from self.speech("oefening_uitleg", number, exercise=exercise)
+        if dosage.pattern == "advice":
+            return
+        yield from self.speech("dosering", number, exercise=exercise, dosage=dosage)
+        yield from self.speech("klaarmaken", number, exercise=exercise)
+        yield Silence("pause", GET_READY_MS, number)
+        for set_number in range(1, dosage.sets + 1):
+            yield from self.speech(
+                "serie_begin", number, exercise=exercise, set=set_number, sets=dosage.sets
+            )
+            yield from self.movements(number, dosage)
+            if not (last and set_number == dosage.sets):
+                yield from self.rest(number, dosage)
+
+    def movements(self, number: int, dosage: Dosage) -> Iterator[Step]:
+        rep_ms = round(dosage.rep_s * 1000)
+        if dosage.pattern == "hold":
+            yield from self.hold(number, dosage)
+            return
+        for rep in range(1, dosage.reps + 1):
+            count = self._say("tel", n=rep)
+            if dosage.pattern == "reps":
+                yield Line("count", count, number, rep_ms)
+            elif dosage.pattern == "parts":
+                yield Line("count", count, number)
+                for cue in dosage.cues:
+                    yield Line("cue", self._say("aanwijzing", cue=cue), number, rep_ms)
+            else:  # alternate
+                cue = dosage.cues[(rep - 1) % len(dosage.cues)]
+                yield Line("count", count, number)
+                yield Line("cue", self._say("aanwijzing", cue=cue), number, rep_ms)
+
+    def hold(self, number: int, dosage: Dosage) -> Iterator[Step]:
+        countdown = min(COUNTDOWN, dosage.hold_s - 1)
+        yield Line("cue", self._say("houden_start", dosage=dosage), number)
+        yield Silence("pause", (dosage.hold_s - countdown) * 1000, number)
+        for second in range(countdown, 0, -1):
+            yield Line("cue", self._say("tel", n=second), number, 1000)
+        yield Line("cue", self._say("houden_stop", dosage=dosage), number)
+        yield Silence("pause", SENTENCE_GAP_MS, number)
+
+    def rest(self, number: int, dosage: Dosage) -> Iterator[Step]:
+        rest_ms = dosage.rest_s * 1000
+        if rest_ms == 0:
+            return
+        yield Line("speech", self._say("rust", dosage=dosage), number)
+        warn = rest_ms >= MIN_REST_FOR_WARNING_MS
+        yield Silence("rest", rest_ms - (REST_WARNING_MS if warn else 0), number)
+        if warn:
+            text = self._say("rust_bijna_klaar", seconds=REST_WARNING_MS // 1000)
+            yield Line("cue", text, number, REST_WARNING_MS)

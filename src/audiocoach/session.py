@@ -1,0 +1,67 @@
+"""A session ready to play: one phase's script laid out on a timeline with its clips.
+
+This is where the data flow meets the speech engine: program -> script -> clips -> timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from audiocoach.program import Phase, Program, safe_slug
+from audiocoach.script import SessionScript, Templates, session_script
+from audiocoach.speech import Clip, Voice, clip_of
+from audiocoach.timeline import Timeline, build_timeline
+
+Progress = Callable[[int, int, str], None]
+"""Called with (done, total, what) as work advances."""
+
+
+@dataclass(frozen=True)
+class Session:
+    """One phase as it will be heard."""
+
+    script: SessionScript
+    timeline: Timeline
+
+    @property
+    def phase(self) -> Phase:
+        return self.script.phase
+
+    @property
+    def file_name(self) -> str:
+        return session_file_name(self.phase)
+
+
+def session_file_name(phase: Phase) -> str:
+    """``fase-1-gehele-periode.mp3``: sorts by phase, safe whatever the program file says."""
+    return f"fase-{phase.number}-{safe_slug(phase.title)}.mp3"
+
+
+def write_scripts(
+    program: Program, phases: Sequence[Phase] | None = None, templates: Templates | None = None
+) -> list[SessionScript]:
+    """The script of each phase (all phases by default)."""
+    templates = templates or Templates()
+    return [session_script(program, phase, templates) for phase in phases or program.phases]
+
+
+def distinct_texts(scripts: Iterable[SessionScript]) -> list[str]:
+    """Every text the scripts say, once, in order of first use."""
+    return list(dict.fromkeys(text for script in scripts for text in script.texts))
+
+
+def speak(voice: Voice, texts: Sequence[str], progress: Progress | None = None) -> dict[str, Clip]:
+    """A clip for every text."""
+    clips: dict[str, Clip] = {}
+    for done, text in enumerate(texts, 1):
+        clips[text] = clip_of(text, voice.synthesize(text))
+        if progress:
+            progress(done, len(texts), "spreken")
+    return clips
+
+
+def lay_out(scripts: Iterable[SessionScript], clips: dict[str, Clip]) -> list[Session]:
+    """Put each script on its timeline, given the clips' lengths."""
+    lengths = {text: clip.ms for text, clip in clips.items()}
+    return [Session(script, build_timeline(script.steps, lengths)) for script in scripts]

@@ -1,0 +1,98 @@
+"""The timeline: every event of a session with its start and duration, in milliseconds.
+
+It is the single source for the audio, the chapters, the transcripts and ``preview --json``:
+each of those reads the same events, so they cannot disagree about when something is said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from audiocoach.script import Line, Step
+
+EventKind = Literal["speech", "count", "cue", "rest", "pause"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One stretch of the session: a spoken text, or a silence."""
+
+    start_ms: int
+    duration_ms: int
+    kind: EventKind
+    text: str | None
+    """What is said; ``None`` for silences."""
+    exercise: int | None
+    """The exercise this event belongs to; ``None`` for the opening and closing."""
+
+    @property
+    def end_ms(self) -> int:
+        return self.start_ms + self.duration_ms
+
+    @property
+    def spoken(self) -> bool:
+        return self.text is not None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """Where an exercise starts and ends in a session."""
+
+    exercise: int
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A session's events, back to back, from zero."""
+
+    events: tuple[Event, ...]
+
+    @property
+    def duration_ms(self) -> int:
+        return self.events[-1].end_ms if self.events else 0
+
+    def chapters(self) -> tuple[Chapter, ...]:
+        """One chapter per exercise, from its first event to the start of the next one."""
+        starts: dict[int, int] = {}
+        for event in self.events:
+            if event.exercise is not None and event.exercise not in starts:
+                starts[event.exercise] = event.start_ms
+        numbers = list(starts)
+        ends = [starts[n] for n in numbers[1:]] + [self._closing_start()]
+        return tuple(Chapter(n, starts[n], end) for n, end in zip(numbers, ends, strict=True))
+
+    def _closing_start(self) -> int:
+        last = [e for e in self.events if e.exercise is not None]
+        return last[-1].end_ms if last else self.duration_ms
+
+    def exercises(self) -> tuple[int, ...]:
+        return tuple(chapter.exercise for chapter in self.chapters())
+
+
+def build_timeline(steps: Iterable[Step], clip_ms: Mapping[str, int]) -> Timeline:
+    """Lay the script's steps end to end, given how long each text takes to say.
+
+    A line with a slot longer than its clip is followed by a pause that fills the slot, so a
+    count lands on the beat whatever the voice's speed.
+    """
+    events: list[Event] = []
+    now = 0
+
+    def add(duration: int, kind: EventKind, text: str | None, exercise: int | None) -> None:
+        nonlocal now
+        if duration > 0:
+            events.append(Event(now, duration, kind, text, exercise))
+            now += duration
+
+    for step in steps:
+        if isinstance(step, Line):
+            length = clip_ms[step.text]
+            add(length, step.kind, step.text, step.exercise)
+            add(step.slot_ms - length, "pause", None, step.exercise)
+        else:
+            add(step.ms, step.kind, None, step.exercise)
+    return Timeline(tuple(events))
