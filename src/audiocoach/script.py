@@ -80,10 +80,13 @@ class Templates:
             keep_trailing_newline=False,
         )
         self.env.filters["woord"] = number_word
+        self.used: set[str] = set()
+        """Names of the templates rendered so far."""
 
     def say(self, name: str, **context: Any) -> str:
         """Render ``name`` (without ``.j2``) into one speakable line of text."""
         filename = f"{name}.j2"
+        self.used.add(name)
         try:
             raw = self.env.get_template(filename).render(**context)
         except jinja2.TemplateSyntaxError as error:

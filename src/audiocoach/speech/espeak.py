@@ -14,6 +14,7 @@ import io
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -56,24 +57,36 @@ def _engine() -> Any:
             engine = pyttsx3.init(driver) if driver else pyttsx3.init()
     except (ImportError, OSError, RuntimeError) as error:
         raise SpeechError(f"The speech engine could not start ({error}). {INSTALL_HINT}") from None
-    # espeak-ng's first synthesis after start-up stops early on a long text and leaves the
-    # rest in its queue, to be prepended to the next text. One short throwaway phrase first
-    # avoids both (tests/test_speech.py holds this to account).
-    warmup = Path(tempfile.gettempdir()) / f"audiocoach-warmup-{os.getpid()}.wav"
-    _save(engine, "a", warmup)
-    warmup.unlink(missing_ok=True)
+    engine.connect("finished-utterance", lambda **_: _FINISHED.set())
     # pyttsx3's finaliser fails noisily when it runs during interpreter shut-down.
     atexit.register(_engine.cache_clear)
     return engine
 
 
-def _save(engine: Any, text: str, path: Path) -> bool:
-    """Synthesise one text into ``path``; one save and one run per text (see known-facts)."""
+_FINISHED = threading.Event()
+"""Set by pyttsx3 when the current text is completely written."""
+TIMEOUT_S = 60
+"""Longest wait for one text; espeak-ng needs milliseconds, so this only catches a hang."""
+
+
+def _save(engine: Any, text: str, path: Path) -> None:
+    """Synthesise one text into ``path``: one save and one run per text (see known-facts).
+
+    pyttsx3's espeak driver runs espeak-ng asynchronously: ``runAndWait`` returns once the
+    text is queued, and the file is written later, on espeak-ng's thread. Checking the file
+    straight away found it missing, or cut short with the rest in the next file. So wait for
+    pyttsx3's own "finished-utterance" notice, with a time-out against hangs.
+    """
     path.unlink(missing_ok=True)
+    _FINISHED.clear()
     with contextlib.redirect_stdout(io.StringIO()):
         engine.save_to_file(text, str(path))
         engine.runAndWait()
-    return path.is_file() and path.stat().st_size > 44
+        finished = _FINISHED.wait(TIMEOUT_S)
+    if not finished:
+        raise SpeechError(f"The speech engine did not finish {text!r} within {TIMEOUT_S} s.")
+    if not path.is_file() or path.stat().st_size <= 44:
+        raise SpeechError(f"The speech engine wrote no audio for {text!r}.")
 
 
 def _load_bundled_espeak() -> None:
@@ -135,9 +148,9 @@ class EspeakVoice:
         engine.setProperty("rate", self.rate)
         with tempfile.TemporaryDirectory(prefix="audiocoach-") as folder:
             path = Path(folder) / "clip.wav"
-            if not _save(engine, text, path):
-                raise SpeechError(f"The speech engine wrote no audio for {text!r}.")
-            return AudioSegment.from_wav(path)
+            _save(engine, text, path)
+            with path.open("rb") as handle:  # pydub leaves a file it opens by name unclosed
+                return AudioSegment.from_wav(handle)
 
 
 def _espeak_build() -> str:

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real speech engine, the built-in card, and one real default build."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from audiocoach.build import BuiltFile, build
+from audiocoach.program import Program, load_program
+from audiocoach.speech.espeak import EspeakVoice
+
+
+@pytest.fixture(scope="session")
+def program() -> Program:
+    """The built-in SI-joint card."""
+    return load_program()
+
+
+@pytest.fixture(scope="session")
+def voice() -> EspeakVoice:
+    """The real pyttsx3/espeak-ng Dutch voice, started once for the whole run."""
+    return EspeakVoice()
+
+
+@pytest.fixture(scope="session")
+def default_build(
+    tmp_path_factory: pytest.TempPathFactory, program: Program, voice: EspeakVoice
+) -> list[BuiltFile]:
+    """The default sessions, built once with the real engine and encoder."""
+    return build(program, tmp_path_factory.mktemp("default-build"), voice)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

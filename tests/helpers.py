@@ -1,0 +1,39 @@
+"""Helpers the tests share: running the CLI, decoding and measuring audio."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile
+from typer.testing import CliRunner
+
+from audiocoach.cli import app
+
+
+def run_cli(runner: CliRunner, *args: str) -> Any:
+    """Invoke the CLI in-process; returns click's Result."""
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def preview_json(runner: CliRunner, *args: str) -> dict[str, Any]:
+    result = run_cli(runner, "preview", "--json", *args)
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def decode(path: Path) -> tuple[np.ndarray, int]:
+    """Decode an audio file fully (``soundfile.info`` only estimates MP3 lengths)."""
+    samples, rate = soundfile.read(path, dtype="float32", always_2d=False)
+    return samples, rate
+
+
+def rms_db(samples: np.ndarray) -> float:
+    """Level of a stretch of samples in dB full scale (-inf for digital silence)."""
+    if samples.size == 0:
+        return float("-inf")
+    rms = float(np.sqrt(np.mean(np.square(samples.astype(np.float64)))))
+    return 20 * np.log10(rms) if rms > 0 else float("-inf")

@@ -1,0 +1,117 @@
+"""The whole path with the real engine and encoder: card -> MP3 files, decoded and measured."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from audiocoach.build import BuiltFile
+from audiocoach.preview import preview_data
+from audiocoach.program import Program
+from helpers import decode, preview_json, rms_db, run_cli
+
+pytestmark = pytest.mark.slow
+
+EVENT_KEYS = {"start_s", "duration_s", "kind", "text", "exercise"}
+PHASE_KEYS = {"number", "title", "file", "duration_s", "exercises", "events"}
+
+
+def audiocoach(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed CLI in its own process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "audiocoach", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_one_mp3_per_phase_with_the_previewed_duration(tmp_path: Path) -> None:
+    """``build`` and ``preview --json``, each in its own process, agree within 0.1 s."""
+    built = audiocoach("build", "--out", str(tmp_path), "--quiet")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == built.stderr == "", "pyttsx3's prints must not leak"
+    shown = audiocoach("preview", "--json")
+    assert shown.returncode == 0, shown.stderr
+    preview = json.loads(shown.stdout)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == [p["file"] for p in preview["phases"]]
+    for phase in preview["phases"]:
+        samples, rate = decode(tmp_path / phase["file"])
+        assert rate == 22_050
+        assert abs(len(samples) / rate - phase["duration_s"]) < 0.1
+        assert np.abs(samples).max() > 0.1
+    assert preview["phases"][0]["duration_s"] >= 8 * 60
+
+
+def test_preview_json_has_the_documented_shape(runner: CliRunner) -> None:
+    preview = preview_json(runner)
+    assert set(preview) == {"program", "phases"}
+    assert isinstance(preview["program"], str)
+    for phase in preview["phases"]:
+        assert set(phase) == PHASE_KEYS
+        assert all(isinstance(n, int) for n in phase["exercises"])
+        for event in phase["events"]:
+            assert set(event) == EVENT_KEYS
+            assert event["kind"] in {"speech", "count", "cue", "rest", "pause"}
+            assert (event["text"] is None) == (event["kind"] in {"rest", "pause"})
+
+
+def test_rests_are_silent_and_counts_are_heard(default_build: list[BuiltFile]) -> None:
+    """Measured in the decoded MP3 at the timeline's times."""
+    for built in default_build:
+        samples, rate = decode(built.path)
+        events = built.session.timeline.events
+        rests = [e for e in events if e.kind == "rest"]
+        counts = [e for e in events if e.kind == "count"]
+        assert rests
+        assert counts
+        margin = 0.06  # the MP3 encoder's delay and its smearing at the edges
+        for rest in rests:
+            start = int((rest.start_ms / 1000 + margin) * rate)
+            end = int((rest.end_ms / 1000 - margin) * rate) + int(0.05 * rate)
+            assert rms_db(samples[start:end]) < -60, (built.path.name, rest)
+        for count in counts:
+            start = int(count.start_ms / 1000 * rate)
+            end = int(count.end_ms / 1000 * rate) + int(0.06 * rate)
+            assert rms_db(samples[start:end]) > -35, (built.path.name, count)
+
+
+def test_counts_follow_the_card(default_build: list[BuiltFile], program: Program) -> None:
+    """Phase 1: ten counts a set, three sets, for exercises two to four; "één" first."""
+    phase1 = default_build[0].session.timeline
+    for number in (2, 3, 4):
+        counts = [e.text for e in phase1.events if e.kind == "count" and e.exercise == number]
+        assert counts == ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht",
+                          "negen", "tien"] * 3  # fmt: skip
+    rests = [e for e in phase1.events if e.kind == "rest" and e.exercise == 2]
+    assert len(rests) == 3
+    for rest in rests:
+        warning = phase1.events[phase1.events.index(rest) + 1]
+        assert 14_000 <= rest.duration_ms + 5_000 <= 16_000
+        assert warning.text == "Nog vijf seconden."
+
+
+def test_preview_matches_the_built_sessions(
+    default_build: list[BuiltFile], program: Program, runner: CliRunner
+) -> None:
+    """The CLI's JSON is the timeline the build rendered: same events, same times within 0.1 s."""
+    built = json.loads(json.dumps(preview_data(program, [b.session for b in default_build])))
+    shown = preview_json(runner)
+    for mine, theirs in zip(built["phases"], shown["phases"], strict=True):
+        assert [(e["kind"], e["text"]) for e in mine["events"]] == [
+            (e["kind"], e["text"]) for e in theirs["events"]
+        ]
+        assert abs(mine["duration_s"] - theirs["duration_s"]) < 0.1
+
+
+def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> None:
+    result = run_cli(runner, "build", "--out", str(tmp_path / "uit"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
+        "fase-1-gehele-periode.mp3",
+        "fase-2-opbouw.mp3",
+    ]

@@ -1,0 +1,99 @@
+"""The session script: what is said, in which order, with the card's dosage."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from audiocoach.dutch import unspeakable
+from audiocoach.errors import ScriptError
+from audiocoach.program import Program
+from audiocoach.script import Line, Silence, Templates, session_script, templates_dir
+
+
+@pytest.fixture(scope="module")
+def templates() -> Templates:
+    return Templates()
+
+
+def test_every_spoken_text_of_the_default_program_is_speakable(
+    program: Program, templates: Templates
+) -> None:
+    """Renders every template the default sessions use; no digits, symbols or abbreviations."""
+    for phase in program.phases:
+        script = session_script(program, phase, templates)
+        assert script.texts
+        for text in script.texts:
+            assert unspeakable(text) == [], text
+
+
+def test_every_template_file_is_used(program: Program, templates: Templates) -> None:
+    """A template nobody renders is dead text; the loader records what was loaded."""
+    for phase in program.phases:
+        session_script(program, phase, templates)
+    assert {p.stem for p in templates_dir().glob("*.j2")} == templates.used
+
+
+@pytest.mark.parametrize("phase_number", [1, 2])
+def test_script_covers_each_exercise_with_its_dosage(
+    program: Program, templates: Templates, phase_number: int
+) -> None:
+    phase = program.phase(phase_number)
+    script = session_script(program, phase, templates)
+    counts = Counter(s.exercise for s in script.steps if isinstance(s, Line) and s.kind == "count")
+    rests = Counter(s.exercise for s in script.steps if isinstance(s, Silence) and s.kind == "rest")
+    for number in phase.exercises:
+        dosage = program.exercise(number).dosage
+        assert counts[number] == dosage.counts_per_set() * dosage.sets, number
+        if dosage.pattern != "advice":
+            last = number == phase.exercises[-1]
+            assert rests[number] == dosage.sets - (1 if last else 0), number
+
+
+def test_parts_are_cued_within_each_count(program: Program, templates: Templates) -> None:
+    """Exercise two says "links" and "rechts" ten times each per set."""
+    script = session_script(program, program.phase(1), templates)
+    cues = Counter(
+        s.text for s in script.steps if isinstance(s, Line) and s.kind == "cue" and s.exercise == 2
+    )
+    assert cues["links"] == cues["rechts"] == 30
+
+
+def test_session_ends_with_card_advice(program: Program, templates: Templates) -> None:
+    script = session_script(program, program.phase(2), templates)
+    last_line = [s for s in script.steps if isinstance(s, Line)][-1]
+    assert "drie tot vijf keer per dag" in last_line.text
+    assert "overleg met uw behandelaar" in last_line.text
+
+
+def test_sets_are_announced(program: Program, templates: Templates) -> None:
+    script = session_script(program, program.phase(1), templates)
+    assert "Serie twee van drie." in script.texts
+
+
+def _copy_templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "scripts_nl"
+    folder.mkdir()
+    for source in templates_dir().glob("*.j2"):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("template", "content", "message"),
+    [
+        ("rust.j2", "Rust, {{ dosage.rust_s|woord }} seconden.", "rust.j2 failed"),
+        ("rust.j2", "Rust {% if %}", "rust.j2 has an error on line 1"),
+        ("rust.j2", "Rust\n\n{{ dosage.rest_s }} sec.", "would misread"),
+    ],
+)
+def test_broken_template_names_itself(
+    program: Program, tmp_path: Path, template: str, content: str, message: str
+) -> None:
+    """StrictUndefined: a typo is an error naming the template, not silence."""
+    folder = _copy_templates(tmp_path)
+    (folder / template).write_text(content, encoding="utf-8")
+    with pytest.raises(ScriptError, match=message):
+        session_script(program, program.phase(1), Templates(folder))
