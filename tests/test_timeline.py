@@ -81,3 +81,27 @@ def test_chapters_start_at_each_exercise() -> None:
         assert first.start_ms == chapter.start_ms
         assert first.text is not None
         assert first.text.startswith("Oefening")
+
+
+def test_chunked_render_equals_whole_render_at_any_chunk_size() -> None:
+    """Clips that straddle chunk edges are split exactly; nothing is lost or doubled."""
+    import numpy as np
+
+    from audiocoach.render import render_chunks
+    from audiocoach.speech import Clip
+
+    script = session_script(PROGRAM, PROGRAM.phase(1), TEMPLATES)
+    rng = np.random.default_rng(1)
+    clips = {
+        t: Clip(t, rng.integers(-20000, 20000, 2205 + 10 * i, dtype=np.int16))
+        for i, t in enumerate(script.texts)
+    }
+    timeline = build_timeline(script.steps, {t: c.ms for t, c in clips.items()})
+    whole = np.concatenate(list(render_chunks(timeline, clips, chunk_frames=10**9)))
+    for size in (997, 22050, 220500):
+        chunked = np.concatenate(list(render_chunks(timeline, clips, chunk_frames=size)))
+        assert np.array_equal(whole, chunked)
+    assert (
+        int(np.count_nonzero(whole))
+        >= sum(len(clips[e.text].samples) - 5 for e in timeline.events if e.text is not None) * 0.99
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 from audiocoach.files import prepare_folder
 from audiocoach.mp3 import EncoderSettings, write_mp3
 from audiocoach.program import Phase, Program
-from audiocoach.render import render
+from audiocoach.render import render_chunks
 from audiocoach.session import Progress, Session, distinct_texts, lay_out, speak, write_scripts
 from audiocoach.speech import Clip, Voice
 
@@ -50,7 +50,7 @@ def build(
     built = []
     for done, session in enumerate(sessions, 1):
         path = out_dir / session.file_name
-        write_mp3(render(session.timeline, clips), path, encoder)
+        write_mp3(render_chunks(session.timeline, clips), path, encoder)
         built.append(BuiltFile(path, session))
         if progress:
             progress(done, len(sessions), "coderen")

@@ -6,7 +6,7 @@ makes every player compute the duration the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +14,6 @@ import lameenc
 
 from audiocoach.audio import CHANNELS, SAMPLE_RATE, Samples
 from audiocoach.files import atomic_writer
-
-CHUNK_FRAMES = SAMPLE_RATE * 30
-"""Samples handed to the encoder at a time, so its output streams to disk."""
 
 
 @dataclass(frozen=True)
@@ -28,21 +25,22 @@ class EncoderSettings:
     """LAME's algorithm quality, 2 (best, slowest) to 7 (fast); 7 is transparent for speech."""
 
 
-def encode_chunks(samples: Samples, settings: EncoderSettings) -> Iterator[bytes]:
-    """MP3 frames for ``samples``, chunk by chunk."""
+def encode_chunks(chunks: Iterable[Samples], settings: EncoderSettings) -> Iterator[bytes]:
+    """MP3 frames for consecutive chunks of samples, as they are encoded."""
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(settings.bit_rate_kbps)
     encoder.set_in_sample_rate(SAMPLE_RATE)
     encoder.set_channels(CHANNELS)
     encoder.set_quality(settings.quality)
-    for start in range(0, len(samples), CHUNK_FRAMES):
-        chunk = samples[start : start + CHUNK_FRAMES].tobytes()
-        yield bytes(encoder.encode(chunk))
+    for chunk in chunks:
+        yield bytes(encoder.encode(chunk.tobytes()))
     yield bytes(encoder.flush())
 
 
-def write_mp3(samples: Samples, path: Path, settings: EncoderSettings | None = None) -> None:
-    """Encode ``samples`` into ``path``, atomically."""
+def write_mp3(
+    chunks: Iterable[Samples], path: Path, settings: EncoderSettings | None = None
+) -> None:
+    """Encode consecutive chunks of samples into ``path``, streaming, atomically."""
     with atomic_writer(path) as handle:
-        for frames in encode_chunks(samples, settings or EncoderSettings()):
+        for frames in encode_chunks(chunks, settings or EncoderSettings()):
             handle.write(frames)

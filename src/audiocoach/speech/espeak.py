@@ -57,36 +57,57 @@ def _engine() -> Any:
             engine = pyttsx3.init(driver) if driver else pyttsx3.init()
     except (ImportError, OSError, RuntimeError) as error:
         raise SpeechError(f"The speech engine could not start ({error}). {INSTALL_HINT}") from None
-    engine.connect("finished-utterance", lambda **_: _FINISHED.set())
+    engine.connect("finished-utterance", _on_finished)
     # pyttsx3's finaliser fails noisily when it runs during interpreter shut-down.
     atexit.register(_engine.cache_clear)
     return engine
 
 
 _FINISHED = threading.Event()
-"""Set by pyttsx3 when the current text is completely written."""
+"""Set by pyttsx3 when the current text is done, or was cancelled."""
+_COMPLETED: list[bool] = [False]
 TIMEOUT_S = 60
 """Longest wait for one text; espeak-ng needs milliseconds, so this only catches a hang."""
+ATTEMPTS = 3
+
+
+def _on_finished(name: object = None, completed: bool = False, **_: object) -> None:
+    _COMPLETED[0] = completed
+    _FINISHED.set()
 
 
 def _save(engine: Any, text: str, path: Path) -> None:
     """Synthesise one text into ``path``: one save and one run per text (see known-facts).
 
     pyttsx3's espeak driver runs espeak-ng asynchronously: ``runAndWait`` returns once the
-    text is queued, and the file is written later, on espeak-ng's thread. Checking the file
-    straight away found it missing, or cut short with the rest in the next file. So wait for
-    pyttsx3's own "finished-utterance" notice, with a time-out against hangs.
+    text is queued and the file is written later, on espeak-ng's thread. Reading it straight
+    away found it missing, or cut short with the rest in the next file. And when espeak-ng was
+    still winding down the previous text, the driver cancelled the new one. So: wait until
+    espeak-ng is idle, then wait for pyttsx3's "finished-utterance" notice (with a time-out
+    against hangs), and try again if the text was cancelled.
     """
-    path.unlink(missing_ok=True)
-    _FINISHED.clear()
-    with contextlib.redirect_stdout(io.StringIO()):
-        engine.save_to_file(text, str(path))
-        engine.runAndWait()
-        finished = _FINISHED.wait(TIMEOUT_S)
-    if not finished:
-        raise SpeechError(f"The speech engine did not finish {text!r} within {TIMEOUT_S} s.")
-    if not path.is_file() or path.stat().st_size <= 44:
-        raise SpeechError(f"The speech engine wrote no audio for {text!r}.")
+    for _attempt in range(ATTEMPTS):
+        _wait_until_idle()
+        path.unlink(missing_ok=True)
+        _FINISHED.clear()
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            if not _FINISHED.wait(TIMEOUT_S):
+                raise SpeechError(
+                    f"The speech engine did not finish {text!r} within {TIMEOUT_S} s."
+                )
+        if _COMPLETED[0] and path.is_file() and path.stat().st_size > 44:
+            return
+    raise SpeechError(f"The speech engine wrote no audio for {text!r}.")
+
+
+def _wait_until_idle() -> None:
+    """Return when espeak-ng has nothing queued or playing (a no-op for other drivers)."""
+    if sys.platform.startswith("linux"):
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
 
 
 def _load_bundled_espeak() -> None:
