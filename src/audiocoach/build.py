@@ -53,5 +53,5 @@ def build(
         write_mp3(render_chunks(session.timeline, clips), path, encoder)
         built.append(BuiltFile(path, session))
         if progress:
-            progress(done, len(sessions), "coderen")
+            progress(done, len(sessions), "encoding")
     return built

@@ -83,7 +83,7 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Progress | None]:
         def advance(done: int, total: int, what: str) -> None:
             bar.label = f"{label}: {what}"
             # Speaking is the first half of the work, encoding the second.
-            target = (done / total) * 50 + (50 if what == "coderen" else 0)
+            target = (done / total) * 50 + (50 if what == "encoding" else 0)
             bar.update(int(target) - state["pos"])
             state["pos"] = int(target)
 
@@ -106,7 +106,7 @@ def build_command(
     with plain_errors():
         program = load_program(program_file)
         speaker = EspeakVoice(voice, rate)
-        with progress_bar("Bouwen", not quiet and sys.stderr.isatty()) as progress:
+        with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
             built = build(program, out, speaker, progress=progress)
         if not quiet:
             for item in built:

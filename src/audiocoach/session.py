@@ -57,7 +57,7 @@ def speak(voice: Voice, texts: Sequence[str], progress: Progress | None = None) 
     for done, text in enumerate(texts, 1):
         clips[text] = clip_of(text, voice.synthesize(text))
         if progress:
-            progress(done, len(texts), "spreken")
+            progress(done, len(texts), "speaking")
     return clips
 
 
