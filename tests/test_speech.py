@@ -64,14 +64,22 @@ print(first.ms, short.ms, again.ms)
 
 
 def test_first_long_text_after_start_is_whole_and_leaves_nothing_behind() -> None:
-    """espeak-ng cut a long first text short and put the rest in the next clip; not any more."""
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_LONG_TEXT], capture_output=True, text=True, check=True
-    )
-    first_ms, short_ms, again_ms = map(int, result.stdout.split())
-    assert first_ms > 8000
-    assert abs(short_ms - again_ms) <= 30
-    assert "Audio saved" not in result.stdout
+    """The first text of a process was now and then cut short, its rest put in the next clip.
+
+    It happened in about one process in fifteen on a busy machine, so several fresh processes
+    are tried; every one must give the same length.
+    """
+    lengths = set()
+    for _ in range(4):
+        result = subprocess.run(
+            [sys.executable, "-c", FIRST_LONG_TEXT], capture_output=True, text=True, check=True
+        )
+        first_ms, short_ms, again_ms = map(int, result.stdout.split())
+        assert abs(short_ms - again_ms) <= 30
+        assert "Audio saved" not in result.stdout
+        lengths.add(first_ms // 100)
+    assert len(lengths) == 1
+    assert min(lengths) * 100 > 8000
 
 
 def test_unknown_voice_is_a_plain_error() -> None:

@@ -63,6 +63,8 @@ def _engine() -> Any:
     return engine
 
 
+_WARMED: set[str] = set()
+"""Voices that have spoken once in this process."""
 _FINISHED = threading.Event()
 """Set by pyttsx3 when the current text is done, or was cancelled."""
 _COMPLETED: list[bool] = [False]
@@ -169,6 +171,12 @@ class EspeakVoice:
         engine.setProperty("rate", self.rate)
         with tempfile.TemporaryDirectory(prefix="audiocoach-") as folder:
             path = Path(folder) / "clip.wav"
+            if self.voice_id not in _WARMED:
+                # The first text a voice speaks in a process was now and then cut short
+                # (about one run in fifteen on a busy machine); a throwaway word first
+                # prevents it (tests/test_speech.py).
+                _save(engine, "a", path)
+                _WARMED.add(self.voice_id)
             _save(engine, text, path)
             with path.open("rb") as handle:  # pydub leaves a file it opens by name unclosed
                 return AudioSegment.from_wav(handle)
