@@ -69,7 +69,7 @@ def test_first_long_text_after_start_is_whole_and_leaves_nothing_behind() -> Non
     It happened in about one process in fifteen on a busy machine, so several fresh processes
     are tried; every one must give the same length.
     """
-    lengths = set()
+    lengths = []
     for _ in range(4):
         result = subprocess.run(
             [sys.executable, "-c", FIRST_LONG_TEXT], capture_output=True, text=True, check=True
@@ -77,9 +77,9 @@ def test_first_long_text_after_start_is_whole_and_leaves_nothing_behind() -> Non
         first_ms, short_ms, again_ms = map(int, result.stdout.split())
         assert abs(short_ms - again_ms) <= 30
         assert "Audio saved" not in result.stdout
-        lengths.add(first_ms // 100)
-    assert len(lengths) == 1
-    assert min(lengths) * 100 > 8000
+        lengths.append(first_ms)
+    assert max(lengths) - min(lengths) <= 50, lengths
+    assert min(lengths) > 8000
 
 
 def test_unknown_voice_is_a_plain_error() -> None:
