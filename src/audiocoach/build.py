@@ -45,8 +45,10 @@ def build(
     progress: Progress | None = None,
 ) -> list[BuiltFile]:
     """Write one MP3 per phase into ``out_dir``; files already there are replaced whole."""
+    scripts = write_scripts(program, phases)  # every template checked before a file is touched
     prepare_folder(out_dir)
-    sessions, clips = prepare(program, voice, phases=phases, progress=progress)
+    clips = speak(voice, distinct_texts(scripts), progress)
+    sessions = lay_out(scripts, clips)
     built = []
     for done, session in enumerate(sessions, 1):
         path = out_dir / session.file_name

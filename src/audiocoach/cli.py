@@ -17,9 +17,10 @@ import typer
 
 from audiocoach import __version__
 from audiocoach.build import build, prepare
+from audiocoach.dosage import cli_overrides
 from audiocoach.errors import AudiocoachError
+from audiocoach.patient import Job, parse_rate, resolve_job, write_example
 from audiocoach.preview import preview_data, preview_text
-from audiocoach.program import load_program
 from audiocoach.session import Progress
 from audiocoach.speech.espeak import DEFAULT_RATE, EspeakVoice
 
@@ -45,7 +46,10 @@ VoiceOption = Annotated[
     ),
 ]
 RateOption = Annotated[
-    int, typer.Option("--rate", min=80, max=300, help="Speaking rate in words per minute.")
+    str | None,
+    typer.Option(
+        "--rate", metavar="WPM", help="Speaking rate in words per minute, 80 to 300 (default 150)."
+    ),
 ]
 ProgramOption = Annotated[
     Path | None,
@@ -90,24 +94,131 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Progress | None]:
         yield advance
 
 
+PatientArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="A patient file (TOML; see 'audiocoach init'). Options given here win over it.",
+        show_default=False,
+    ),
+]
+RepsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reps", metavar="N", help="Repetitions per set for every counted exercise (1 to 50)."
+    ),
+]
+SetsOption = Annotated[
+    str | None, typer.Option("--sets", metavar="N", help="Sets for every exercise (1 to 10).")
+]
+RestOption = Annotated[
+    str | None,
+    typer.Option(
+        "--rest",
+        metavar="SECONDS",
+        help="Seconds of rest after each set, every exercise (0 to 300).",
+    ),
+]
+HoldOption = Annotated[
+    str | None,
+    typer.Option("--hold", metavar="SECONDS", help="Seconds of every held exercise (1 to 120)."),
+]
+SelectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--select",
+        help="The exercises chosen for phase 2, such as 5,6,9; 2, 3 and 4 always stay.",
+    ),
+]
+PhaseOption = Annotated[
+    str | None,
+    typer.Option("--phase", metavar="N", help="Build this phase only, such as --phase 1."),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="EXERCISE.SETTING=VALUE",
+        help=(
+            "Dosage of one exercise, such as --set 7.reps=6; settings: reps, sets, rest_s, "
+            "hold_s. Repeat for more."
+        ),
+    ),
+]
+
+
+def job_from_options(
+    *,
+    patient_file: Path | None,
+    program_file: Path | None,
+    voice: str | None,
+    rate: str | None,
+    reps: str | None,
+    sets: str | None,
+    rest: str | None,
+    hold: str | None,
+    select: str | None,
+    phase: str | None,
+    settings: list[str] | None,
+) -> Job:
+    """The checked job for ``build`` and ``preview``: the patient file, then the options."""
+    overrides = cli_overrides(
+        reps=reps,
+        sets=sets,
+        rest_s=rest,
+        hold_s=hold,
+        select=select,
+        phase=phase,
+        settings=settings or (),
+    )
+    return resolve_job(
+        patient_file,
+        program_file=program_file,
+        voice=voice,
+        rate=None if rate is None else parse_rate(rate),
+        overrides=overrides,
+    )
+
+
 @app.command("build")
 def build_command(
+    *,
+    patient_file: PatientArgument = None,
     out: OutOption = Path("output"),
     program_file: ProgramOption = None,
     voice: VoiceOption = None,
-    rate: RateOption = DEFAULT_RATE,
+    rate: RateOption = None,
+    reps: RepsOption = None,
+    sets: SetsOption = None,
+    rest: RestOption = None,
+    hold: HoldOption = None,
+    select: SelectOption = None,
+    phase: PhaseOption = None,
+    settings: SetOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Build one MP3 per phase of the program into the output folder.
 
-    Files are written under a temporary name and renamed into place when complete, so an
-    interrupted build leaves the earlier files as they were.
+    Every value is checked before any audio is made. Files are written under a temporary name
+    and renamed into place when complete, so an interrupted build leaves the earlier files as
+    they were; other files in the folder are left alone.
     """
     with plain_errors():
-        program = load_program(program_file)
-        speaker = EspeakVoice(voice, rate)
+        job = job_from_options(
+            patient_file=patient_file,
+            program_file=program_file,
+            voice=voice,
+            rate=rate,
+            reps=reps,
+            sets=sets,
+            rest=rest,
+            hold=hold,
+            select=select,
+            phase=phase,
+            settings=settings,
+        )
+        speaker = EspeakVoice(job.voice, job.rate or DEFAULT_RATE)
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
-            built = build(program, out, speaker, progress=progress)
+            built = build(job.program, out, speaker, progress=progress)
         if not quiet:
             for item in built:
                 minutes, seconds = divmod(round(item.session.timeline.duration_ms / 1000), 60)
@@ -116,21 +227,59 @@ def build_command(
 
 @app.command("preview")
 def preview_command(
+    *,
+    patient_file: PatientArgument = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the sessions' timelines as JSON.")
     ] = False,
     program_file: ProgramOption = None,
     voice: VoiceOption = None,
-    rate: RateOption = DEFAULT_RATE,
+    rate: RateOption = None,
+    reps: RepsOption = None,
+    sets: SetsOption = None,
+    rest: RestOption = None,
+    hold: HoldOption = None,
+    select: SelectOption = None,
+    phase: PhaseOption = None,
+    settings: SetOption = None,
 ) -> None:
     """Print what each session says and when, without writing audio."""
     with plain_errors():
-        program = load_program(program_file)
-        sessions, _ = prepare(program, EspeakVoice(voice, rate))
+        job = job_from_options(
+            patient_file=patient_file,
+            program_file=program_file,
+            voice=voice,
+            rate=rate,
+            reps=reps,
+            sets=sets,
+            rest=rest,
+            hold=hold,
+            select=select,
+            phase=phase,
+            settings=settings,
+        )
+        program = job.program
+        sessions, _ = prepare(program, EspeakVoice(job.voice, job.rate or DEFAULT_RATE))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
             typer.echo(preview_text(program, sessions))
+
+
+@app.command("init")
+def init_command(
+    patient_file: Annotated[
+        Path, typer.Argument(help="Where to write the example, such as patient.toml.")
+    ],
+) -> None:
+    """Write a commented example patient file that builds as written.
+
+    An existing file is never overwritten. Edit the example, then run
+    'audiocoach build patient.toml'.
+    """
+    with plain_errors():
+        write_example(patient_file)
+        typer.echo(f"Wrote {patient_file}; build it with: audiocoach build {patient_file}")
 
 
 def _version(value: bool) -> None:

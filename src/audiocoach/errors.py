@@ -27,6 +27,10 @@ class DosageError(AudiocoachError):
     """A dosage value or exercise selection is out of bounds or unknown."""
 
 
+class PatientError(AudiocoachError):
+    """A patient file is missing, malformed, or holds an unknown key or a bad value."""
+
+
 class ScriptError(AudiocoachError):
     """A template in ``scripts_nl`` failed to render, or rendered text that is not speakable."""
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -28,9 +30,54 @@ def prepare_folder(folder: Path) -> Path:
         raise OutputError(
             f"The output folder {folder} cannot be created: {error.strerror}."
         ) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"The output folder {folder} cannot be written to.")
+    if not folder.is_dir():
+        raise OutputError(f"The output folder {folder} is not a folder.")
+    # os.access() says yes to root for a read-only folder: only writing proves it.
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=TEMP_PREFIX, suffix=".probe"):
+            pass
+    except OSError as error:
+        raise OutputError(
+            f"The output folder {folder} cannot be written to: {error.strerror}."
+        ) from None
+    remove_stale_parts(folder)
     return folder
+
+
+def _temp_prefix() -> str:
+    """``.audiocoach-PID-``: the process id tells a later build whether the writer is gone."""
+    return f"{TEMP_PREFIX}{os.getpid()}-"
+
+
+def remove_stale_parts(folder: Path, *, max_age_s: float = 3600) -> list[Path]:
+    """Remove the temporary files of builds that were killed before they could clean up.
+
+    A part whose writing process is gone is stale. Where that cannot be asked safely
+    (Windows), a part untouched for ``max_age_s`` is. Returns what was removed.
+    """
+    removed = []
+    for part in folder.glob(f"{TEMP_PREFIX}*.part"):
+        match = re.fullmatch(re.escape(TEMP_PREFIX) + r"([0-9]+)-.*\.part", part.name)
+        pid = int(match[1]) if match else None
+        with contextlib.suppress(OSError):
+            if _writer_is_gone(pid, part, max_age_s):
+                part.unlink()
+                removed.append(part)
+    return removed
+
+
+def _writer_is_gone(pid: int | None, part: Path, max_age_s: float) -> bool:
+    if pid is not None and os.name == "posix":
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+    return time.time() - part.stat().st_mtime > max_age_s
 
 
 @contextlib.contextmanager
@@ -38,7 +85,7 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` whole."""
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-            dir=path.parent, prefix=TEMP_PREFIX, suffix=".part", delete=False
+            dir=path.parent, prefix=_temp_prefix(), suffix=".part", delete=False
         )
     except OSError as error:
         raise OutputError(f"Cannot write in {path.parent}: {error.strerror}.") from None

@@ -1,0 +1,286 @@
+"""A patient's own dosage: overrides of the card's reps, sets, rests and holds, and the
+therapist's choice of exercises.
+
+The card leaves the build-up to the therapist. :class:`Overrides` says what differs for one
+patient; :func:`apply_overrides` checks it against the program and returns a new
+:class:`~audiocoach.program.Program` in which those choices are simply the dosage, so nothing
+downstream knows about overrides. Every value is checked here, before any audio is made, with
+the same bounds as the program file (:data:`~audiocoach.program.BOUNDS`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from audiocoach.errors import DosageError
+from audiocoach.program import BOUNDS, Dosage, Exercise, Phase, Program
+
+FIELDS: tuple[str, ...] = tuple(BOUNDS)
+"""The dosage fields a patient's overrides may set: ``reps``, ``sets``, ``rest_s``, ``hold_s``."""
+
+FIELD_NAMES = {
+    "reps": "the number of repetitions",
+    "sets": "the number of sets",
+    "rest_s": "the rest",
+    "hold_s": "the hold",
+}
+UNITS = {"rest_s": " seconds", "hold_s": " seconds"}
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What differs from the program for one patient; ``None`` means "as the program says"."""
+
+    reps: int | None = None
+    """Repetitions per set for every counted exercise."""
+    sets: int | None = None
+    """Sets for every exercise that has sets (not advice)."""
+    rest_s: int | None = None
+    """Seconds of rest after each set, for every exercise that has sets."""
+    hold_s: int | None = None
+    """Seconds of every held exercise."""
+    exercises: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+    """Per exercise number, per field: the value for that exercise alone."""
+    selection: tuple[int, ...] | None = None
+    """The exercises the therapist chose for phases that leave a choice (a phase's ``fixed``
+    exercises always stay)."""
+    phase: int | None = None
+    """Build this phase only."""
+
+    def over(self, base: Overrides) -> Overrides:
+        """These overrides laid over ``base``: every value set here wins.
+
+        A value set for every exercise here also replaces ``base``'s value for single
+        exercises, so "--reps 5" on the command line means five everywhere.
+        """
+        exercises: dict[int, dict[str, int]] = {}
+        for number, values in base.exercises.items():
+            kept = {k: v for k, v in values.items() if getattr(self, k) is None}
+            if kept:
+                exercises[number] = kept
+        for number, values in self.exercises.items():
+            exercises.setdefault(number, {}).update(values)
+        overall = {
+            name: getattr(self, name) if getattr(self, name) is not None else getattr(base, name)
+            for name in (*FIELDS, "selection", "phase")
+        }
+        return Overrides(exercises=exercises, **overall)
+
+
+def check_number(name: str, value: Any, what: str | None = None) -> int:
+    """A whole number within :data:`BOUNDS`, or a :class:`DosageError` saying what is wrong.
+
+    ``what`` names the value in the message ("--reps", "exercise 7's 'reps'").
+    """
+    low, high = BOUNDS[name]
+    what = what or f"{FIELD_NAMES[name].capitalize()} ('{name}')"
+    unit = UNITS.get(name, "")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DosageError(
+            f"{what} must be a whole number from {low} to {high}{unit}, not {value!r}."
+        )
+    if not low <= value <= high:
+        raise DosageError(f"{what} must be from {low} to {high}{unit}, not {value}.")
+    return value
+
+
+def check_field(name: Any, where: str) -> str:
+    """A dosage field name a patient may set, or an error naming the wrong one."""
+    if name not in FIELDS:
+        raise DosageError(
+            f"{where}: unknown setting '{name}'; the settings are {', '.join(FIELDS)}."
+        )
+    return str(name)
+
+
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+
+
+def parse_whole(text: str, what: str) -> int:
+    """A whole number typed by a person; anything else is an error naming ``what``."""
+    if not _WHOLE.fullmatch(text):
+        raise DosageError(f"{what} must be a whole number, not '{text}'.")
+    return int(text)
+
+
+def parse_selection(text: str) -> tuple[int, ...]:
+    """``"5,6,9"`` (commas and/or spaces) as exercise numbers."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not parts:
+        raise DosageError("--select needs exercise numbers, such as --select 5,6,9.")
+    return tuple(parse_whole(part, f"--select: exercise '{part}'") for part in parts)
+
+
+def parse_setting(text: str) -> tuple[int, str, int]:
+    """``"7.reps=6"`` as (exercise 7, ``reps``, 6)."""
+    match = re.fullmatch(r"\s*([^.=\s]+)\s*\.\s*([^=\s]*)\s*=\s*(.*?)\s*", text)
+    if not match:
+        raise DosageError(
+            f"--set '{text}' must look like EXERCISE.SETTING=VALUE, such as --set 7.reps=6."
+        )
+    number = parse_whole(match[1], f"--set '{text}': the exercise")
+    name = check_field(match[2], f"--set '{text}'")
+    value = parse_whole(match[3], f"--set '{text}': the value")
+    return number, name, check_number(name, value, f"--set '{text}'")
+
+
+def cli_overrides(
+    *,
+    reps: str | None = None,
+    sets: str | None = None,
+    rest_s: str | None = None,
+    hold_s: str | None = None,
+    select: str | None = None,
+    phase: str | None = None,
+    settings: Iterable[str] = (),
+) -> Overrides:
+    """The overrides as typed on the command line, parsed and checked for bounds.
+
+    Numbers arrive as text so that "2.5" or "abc" get the same one-line answer as "0".
+    """
+    exercises: dict[int, dict[str, int]] = {}
+    for text in settings:
+        number, name, value = parse_setting(text)
+        exercises.setdefault(number, {})[name] = value
+    typed = {"reps": reps, "sets": sets, "rest_s": rest_s, "hold_s": hold_s}
+    flags = {"reps": "--reps", "sets": "--sets", "rest_s": "--rest", "hold_s": "--hold"}
+    overall: dict[str, int | None] = {}
+    for name, text in typed.items():
+        overall[name] = None
+        if text is not None:
+            value = parse_whole(text, flags[name])
+            overall[name] = check_number(name, value, flags[name])
+    number = None if phase is None else parse_whole(phase, "--phase")
+    if number is not None and number < 1:
+        raise DosageError(f"--phase must be a phase number such as 1, not {number}.")
+    return Overrides(
+        exercises=exercises,
+        selection=None if select is None else parse_selection(select),
+        phase=number,
+        **overall,
+    )
+
+
+def applies(name: str, dosage: Dosage) -> bool:
+    """Whether a dosage field means anything for this kind of exercise."""
+    if dosage.pattern == "advice":
+        return False
+    if name == "reps":
+        return dosage.pattern != "hold"
+    if name == "hold_s":
+        return dosage.pattern == "hold"
+    return True
+
+
+def choosable(phase: Phase) -> tuple[int, ...]:
+    """The exercises of a phase the therapist may leave out."""
+    return tuple(n for n in phase.exercises if n not in phase.fixed)
+
+
+def apply_overrides(program: Program, overrides: Overrides) -> Program:
+    """The program as this patient does it, every override checked against it.
+
+    The selection and per-exercise values are checked against the whole program, so a patient
+    file stays valid when only one phase is built.
+    """
+    for name in FIELDS:
+        value = getattr(overrides, name)
+        if value is not None:
+            check_number(name, value)
+    known = {e.number for e in program.exercises}
+    phases = _select(program, overrides.selection)
+    heard = {n for phase in phases for n in phase.exercises}
+    for number, values in overrides.exercises.items():
+        if number not in known:
+            raise DosageError(
+                f"Exercise {number} does not exist; the program has exercises {_span(known)}."
+            )
+        if number not in heard:
+            raise DosageError(
+                f"Exercise {number} has its own dosage but is not selected for any phase."
+            )
+        dosage = program.exercise(number).dosage
+        for name, value in values.items():
+            check_field(name, f"Exercise {number}")
+            check_number(name, value, f"Exercise {number}'s '{name}'")
+            if not applies(name, dosage):
+                raise DosageError(
+                    f"Exercise {number} is {_KIND[dosage.pattern]}: '{name}' does not apply to it."
+                )
+    if overrides.phase is not None:
+        numbers = [p.number for p in phases]
+        if overrides.phase not in numbers:
+            raise DosageError(
+                f"There is no phase {overrides.phase}; the program has phases "
+                f"{', '.join(map(str, numbers))}."
+            )
+        phases = [p for p in phases if p.number == overrides.phase]
+    exercises = tuple(_dosed(e, overrides) for e in program.exercises)
+    return replace(program, exercises=exercises, phases=tuple(phases))
+
+
+_KIND = {
+    "advice": "advice, with nothing to count",
+    "hold": "held, not counted",
+    "reps": "counted, not held",
+    "parts": "counted, not held",
+    "alternate": "counted, not held",
+}
+
+
+def _span(numbers: Iterable[int]) -> str:
+    ordered = sorted(numbers)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]} to {ordered[-1]}"
+    return ", ".join(map(str, ordered))
+
+
+def _select(program: Program, selection: tuple[int, ...] | None) -> list[Phase]:
+    if selection is None:
+        return list(program.phases)
+    open_phases = [p for p in program.phases if choosable(p)]
+    if not open_phases:
+        raise DosageError("This program has no exercises to choose: every phase is fixed.")
+    allowed = {n for p in open_phases for n in choosable(p)}
+    for number in selection:
+        if number in allowed:
+            continue
+        where = " and ".join(f"phase {p.number}: {_span(choosable(p))}" for p in open_phases)
+        stays = [p.number for p in open_phases if number in p.fixed]
+        homes = [p.number for p in program.phases if number in p.exercises]
+        if stays:
+            problem = f"always stays in phase {stays[0]}"
+        elif homes:
+            problem = f"belongs to phase {homes[0]}, which leaves no choice"
+        else:
+            problem = "does not exist"
+        raise DosageError(f"--select: exercise {number} {problem}; choose from {where}.")
+    phases = []
+    for phase in program.phases:
+        if choosable(phase):
+            kept = tuple(n for n in phase.exercises if n in phase.fixed or n in selection)
+            if not kept:
+                raise DosageError(
+                    f"Phase {phase.number} would have no exercises: choose at least one of "
+                    f"{_span(choosable(phase))}."
+                )
+            phases.append(replace(phase, exercises=kept))
+        else:
+            phases.append(phase)
+    return phases
+
+
+def _dosed(exercise: Exercise, overrides: Overrides) -> Exercise:
+    dosage = exercise.dosage
+    values = {
+        name: getattr(overrides, name)
+        for name in FIELDS
+        if getattr(overrides, name) is not None and applies(name, dosage)
+    }
+    values.update(overrides.exercises.get(exercise.number, {}))
+    if not values:
+        return exercise
+    return replace(exercise, dosage=replace(dosage, **values))

@@ -1,0 +1,264 @@
+"""A patient file: one patient's program, dosage, selection and voice, in TOML.
+
+A practice keeps one small file per patient and regenerates the audio from it. The file
+holds initials only, never a name. :func:`resolve_job` is the one place where a patient file
+and the command line's options meet: command-line values win, everything is checked, and the
+result is a :class:`Job` that ``build`` and ``preview`` use alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audiocoach.dosage import (
+    Overrides,
+    apply_overrides,
+    check_field,
+    check_number,
+    parse_whole,
+)
+from audiocoach.errors import AudiocoachError, PatientError
+from audiocoach.files import write_text
+from audiocoach.program import Program, load_program, read_toml
+
+RATE_BOUNDS = (80, 300)
+"""Speaking rate in words per minute, as the command line's ``--rate`` allows."""
+
+KEYS = (
+    "program",
+    "label",
+    "practice",
+    "voice",
+    "rate",
+    "voice_dir",
+    "selection",
+    "dosage",
+    "exercises",
+)
+
+_LABEL = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\- ])*", re.UNICODE)
+LABEL_MAX = 12
+PRACTICE_MAX = 80
+
+
+@dataclass(frozen=True)
+class PatientFile:
+    """One patient's settings, as read from their file and checked."""
+
+    path: Path
+    """The file itself; relative paths in it are relative to its folder."""
+    program: Path | None = None
+    """A program file; ``None`` is the built-in card."""
+    label: str = ""
+    """The patient's initials (``"J.d.V."``): no more personal data than that."""
+    practice: str = ""
+    """The practice's name."""
+    voice: str | None = None
+    """A speech engine voice id; ``None`` is the default Dutch voice."""
+    rate: int | None = None
+    """Speaking rate in words per minute; ``None`` is the default."""
+    voice_dir: Path | None = None
+    """A folder of recorded phrases (an existing folder)."""
+    overrides: Overrides = field(default_factory=Overrides)
+    """The selection, dosage for every exercise, and dosage per exercise."""
+
+    @classmethod
+    def from_toml(cls, path: Path) -> PatientFile:
+        """Read and check a patient file; every problem is one sentence naming the file."""
+        try:
+            data = read_toml(path, what="patient file")
+        except AudiocoachError as error:
+            raise PatientError(str(error)) from None
+        return cls.from_dict(data, path)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], path: Path) -> PatientFile:
+        """Check parsed TOML; ``path`` names the file in messages and anchors relative paths."""
+        where = f"The patient file {path}"
+        for key in data:
+            if key not in KEYS:
+                raise PatientError(
+                    f"{where} has an unknown key '{key}'; the keys are {', '.join(KEYS)}."
+                )
+        base = path.parent
+        program = _text(data, "program", where)
+        voice_dir = _text(data, "voice_dir", where)
+        label = _text(data, "label", where) or ""
+        if label and (len(label) > LABEL_MAX or not _LABEL.fullmatch(label)):
+            raise PatientError(
+                f"{where}: 'label' must be initials such as 'J.d.V.' (at most {LABEL_MAX} "
+                f"letters, dots and spaces), not {label!r}."
+            )
+        practice = _text(data, "practice", where) or ""
+        if len(practice) > PRACTICE_MAX or not practice.isprintable():
+            raise PatientError(
+                f"{where}: 'practice' must be one line of at most {PRACTICE_MAX} characters."
+            )
+        rate = data.get("rate")
+        if rate is not None:
+            rate = check_rate(rate, f"{where}: 'rate'")
+        folder = None
+        if voice_dir is not None:
+            folder = base / voice_dir
+            if not folder.is_dir():
+                raise PatientError(f"{where}: 'voice_dir' {folder} is not an existing folder.")
+        return cls(
+            path=path,
+            program=None if program is None else base / program,
+            label=label,
+            practice=practice,
+            voice=_text(data, "voice", where),
+            rate=rate,
+            voice_dir=folder,
+            overrides=_overrides(data, where),
+        )
+
+
+def check_rate(value: Any, what: str) -> int:
+    """A speaking rate within :data:`RATE_BOUNDS`."""
+    low, high = RATE_BOUNDS
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise PatientError(
+            f"{what} must be a whole number of words per minute from {low} to {high}, "
+            f"not {value!r}."
+        )
+    return value
+
+
+def parse_rate(text: str) -> int:
+    """A speaking rate as typed on the command line."""
+    return check_rate(parse_whole(text, "--rate"), "--rate")
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise PatientError(f"{where}: '{key}' must be text, not {value!r}.")
+    return value.strip()
+
+
+def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
+    overall: dict[str, int] = {}
+    table = data.get("dosage", {})
+    if not isinstance(table, Mapping):
+        raise PatientError(f"{where}: 'dosage' must be a table such as [dosage].")
+    for name, value in table.items():
+        check_field(name, f"{where} [dosage]")
+        overall[name] = check_number(name, value, f"{where}: [dosage] '{name}'")
+    exercises: dict[int, dict[str, int]] = {}
+    per_exercise = data.get("exercises", {})
+    if not isinstance(per_exercise, Mapping):
+        raise PatientError(f"{where}: 'exercises' must be tables such as [exercises.7].")
+    for key, values in per_exercise.items():
+        if not re.fullmatch(r"[0-9]+", key):
+            raise PatientError(
+                f"{where}: [exercises.{key}] must name an exercise number, such as [exercises.7]."
+            )
+        if not isinstance(values, Mapping):
+            raise PatientError(f"{where}: 'exercises.{key}' must be a table such as reps = 6.")
+        section = f"{where} [exercises.{key}]"
+        exercises[int(key)] = {
+            check_field(name, section): check_number(name, value, f"{section} '{name}'")
+            for name, value in values.items()
+        }
+    selection = data.get("selection")
+    if selection is not None:
+        if not isinstance(selection, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in selection
+        ):
+            raise PatientError(
+                f"{where}: 'selection' must be a list of exercise numbers such as [5, 6, 9]."
+            )
+        if not selection:
+            raise PatientError(f"{where}: 'selection' needs at least one exercise number.")
+        selection = tuple(selection)
+    return Overrides(exercises=exercises, selection=selection, **overall)
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a build or preview needs, checked: the program as this patient does it."""
+
+    program: Program
+    voice: str | None
+    rate: int | None
+    patient: PatientFile | None = None
+
+
+def resolve_job(
+    patient_file: Path | None = None,
+    *,
+    program_file: Path | None = None,
+    voice: str | None = None,
+    rate: int | None = None,
+    overrides: Overrides | None = None,
+) -> Job:
+    """Load the patient file (if any) and lay the command line's values over it.
+
+    No audio is made here, so every mistake is found before work starts.
+    """
+    patient = None if patient_file is None else PatientFile.from_toml(patient_file)
+    base = patient.overrides if patient else Overrides()
+    merged = (overrides or Overrides()).over(base)
+    program = load_program(program_file or (patient.program if patient else None))
+    if rate is not None:
+        rate = check_rate(rate, "--rate")
+    return Job(
+        program=apply_overrides(program, merged),
+        voice=voice if voice is not None else (patient.voice if patient else None),
+        rate=rate if rate is not None else (patient.rate if patient else None),
+        patient=patient,
+    )
+
+
+EXAMPLE = """\
+# A patient file for audiocoach: build this patient's sessions with
+#   audiocoach build {name}
+# Every line is optional; remove what you do not need. Options on the command line win over
+# this file (for example: audiocoach build {name} --reps 6).
+
+# The program: the built-in SI-joint card when left out, or a program file (TOML), relative
+# to this file.
+# program = "mijn-kaart.toml"
+
+# The patient's initials only: no name, no date of birth.
+label = "A.B."
+practice = "Praktijk voor fysiotherapie"
+
+# Speech: a voice id from 'audiocoach voices' and the speaking rate in words per minute
+# (80 to 300; 150 when left out).
+# voice = "gmw/nl"
+rate = 150
+
+# A folder of recorded phrases, relative to this file.
+# voice_dir = "opnames"
+
+# Phase 2: the exercises chosen from 5 to 11 (2, 3 and 4 always stay).
+selection = [5, 6, 9]
+
+# Dosage for every exercise: repetitions per set (1 to 50), sets (1 to 10),
+# rest after each set in seconds (0 to 300), hold in seconds (1 to 120).
+[dosage]
+reps = 8
+sets = 2
+rest_s = 20
+
+# Dosage for one exercise, over the values above.
+[exercises.9]
+reps = 6
+"""
+
+
+def write_example(path: Path) -> None:
+    """Write a commented example patient file that builds as written; never overwrite."""
+    if path.exists():
+        raise PatientError(f"{path} already exists; choose another name or remove it first.")
+    if not path.parent.is_dir():
+        raise PatientError(f"The folder {path.parent} does not exist.")
+    write_text(path, EXAMPLE.format(name=path.name))
