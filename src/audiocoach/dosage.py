@@ -148,18 +148,17 @@ def cli_overrides(
     typed = {"reps": reps, "sets": sets, "rest_s": rest_s, "hold_s": hold_s}
     flags = {"reps": "--reps", "sets": "--sets", "rest_s": "--rest", "hold_s": "--hold"}
     overall: dict[str, int | None] = {}
-    for name, text in typed.items():
-        overall[name] = None
-        if text is not None:
-            value = parse_whole(text, flags[name])
-            overall[name] = check_number(name, value, flags[name])
-    number = None if phase is None else parse_whole(phase, "--phase")
-    if number is not None and number < 1:
-        raise DosageError(f"--phase must be a phase number such as 1, not {number}.")
+    for key, given in typed.items():
+        overall[key] = (
+            None if given is None else check_number(key, parse_whole(given, flags[key]), flags[key])
+        )
+    phase_number = None if phase is None else parse_whole(phase, "--phase")
+    if phase_number is not None and phase_number < 1:
+        raise DosageError(f"--phase must be a phase number such as 1, not {phase_number}.")
     return Overrides(
         exercises=exercises,
         selection=None if select is None else parse_selection(select),
-        phase=number,
+        phase=phase_number,
         **overall,
     )
 
