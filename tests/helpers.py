@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -37,3 +38,12 @@ def rms_db(samples: np.ndarray) -> float:
         return float("-inf")
     rms = float(np.sqrt(np.mean(np.square(samples.astype(np.float64)))))
     return 20 * np.log10(rms) if rms > 0 else float("-inf")
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by relative path, with its SHA-256: equal means untouched."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

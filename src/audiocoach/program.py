@@ -151,8 +151,21 @@ def read_toml(path: Path, *, what: str) -> dict[str, Any]:
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ProgramError(f"The {what} {path} is not valid TOML: {error}.") from None
+        raise ProgramError(
+            f"The {what} {path} is not valid TOML: {_with_position(str(error), text)}."
+        ) from None
     return data
+
+
+def _with_position(message: str, text: str) -> str:
+    """tomllib says "at end of document" where it says no line: name the line and column."""
+    if "end of document" not in message:
+        return message
+    lines = text.split("\n")
+    return message.replace(
+        "at end of document",
+        f"at line {len(lines)}, column {len(lines[-1]) + 1}: the end of the file",
+    )
 
 
 class _Reader:

@@ -91,8 +91,8 @@ class Templates:
             raw = self.env.get_template(filename).render(**context)
         except jinja2.TemplateSyntaxError as error:
             raise ScriptError(
-                f"The template {error.filename or filename} has an error on line {error.lineno}: "
-                f"{error.message}."
+                f"The template {Path(error.filename or filename).name} has an error on line "
+                f"{error.lineno}: {(error.message or 'syntax error').rstrip('.')}."
             ) from None
         except jinja2.TemplateNotFound:
             raise ScriptError(f"The template {filename} is missing from {self.folder}.") from None

@@ -1,0 +1,257 @@
+"""Every bad value a user can type: one plain sentence, exit status 2, and no file touched.
+
+Each case runs ``audiocoach build`` against an output folder that already holds an earlier
+MP3 and a file of the practice's own; the whole tree is hashed before and after.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from audiocoach import script
+from helpers import run_cli, tree_hashes
+
+GOOD_PROGRAM = """\
+[program]
+title = "{title}"
+
+[[phases]]
+number = 1
+title = "{phase}"
+exercises = [1]
+
+[[exercises]]
+number = 1
+title = "Bruggetje"
+aim = "versterken"
+instruction = "Til het bekken op."
+dosage = {{ pattern = "reps", reps = {reps}, sets = 1, rest_s = 0 }}
+"""
+
+
+def program_file(title: str = "Kort", phase: str = "Proef", reps: int = 1) -> str:
+    return GOOD_PROGRAM.format(title=title, phase=phase, reps=reps)
+
+
+# (id, files to write in the work folder, arguments after "build", words the message holds)
+Case = tuple[str, dict[str, str], list[str], str]
+CASES: list[Case] = [
+    ("reps zero", {}, ["--reps", "0"], "--reps must be from 1 to 50, not 0"),
+    ("reps negative", {}, ["--reps", "-1"], "--reps must be from 1 to 50, not -1"),
+    ("reps 10000", {}, ["--reps", "10000"], "not 10000"),
+    ("reps text", {}, ["--reps", "abc"], "--reps must be a whole number, not 'abc'"),
+    ("reps float", {}, ["--reps", "2.5"], "--reps must be a whole number, not '2.5'"),
+    ("sets zero", {}, ["--sets", "0"], "--sets must be from 1 to 10"),
+    ("sets eleven", {}, ["--sets", "11"], "--sets must be from 1 to 10"),
+    ("rest negative", {}, ["--rest", "-5"], "--rest must be from 0 to 300 seconds"),
+    ("rest too long", {}, ["--rest", "301"], "--rest must be from 0 to 300 seconds"),
+    ("hold zero", {}, ["--hold", "0"], "--hold must be from 1 to 120 seconds"),
+    ("hold float", {}, ["--hold", "1.5"], "--hold must be a whole number"),
+    ("rate too slow", {}, ["--rate", "10"], "--rate must be a whole number of words"),
+    ("rate text", {}, ["--rate", "fast"], "--rate must be a whole number"),
+    ("phase missing", {}, ["--phase", "3"], "There is no phase 3"),
+    ("phase zero", {}, ["--phase", "0"], "--phase must be a phase number"),
+    ("select unknown", {}, ["--select", "12"], "exercise 12 does not exist"),
+    ("select other phase", {}, ["--select", "1"], "exercise 1 belongs to phase 1"),
+    ("select fixed", {}, ["--select", "3"], "exercise 3 always stays in phase 2"),
+    ("select text", {}, ["--select", "5,x"], "must be a whole number, not 'x'"),
+    ("select empty", {}, ["--select", " "], "--select needs exercise numbers"),
+    ("set zero", {}, ["--set", "7.reps=0"], "--set '7.reps=0' must be from 1 to 50"),
+    ("set unknown key", {}, ["--set", "7.reps_=6"], "unknown setting 'reps_'"),
+    ("set float", {}, ["--set", "7.reps=2.5"], "must be a whole number, not '2.5'"),
+    ("set shape", {}, ["--set", "7reps6"], "must look like EXERCISE.SETTING=VALUE"),
+    ("set unknown exercise", {}, ["--set", "12.reps=3"], "Exercise 12 does not exist"),
+    ("set held exercise", {}, ["--set", "11.reps=3"], "Exercise 11 is held, not counted"),
+    ("set unselected", {}, ["--select", "5", "--set", "9.reps=4"], "not selected"),
+    (
+        "patient unknown key",
+        {"p.toml": "reps_ = 6\n"},
+        ["p.toml"],
+        "unknown key 'reps_'",
+    ),
+    (
+        "patient unknown exercise key",
+        {"p.toml": "[exercises.7]\nreps_ = 6\n"},
+        ["p.toml"],
+        "[exercises.7]: unknown setting 'reps_'",
+    ),
+    (
+        "patient broken toml",
+        {"p.toml": "label = 'A.B.'\nreps = = 6\n"},
+        ["p.toml"],
+        "p.toml is not valid TOML: Invalid value (at line 2, column 8)",
+    ),
+    (
+        "patient toml cut short",
+        {"p.toml": "label = 'A.B.'\nselection = [5, 6\n"},
+        ["p.toml"],
+        "not valid TOML: Unclosed array (at line 3, column 1: the end of the file)",
+    ),
+    ("patient missing", {}, ["nobody.toml"], "nobody.toml does not exist"),
+    ("patient is a folder", {"map/x.txt": ""}, ["map"], "is a folder, not a file"),
+    (
+        "patient float",
+        {"p.toml": "[dosage]\nreps = 2.5\n"},
+        ["p.toml"],
+        "[dosage] 'reps' must be a whole number from 1 to 50, not 2.5",
+    ),
+    (
+        "patient text number",
+        {"p.toml": "[dosage]\nsets = '2'\n"},
+        ["p.toml"],
+        "must be a whole number from 1 to 10, not '2'",
+    ),
+    (
+        "patient exercise not a number",
+        {"p.toml": "[exercises.zeven]\nreps = 6\n"},
+        ["p.toml"],
+        "[exercises.zeven] must name an exercise number",
+    ),
+    (
+        "patient full name",
+        {"p.toml": "label = 'Johanna de Vries-Jansen'\n"},
+        ["p.toml"],
+        "'label' must be initials",
+    ),
+    (
+        "patient selection other phase",
+        {"p.toml": "selection = [1, 5]\n"},
+        ["p.toml"],
+        "exercise 1 belongs to phase 1",
+    ),
+    ("patient rate", {"p.toml": "rate = 1000\n"}, ["p.toml"], "'rate' must be a whole number"),
+    (
+        "patient program missing",
+        {"p.toml": "program = 'kaart.toml'\n"},
+        ["p.toml"],
+        "kaart.toml does not exist",
+    ),
+    (
+        "patient voice_dir missing",
+        {"p.toml": "voice_dir = 'opnames'\n"},
+        ["p.toml"],
+        "'voice_dir'",
+    ),
+    ("program missing", {}, ["--program", "geen.toml"], "geen.toml does not exist"),
+    (
+        "program reps zero",
+        {"k.toml": program_file(reps=0)},
+        ["--program", "k.toml"],
+        "'reps' must be from 1 to 50, not 0",
+    ),
+    (
+        "program title ../../x",
+        {"k.toml": program_file(title="../../x")},
+        ["--program", "k.toml"],
+        "The template sessie_begin.j2",
+    ),
+    (
+        "program phase title ../../x",
+        {"k.toml": program_file(phase="../../x")},
+        ["--program", "k.toml"],
+        "The template sessie_begin.j2",
+    ),
+    ("voice unknown", {}, ["--voice", "klingon"], "The voice 'klingon' does not exist"),
+    ("out is a file", {"bestand": "x"}, ["--out", "bestand"], "is a file, not a folder"),
+    (
+        "out below a file",
+        {"bestand": "x"},
+        ["--out", "bestand/uit"],
+        "cannot be created",
+    ),
+]
+
+
+def test_there_are_enough_cases() -> None:
+    assert len(CASES) >= 25
+
+
+def prepare(tmp_path: Path, files: dict[str, str]) -> Path:
+    """The work folder: the case's files and an output folder with earlier files."""
+    out = tmp_path / "uit"
+    out.mkdir()
+    (out / "fase-1-gehele-periode.mp3").write_bytes(b"an earlier build" * 100)
+    (out / "notities.txt").write_text("van de praktijk", encoding="utf-8")
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return out
+
+
+def with_out(args: list[str]) -> list[str]:
+    return args if "--out" in args else [*args, "--out", "uit"]
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "message"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_bad_input_is_one_plain_sentence_and_touches_nothing(
+    tmp_path: Path,
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, str],
+    args: list[str],
+    message: str,
+) -> None:
+    prepare(tmp_path, files)
+    monkeypatch.chdir(tmp_path)
+    before = tree_hashes(tmp_path)
+    result = run_cli(runner, "build", *with_out(args))
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("audiocoach: ")
+    assert message in lines[0]
+    assert tree_hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c[0] in {"reps zero", "patient broken toml", "out below a file"}],
+    ids=lambda case: case[0],
+)
+def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
+    """The same, as a user runs it: no traceback on stderr, only the sentence."""
+    _, files, args, message = case
+    prepare(tmp_path, files)
+    before = tree_hashes(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "audiocoach", "build", *with_out(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_hashes(tmp_path) == before
+
+
+def test_broken_template_names_the_template_and_line(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template folder with a syntax error (a practice editing the wording)."""
+    folder = tmp_path / "scripts_nl"
+    folder.mkdir()
+    for template in script.templates_dir().glob("*.j2"):
+        (folder / template.name).write_text(template.read_text(encoding="utf-8"), "utf-8")
+    (folder / "rust.j2").write_text("Rust.\n{% if dosage.rest_s %}\nNog even.\n", "utf-8")
+    monkeypatch.setattr(script, "templates_dir", lambda: folder)
+    out = prepare(tmp_path, {})
+    before = tree_hashes(tmp_path)
+    result = run_cli(runner, "build", "--phase", "1", "--out", str(out))
+    assert result.exit_code == 2, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("audiocoach: The template rust.j2 has an error on line 3: ")
+    assert not line.endswith("..")
+    assert tree_hashes(tmp_path) == before

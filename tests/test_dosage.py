@@ -1,0 +1,118 @@
+"""A patient's dosage and selection laid over the card: library level, no audio."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiocoach.dosage import (
+    Overrides,
+    apply_overrides,
+    cli_overrides,
+    parse_selection,
+    parse_setting,
+)
+from audiocoach.errors import DosageError
+from audiocoach.program import Program
+
+
+def test_no_overrides_is_the_card(program: Program) -> None:
+    assert apply_overrides(program, Overrides()) == program
+
+
+def test_overall_values_reach_only_the_exercises_they_mean_something_for(
+    program: Program,
+) -> None:
+    dosed = apply_overrides(program, Overrides(reps=5, sets=2, rest_s=30, hold_s=20))
+    for exercise in dosed.exercises:
+        dosage, card = exercise.dosage, program.exercise(exercise.number).dosage
+        if dosage.pattern == "advice":
+            assert dosage == card
+        elif dosage.pattern == "hold":
+            assert (dosage.reps, dosage.sets, dosage.rest_s, dosage.hold_s) == (10, 2, 30, 20)
+        else:
+            assert (dosage.reps, dosage.sets, dosage.rest_s, dosage.hold_s) == (5, 2, 30, 12)
+    assert dosed.phases == program.phases
+
+
+def test_one_exercise_over_all(program: Program) -> None:
+    dosed = apply_overrides(program, Overrides(reps=5, exercises={7: {"reps": 6}}))
+    assert dosed.exercise(7).dosage.reps == 6
+    assert dosed.exercise(8).dosage.reps == 5
+
+
+def test_select_keeps_the_fixed_exercises(program: Program) -> None:
+    dosed = apply_overrides(program, Overrides(selection=(9, 5)))
+    assert [p.exercises for p in dosed.phases] == [(1, 2, 3, 4), (2, 3, 4, 5, 9)]
+
+
+def test_phase_builds_one_phase_and_keeps_a_patients_other_choices_valid(
+    program: Program,
+) -> None:
+    """A patient file with a selection and phase-2 dosage still builds ``--phase 1``."""
+    dosed = apply_overrides(
+        program, Overrides(selection=(5, 9), exercises={9: {"reps": 4}}, phase=1)
+    )
+    assert [p.number for p in dosed.phases] == [1]
+
+
+def test_command_line_wins_over_the_file() -> None:
+    file = Overrides(reps=8, sets=2, exercises={9: {"reps": 6, "sets": 3}}, selection=(5,))
+    cli = Overrides(reps=3, exercises={7: {"rest_s": 30}}, phase=2)
+    merged = cli.over(file)
+    assert merged == Overrides(
+        reps=3,
+        sets=2,
+        exercises={9: {"sets": 3}, 7: {"rest_s": 30}},
+        selection=(5,),
+        phase=2,
+    )
+
+
+def test_cli_overrides_parse_what_was_typed() -> None:
+    parsed = cli_overrides(
+        reps="5", sets="2", rest_s="0", select="5, 9", phase="2", settings=["7.reps=6"]
+    )
+    assert parsed == Overrides(
+        reps=5, sets=2, rest_s=0, selection=(5, 9), phase=2, exercises={7: {"reps": 6}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("5,6,9", (5, 6, 9)), ("5 6 9", (5, 6, 9)), (" 9 ,5", (9, 5))],
+)
+def test_selection_forms(text: str, parsed: tuple[int, ...]) -> None:
+    assert parse_selection(text) == parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("7.reps=6", (7, "reps", 6)), (" 11.hold_s = 20 ", (11, "hold_s", 20))],
+)
+def test_setting_forms(text: str, parsed: tuple[int, str, int]) -> None:
+    assert parse_setting(text) == parsed
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (Overrides(reps=0), "from 1 to 50, not 0"),
+        (Overrides(sets=11), "from 1 to 10, not 11"),
+        (Overrides(rest_s=-1), "from 0 to 300 seconds"),
+        (Overrides(hold_s=121), "from 1 to 120 seconds"),
+        (Overrides(selection=(12,)), "exercise 12 does not exist"),
+        (Overrides(selection=(1,)), "belongs to phase 1"),
+        (Overrides(selection=(2,)), "always stays in phase 2"),
+        (Overrides(phase=3), "no phase 3"),
+        (Overrides(exercises={12: {"reps": 3}}), "Exercise 12 does not exist"),
+        (Overrides(exercises={1: {"sets": 3}}), "advice"),
+        (Overrides(exercises={11: {"reps": 3}}), "held, not counted"),
+        (Overrides(exercises={9: {"hold_s": 3}}), "counted, not held"),
+        (Overrides(exercises={9: {"reps_": 3}}), "unknown setting 'reps_'"),
+        (Overrides(exercises={9: {"reps": 51}}), "from 1 to 50, not 51"),
+        (Overrides(selection=(5,), exercises={9: {"reps": 3}}), "not selected"),
+    ],
+)
+def test_bad_overrides_are_named(program: Program, overrides: Overrides, message: str) -> None:
+    with pytest.raises(DosageError, match=message):
+        apply_overrides(program, overrides)
