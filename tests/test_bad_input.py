@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -188,17 +187,11 @@ def with_out(args: list[str]) -> list[str]:
     return args if "--out" in args else [*args, "--out", "uit"]
 
 
-@pytest.mark.parametrize(
-    ("files", "args", "message"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
-)
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_bad_input_is_one_plain_sentence_and_touches_nothing(
-    tmp_path: Path,
-    runner: CliRunner,
-    monkeypatch: pytest.MonkeyPatch,
-    files: dict[str, str],
-    args: list[str],
-    message: str,
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, case: Case
 ) -> None:
+    _, files, args, message = case
     prepare(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     before = tree_hashes(tmp_path)
