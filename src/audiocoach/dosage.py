@@ -237,6 +237,11 @@ def _span(numbers: Iterable[int]) -> str:
     return ", ".join(map(str, ordered))
 
 
+def selected_exercises(program: Program, selection: tuple[int, ...] | None) -> set[int]:
+    """The exercises heard in some phase once ``selection`` is made (checked)."""
+    return {n for phase in _select(program, selection) for n in phase.exercises}
+
+
 def _select(program: Program, selection: tuple[int, ...] | None) -> list[Phase]:
     if selection is None:
         return list(program.phases)

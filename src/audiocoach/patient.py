@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from audiocoach.dosage import (
     check_field,
     check_number,
     parse_whole,
+    selected_exercises,
 )
 from audiocoach.errors import AudiocoachError, PatientError
 from audiocoach.files import write_text
@@ -205,8 +206,18 @@ def resolve_job(
     """
     patient = None if patient_file is None else PatientFile.from_toml(patient_file)
     base = patient.overrides if patient else Overrides()
-    merged = (overrides or Overrides()).over(base)
+    given = overrides or Overrides()
+    merged = given.over(base)
     program = load_program(program_file or (patient.program if patient else None))
+    if given.selection is not None:
+        # The file's dosage for an exercise the command line leaves out no longer applies.
+        heard = selected_exercises(program, given.selection)
+        merged = replace(
+            merged,
+            exercises={
+                n: v for n, v in merged.exercises.items() if n in heard or n in given.exercises
+            },
+        )
     if rate is not None:
         rate = check_rate(rate, "--rate")
     return Job(

@@ -1,0 +1,124 @@
+"""Patient files: the example from ``init``, what they hold, and the command line over them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from audiocoach.dosage import Overrides
+from audiocoach.patient import PatientFile, resolve_job
+from helpers import decode, preview_json, run_cli, tree_hashes
+
+EXAMPLE_PHASE_2 = [2, 3, 4, 5, 6, 9]
+
+
+def counts(phase: dict[str, Any], exercise: int) -> list[str]:
+    return [
+        e["text"] for e in phase["events"] if e["kind"] == "count" and e["exercise"] == exercise
+    ]
+
+
+def rests(phase: dict[str, Any], exercise: int) -> list[float]:
+    return [
+        e["duration_s"]
+        for e in phase["events"]
+        if e["kind"] == "rest" and e["exercise"] == exercise
+    ]
+
+
+@pytest.fixture
+def example(tmp_path: Path, runner: CliRunner) -> Path:
+    path = tmp_path / "patient.toml"
+    result = run_cli(runner, "init", str(path))
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_init_never_overwrites(example: Path, runner: CliRunner) -> None:
+    example.write_text("label = 'X.'\n", encoding="utf-8")
+    result = run_cli(runner, "init", str(example))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"audiocoach: {example} already exists; choose another name or remove it first.\n"
+    )
+    assert example.read_text(encoding="utf-8") == "label = 'X.'\n"
+
+
+def test_example_reads_as_documented(example: Path) -> None:
+    patient = PatientFile.from_toml(example)
+    assert (patient.label, patient.practice, patient.rate) == (
+        "A.B.",
+        "Praktijk voor fysiotherapie",
+        150,
+    )
+    assert patient.program is None
+    assert patient.voice is None
+    assert patient.overrides == Overrides(
+        reps=8, sets=2, rest_s=20, selection=(5, 6, 9), exercises={9: {"reps": 6}}
+    )
+
+
+def test_example_previews_with_its_dosage(example: Path, runner: CliRunner) -> None:
+    preview = preview_json(runner, str(example))
+    phase1, phase2 = preview["phases"]
+    assert phase2["exercises"] == EXAMPLE_PHASE_2
+    assert {e["exercise"] for e in phase2["events"]} - {None} == set(EXAMPLE_PHASE_2)
+    numbers = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht"]
+    assert counts(phase1, 2) == numbers * 2
+    assert counts(phase2, 9) == numbers[:6] * 2
+    assert sum(rests(phase1, 2)) + 5 * len(rests(phase1, 2)) == pytest.approx(2 * 20)
+
+
+def test_command_line_wins_over_the_file(example: Path, runner: CliRunner) -> None:
+    """--reps replaces every value for reps in the file, --set one exercise's."""
+    preview = preview_json(runner, str(example), "--phase", "2", "--reps", "3", "--set", "5.reps=4")
+    (phase2,) = preview["phases"]
+    assert counts(phase2, 9) == ["één", "twee", "drie"] * 2
+    assert counts(phase2, 5) == ["één", "twee", "drie", "vier"] * 2
+    preview = preview_json(runner, str(example), "--phase", "2", "--select", "5")
+    assert preview["phases"][0]["exercises"] == [2, 3, 4, 5]
+
+
+def test_program_path_is_relative_to_the_patient_file(tmp_path: Path) -> None:
+    folder = tmp_path / "patienten"
+    folder.mkdir()
+    (folder / "opnames").mkdir()
+    (folder / "kaart.toml").write_text(
+        '[program]\ntitle = "Kort"\n[[phases]]\nnumber = 1\ntitle = "Proef"\nexercises = [1]\n'
+        '[[exercises]]\nnumber = 1\ntitle = "Brug"\naim = "versterken"\ninstruction = "Til op."\n'
+        'dosage = { pattern = "reps", reps = 4 }\n',
+        encoding="utf-8",
+    )
+    (folder / "p.toml").write_text(
+        'program = "kaart.toml"\nvoice_dir = "opnames"\nvoice = "gmw/nl"\n'
+        "[exercises.1]\nsets = 1\n",
+        encoding="utf-8",
+    )
+    job = resolve_job(folder / "p.toml", rate=120)
+    assert job.program.title == "Kort"
+    assert job.program.exercise(1).dosage.sets == 1
+    assert (job.voice, job.rate) == ("gmw/nl", 120)
+    assert job.patient is not None
+    assert job.patient.voice_dir == folder / "opnames"
+
+
+@pytest.mark.slow
+def test_example_builds_as_written(example: Path, runner: CliRunner, tmp_path: Path) -> None:
+    """``init``, then ``build`` of that file: the sessions the preview promises."""
+    out = tmp_path / "uit"
+    result = run_cli(runner, "build", str(example), "--out", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    preview = preview_json(runner, str(example))
+    assert sorted(p.name for p in out.iterdir()) == [p["file"] for p in preview["phases"]]
+    for phase in preview["phases"]:
+        samples, rate = decode(out / phase["file"])
+        # Same process: espeak-ng's clips vary by a millisecond or two on a second synthesis.
+        assert len(samples) / rate == pytest.approx(phase["duration_s"], rel=0.005)
+    kinds = Counter(e["kind"] for e in preview["phases"][1]["events"])
+    assert kinds["count"] == 8 * 2 * 5 + 6 * 2
+    assert tree_hashes(out)
