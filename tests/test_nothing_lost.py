@@ -1,0 +1,200 @@
+"""Nothing lost: a build that is killed or stopped leaves every earlier file as it was, a build
+touches only its own files, the next build cleans up after a killed one, and the same inputs
+give the same bytes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from audiocoach.build import BuiltFile
+from audiocoach.errors import OutputError
+from audiocoach.files import (
+    TEMP_PREFIX,
+    atomic_writer,
+    prepare_folder,
+    remove_stale_parts,
+    write_bytes,
+)
+from audiocoach.program import Phase
+from audiocoach.session import session_file_name
+from helpers import run_cli, tree_hashes
+
+PART = f"{TEMP_PREFIX}*.part"
+
+
+def start_build(out: Path, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "audiocoach", "build", "--out", str(out), "--quiet", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for_part(out: Path, build: subprocess.Popen[bytes], timeout_s: float = 120) -> Path:
+    """Poll until the build has a temporary MP3 open in ``out``: it is mid-write."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        parts = list(out.glob(PART))
+        if parts:
+            return parts[0]
+        if build.poll() is not None:
+            pytest.fail(f"the build ended before writing: {build.communicate()}")
+        time.sleep(0.001)
+    build.kill()
+    build.communicate()
+    pytest.fail("the build never started writing")
+
+
+@pytest.fixture
+def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
+    """An output folder holding an earlier build's MP3s and a file of the practice's own."""
+    out = tmp_path / "uit"
+    out.mkdir()
+    for built in default_build:
+        shutil.copyfile(built.path, out / built.path.name)
+    (out / "lees-mij.txt").write_text("van de praktijk", encoding="utf-8")
+    return out
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunner) -> None:
+    before = tree_hashes(earlier)
+    build = start_build(earlier, "--phase", "1", "--reps", "3")
+    part = wait_for_part(earlier, build)
+    build.send_signal(signal.SIGKILL)
+    build.communicate()
+    assert build.returncode == -signal.SIGKILL
+    assert part.exists(), "the killed build's temporary file is left behind"
+    assert {k: v for k, v in tree_hashes(earlier).items() if not k.endswith(".part")} == before
+
+    # The next build removes what the killed one left and touches only its own file.
+    result = run_cli(
+        runner, "build", "--phase", "1", "--reps", "1", "--sets", "1", "--out", str(earlier)
+    )
+    assert result.exit_code == 0, result.output
+    assert not list(earlier.glob(PART))
+    after = tree_hashes(earlier)
+    assert after.keys() == before.keys()
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"fase-1-gehele-periode.mp3"}
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly(earlier: Path) -> None:
+    before = tree_hashes(earlier)
+    build = start_build(earlier, "--phase", "1", "--reps", "3")
+    wait_for_part(earlier, build)
+    build.send_signal(signal.SIGINT)
+    _, stderr = build.communicate()
+    assert build.returncode == 130
+    assert stderr.decode().splitlines() == [
+        "audiocoach: stopped; files that were there before are unchanged."
+    ]
+    assert tree_hashes(earlier) == before
+
+
+@pytest.mark.slow
+def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
+    """Two separate processes, same inputs: byte-identical MP3s (no time stamps, no padding)."""
+    folders = [tmp_path / "een", tmp_path / "twee"]
+    for folder in folders:
+        build = start_build(folder, "--phase", "1", "--reps", "2", "--sets", "1")
+        _, stderr = build.communicate()
+        assert build.returncode == 0, stderr
+    first, second = (tree_hashes(f) for f in folders)
+    assert first == second
+    assert list(first) == ["fase-1-gehele-periode.mp3"]
+
+
+def test_output_folder_is_created(tmp_path: Path) -> None:
+    assert prepare_folder(tmp_path / "a" / "b").is_dir()
+    assert list((tmp_path / "a" / "b").iterdir()) == []
+
+
+def test_unwritable_folder_is_found_by_writing(tmp_path: Path) -> None:
+    """Below a regular file nothing can be written, not even by root."""
+    (tmp_path / "bestand").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot be created"):
+        prepare_folder(tmp_path / "bestand" / "uit")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        prepare_folder(tmp_path / "bestand")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+def test_read_only_folder_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "alleen-lezen"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(OutputError, match="cannot be written to"):
+            prepare_folder(folder)
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process ids are asked on POSIX only")
+def test_only_parts_of_gone_builds_are_removed(tmp_path: Path) -> None:
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / f"{TEMP_PREFIX}{gone.stdout.strip()}-abc.part"
+    mine = tmp_path / f"{TEMP_PREFIX}{os.getpid()}-abc.part"
+    other = tmp_path / "eigen.part"
+    for path in (stale, mine, other):
+        path.write_bytes(b"x")
+    assert remove_stale_parts(tmp_path) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name])
+
+
+def test_failed_write_leaves_the_earlier_file(tmp_path: Path) -> None:
+    path = tmp_path / "fase-1.mp3"
+    path.write_bytes(b"earlier")
+
+    class Boom(Exception):
+        pass
+
+    def half_write() -> None:
+        with atomic_writer(path) as handle:
+            handle.write(b"half")
+            raise Boom
+
+    with pytest.raises(Boom):
+        half_write()
+    assert path.read_bytes() == b"earlier"
+    assert list(tmp_path.iterdir()) == [path]
+    write_bytes(path, b"new")
+    assert path.read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("title", ["../../x", "..", "/etc/passwd", "a\\b", "C:\\fase", ""])
+def test_file_names_are_safe_whatever_the_program_says(title: str) -> None:
+    name = session_file_name(Phase(number=1, title=title, exercises=(1,)))
+    assert name.startswith("fase-1-")
+    assert name.endswith(".mp3")
+    assert "/" not in name
+    assert "\\" not in name
+    assert ".." not in name
+    assert ":" not in name
+
+
+@pytest.mark.slow
+def test_phase_title_with_dots_builds_inside_the_folder(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "k.toml").write_text(
+        '[program]\ntitle = "Kort"\n[[phases]]\nnumber = 1\ntitle = ".."\nexercises = [1]\n'
+        '[[exercises]]\nnumber = 1\ntitle = "Brug"\naim = "versterken"\ninstruction = "Til op."\n'
+        'dosage = { pattern = "reps", reps = 1, sets = 1, rest_s = 0 }\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "uit"
+    result = run_cli(runner, "build", "--program", str(tmp_path / "k.toml"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["fase-1-programma.mp3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.toml", "uit"]
