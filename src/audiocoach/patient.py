@@ -242,8 +242,8 @@ EXAMPLE = """\
 label = "A.B."
 practice = "Praktijk voor fysiotherapie"
 
-# Speech: a voice id from 'audiocoach voices' and the speaking rate in words per minute
-# (80 to 300; 150 when left out).
+# Speech: a voice id of the speech engine (the Dutch voice when left out) and the speaking
+# rate in words per minute (80 to 300; 150 when left out).
 # voice = "gmw/nl"
 rate = 150
 
