@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.dosage import Overrides
-from audiocoach.patient import PatientFile, resolve_job
+from audiocoach.patient import PatientFile, resolve_job, write_example
 from helpers import decode, preview_json, run_cli, tree_hashes
 
 EXAMPLE_PHASE_2 = [2, 3, 4, 5, 6, 9]
@@ -122,3 +123,14 @@ def test_example_builds_as_written(example: Path, runner: CliRunner, tmp_path: P
     kinds = Counter(e["kind"] for e in preview["phases"][1]["events"])
     assert kinds["count"] == 8 * 2 * 5 + 6 * 2
     assert tree_hashes(out)
+
+
+def test_readme_example_is_a_valid_patient_file(tmp_path: Path) -> None:
+    """The README's patient file reads as the example ``init`` writes."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("A patient file (`audiocoach init`", 1)[1].split("```toml\n", 1)[1]
+    path = tmp_path / "p.toml"
+    path.write_text(block.split("```", 1)[0], encoding="utf-8")
+    example = tmp_path / "voorbeeld.toml"
+    write_example(example)
+    assert PatientFile.from_toml(path) == replace(PatientFile.from_toml(example), path=path)
