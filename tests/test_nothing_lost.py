@@ -68,7 +68,7 @@ def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
 @pytest.mark.slow
 def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunner) -> None:
     before = tree_hashes(earlier)
-    build = start_build(earlier, "--phase", "1", "--reps", "3")
+    build = start_build(earlier, "--phase", "1")
     part = wait_for_part(earlier, build)
     build.send_signal(signal.SIGKILL)
     build.communicate()
@@ -91,7 +91,7 @@ def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunn
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly(earlier: Path) -> None:
     before = tree_hashes(earlier)
-    build = start_build(earlier, "--phase", "1", "--reps", "3")
+    build = start_build(earlier, "--phase", "1")
     wait_for_part(earlier, build)
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate()

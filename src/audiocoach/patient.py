@@ -67,6 +67,11 @@ class PatientFile:
     overrides: Overrides = field(default_factory=Overrides)
     """The selection, dosage for every exercise, and dosage per exercise."""
 
+    @property
+    def selection(self) -> tuple[int, ...] | None:
+        """The therapist's choice of exercises, as in the file's ``selection``."""
+        return self.overrides.selection
+
     @classmethod
     def from_toml(cls, path: Path) -> PatientFile:
         """Read and check a patient file; every problem is one sentence naming the file."""
