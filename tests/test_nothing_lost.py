@@ -29,6 +29,8 @@ from audiocoach.session import session_file_name
 from helpers import run_cli, tree_hashes
 
 PART = f"{TEMP_PREFIX}*.part"
+LONG_WRITE = ("--phase", "1", "--sets", "10", "--rest", "300")
+"""Over two hours of audio: seconds of writing, so the signal surely lands mid-write."""
 
 
 def start_build(out: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -68,7 +70,7 @@ def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
 @pytest.mark.slow
 def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunner) -> None:
     before = tree_hashes(earlier)
-    build = start_build(earlier, "--phase", "1")
+    build = start_build(earlier, *LONG_WRITE)
     part = wait_for_part(earlier, build)
     build.send_signal(signal.SIGKILL)
     build.communicate()
@@ -91,11 +93,11 @@ def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunn
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly(earlier: Path) -> None:
     before = tree_hashes(earlier)
-    build = start_build(earlier, "--phase", "1")
+    build = start_build(earlier, *LONG_WRITE)
     wait_for_part(earlier, build)
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate()
-    assert build.returncode == 130
+    assert build.returncode == 130, stderr
     assert stderr.decode().splitlines() == [
         "audiocoach: stopped; files that were there before are unchanged."
     ]
