@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -57,7 +58,8 @@ def _engine() -> Any:
             engine = pyttsx3.init(driver) if driver else pyttsx3.init()
     except (ImportError, OSError, RuntimeError) as error:
         raise SpeechError(f"The speech engine could not start ({error}). {INSTALL_HINT}") from None
-    engine.connect("finished-utterance", _on_finished)
+    engine.connect("finished-utterance", _PROGRESS.on_finished)
+    engine.connect("started-word", _PROGRESS.on_word)
     # pyttsx3's finaliser fails noisily when it runs during interpreter shut-down.
     atexit.register(_engine.cache_clear)
     return engine
@@ -65,51 +67,87 @@ def _engine() -> Any:
 
 _WARMED: set[str] = set()
 """Voices that have spoken once in this process."""
-_FINISHED = threading.Event()
-"""Set by pyttsx3 when the current text is done, or was cancelled."""
-_COMPLETED: list[bool] = [False]
 TIMEOUT_S = 60
 """Longest wait for one text; espeak-ng needs milliseconds, so this only catches a hang."""
 ATTEMPTS = 3
 
 
-def _on_finished(name: object = None, completed: bool = False, **_: object) -> None:
-    _COMPLETED[0] = completed
-    _FINISHED.set()
+class _Progress:
+    """What pyttsx3 reports about the text being spoken, from espeak-ng's thread."""
+
+    def __init__(self) -> None:
+        self.finished = threading.Event()
+        self.completed = False
+        self.last_word = 0
+
+    def reset(self) -> None:
+        self.finished.clear()
+        self.completed = False
+        self.last_word = 0
+
+    def on_word(self, name: object = None, location: int = 0, length: int = 0, **_: object) -> None:
+        self.last_word = max(self.last_word, location)
+
+    def on_finished(self, name: object = None, completed: bool = False, **_: object) -> None:
+        self.completed = completed
+        self.finished.set()
 
 
-def _save(engine: Any, text: str, path: Path) -> None:
+_PROGRESS = _Progress()
+
+
+def _spoken_to_the_end(text: str) -> bool:
+    """Did espeak-ng start the last word? Its word events count characters from one, and a
+    hyphenated word ("es-ie-gewricht") is reported by its first part."""
+    last_word_start = text.rstrip(" .,;:!?").rfind(" ") + 2
+    return _PROGRESS.last_word >= last_word_start
+
+
+def _save(engine: Any, voice_id: str, rate: int, text: str, path: Path) -> None:
     """Synthesise one text into ``path``: one save and one run per text (see known-facts).
 
     pyttsx3's espeak driver runs espeak-ng asynchronously: ``runAndWait`` returns once the
-    text is queued and the file is written later, on espeak-ng's thread. Reading it straight
-    away found it missing, or cut short with the rest in the next file. And when espeak-ng was
-    still winding down the previous text, the driver cancelled the new one. So: wait until
-    espeak-ng is idle, then wait for pyttsx3's "finished-utterance" notice (with a time-out
-    against hangs), and try again if the text was cancelled.
+    text is queued and the file is written later, on espeak-ng's thread, which then goes on
+    to run pyttsx3's queue itself. Reading the file straight away found it missing, or cut
+    short with the rest in the next file; and the driver cancels a text queued while espeak-ng
+    is busy, even with a rate change. So each text starts and ends with espeak-ng idle, waits for
+    pyttsx3's "finished-utterance" notice (with a time-out against hangs), and is tried again
+    unless it completed, was written, and its word events reached the last word.
     """
     for _attempt in range(ATTEMPTS):
-        _wait_until_idle()
         path.unlink(missing_ok=True)
-        _FINISHED.clear()
         with contextlib.redirect_stdout(io.StringIO()):
+            engine.setProperty("voice", voice_id)
+            engine.setProperty("rate", rate)
+            # espeak-ng queues a rate change like a text: wait for it, or it counts as playing.
+            _wait_until_idle()
+            _PROGRESS.reset()
             engine.save_to_file(text, str(path))
             engine.runAndWait()
-            if not _FINISHED.wait(TIMEOUT_S):
-                raise SpeechError(
-                    f"The speech engine did not finish {text!r} within {TIMEOUT_S} s."
-                )
-        if _COMPLETED[0] and path.is_file() and path.stat().st_size > 44:
+            finished = _PROGRESS.finished.wait(TIMEOUT_S)
+            _wait_until_idle()
+        if not finished:
+            raise SpeechError(f"The speech engine did not finish {text!r} within {TIMEOUT_S} s.")
+        written = path.is_file() and path.stat().st_size > 44
+        if _PROGRESS.completed and written and _spoken_to_the_end(text):
             return
-    raise SpeechError(f"The speech engine wrote no audio for {text!r}.")
+    raise SpeechError(f"The speech engine could not say {text!r} in {ATTEMPTS} tries.")
 
 
 def _wait_until_idle() -> None:
-    """Return when espeak-ng has nothing queued or playing (a no-op for other drivers)."""
-    if sys.platform.startswith("linux"):
-        from pyttsx3.drivers import _espeak
+    """Return when espeak-ng has nothing queued or playing (a no-op for other drivers).
 
-        _espeak.Synchronize()
+    The driver cancels the next text if espeak-ng still says it is playing when that text is
+    queued, and espeak-ng says so for a moment after ``espeak_Synchronize`` has returned.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    from pyttsx3.drivers import _espeak
+
+    _espeak.Synchronize()
+    deadline = time.monotonic() + TIMEOUT_S
+    while _espeak.IsPlaying() and time.monotonic() < deadline:
+        time.sleep(0.002)
 
 
 def _load_bundled_espeak() -> None:
@@ -167,17 +205,15 @@ class EspeakVoice:
 
     def synthesize(self, text: str) -> AudioSegment:
         engine = _engine()
-        engine.setProperty("voice", self.voice_id)
-        engine.setProperty("rate", self.rate)
         with tempfile.TemporaryDirectory(prefix="audiocoach-") as folder:
             path = Path(folder) / "clip.wav"
             if self.voice_id not in _WARMED:
                 # The first text a voice speaks in a process was now and then cut short
                 # (about one run in fifteen on a busy machine); a throwaway word first
                 # prevents it (tests/test_speech.py).
-                _save(engine, "a", path)
+                _save(engine, self.voice_id, self.rate, "a", path)
                 _WARMED.add(self.voice_id)
-            _save(engine, text, path)
+            _save(engine, self.voice_id, self.rate, text, path)
             with path.open("rb") as handle:  # pydub leaves a file it opens by name unclosed
                 return AudioSegment.from_wav(handle)
 
