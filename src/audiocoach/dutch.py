@@ -73,6 +73,14 @@ def spoken_forms(text: str) -> str:
     return text
 
 
+def written_forms(text: str) -> str:
+    """Undo :func:`spoken_forms` for reading: a transcript says "SI-gewricht", as the card does."""
+    for written, said in _SPOKEN_FORMS:
+        if said in text and not written.startswith("S1"):
+            text = text.replace(said, written)
+    return text
+
+
 def numbers_as_words(text: str) -> str:
     """Write out every whole number; a decimal comma is said "komma"."""
 

@@ -41,3 +41,7 @@ class SpeechError(AudiocoachError):
 
 class OutputError(AudiocoachError):
     """The output folder cannot be created or written."""
+
+
+class UrlError(AudiocoachError):
+    """A web address given on the command line is not one."""

@@ -38,9 +38,16 @@ def encode_chunks(chunks: Iterable[Samples], settings: EncoderSettings) -> Itera
 
 
 def write_mp3(
-    chunks: Iterable[Samples], path: Path, settings: EncoderSettings | None = None
+    chunks: Iterable[Samples],
+    path: Path,
+    settings: EncoderSettings | None = None,
+    header: bytes = b"",
 ) -> None:
-    """Encode consecutive chunks of samples into ``path``, streaming, atomically."""
+    """Encode consecutive chunks of samples into ``path``, streaming, atomically.
+
+    ``header`` (an ID3v2 tag) is written before the first frame, into the same temporary file.
+    """
     with atomic_writer(path) as handle:
+        handle.write(header)
         for frames in encode_chunks(chunks, settings or EncoderSettings()):
             handle.write(frames)

@@ -1,0 +1,339 @@
+"""Even loudness: every phase at -16 LUFS integrated, true peak at or below -1 dBTP (BS.1770).
+
+A plain espeak-ng session measures about -23 LUFS: too quiet on a phone next to other audio,
+and a different voice would be louder or quieter again. So each session is measured and one
+gain is applied to its clips, with a true-peak limiter where the gain would push a clip past
+the ceiling.
+
+Memory decides the shape. A whole phase as float64 is hundreds of megabytes, so nothing here
+holds one: the meter is fed the session chunk by chunk (the K-weighting filters carry their
+state from one chunk to the next, the gating works on 100 ms hop energies), and the gain and
+the limiter work on the distinct clips, which are small. Silences are never touched: they stay
+exact digital silence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage, signal
+
+from audiocoach.audio import SAMPLE_RATE, Samples, frame_at
+from audiocoach.speech import Clip
+from audiocoach.timeline import Timeline
+
+Floats = npt.NDArray[np.float64]
+
+TARGET_LUFS = -16.0
+"""Integrated loudness of every session: the usual target for spoken audio on phones."""
+CEILING_DBTP = -1.0
+"""Highest true peak a session may have."""
+LIMIT_DBTP = -2.0
+"""Where the limiter sets the clips' true peak: a decibel below the ceiling leaves room for
+the MP3 encoder, whose output overshoots its input's peaks a little."""
+TOLERANCE_LU = 0.2
+"""How close a session must come to the target before the gain is left alone."""
+MAX_PASSES = 4
+"""Most gains tried per session; two or three reach the tolerance with espeak-ng's voice."""
+ENCODER_GAIN_DB = 20 * math.log10(0.95)
+"""LAME (as lameenc runs it) scales its input by 0.95, -0.45 dB in every band, measured on
+the decoded files; the samples are made that much louder so the MP3 lands on the target."""
+
+FULL_SCALE = 32768.0
+"""The int16 value of 0 dBFS."""
+OVERSAMPLING = 4
+"""True peak by 4x oversampling, as BS.1770 annex 2 describes."""
+LIMITER_MS = 5
+"""Half the limiter's window: how early the gain starts to fall before a peak and how long it
+takes to come back. Short enough to follow syllables, long enough not to distort them."""
+
+SETTLE_FRAMES = SAMPLE_RATE // 5
+"""Silence filtered after a sound before the filters count as settled: 200 ms, where the
+38 Hz high pass, the slowest of the two, has decayed by a factor of about e^-48."""
+ISLAND_BATCH = SAMPLE_RATE * 30
+"""Samples of islands filtered at once: thirty seconds, like a render chunk."""
+_ABSOLUTE_GATE = -70.0
+_RELATIVE_GATE = -10.0
+_HOPS_PER_BLOCK = 4
+"""400 ms gating blocks with 75 % overlap are four consecutive 100 ms hops."""
+
+
+def k_weighting(rate: int) -> Floats:
+    """BS.1770's K-weighting (a high shelf, then a high pass) as second-order sections.
+
+    The filters are designed for the given rate with the audio EQ cookbook's formulas and
+    BS.1770's parameters, the same design as ``pyloudnorm``, so the two meters agree at
+    22.05 kHz, where BS.1770's 48 kHz coefficients do not apply.
+    """
+    sections = []
+    for kind, gain_db, q, fc in (("shelf", 4.0, 1 / math.sqrt(2), 1500.0), ("pass", 0, 0.5, 38.0)):
+        a = 10 ** (gain_db / 40)
+        w0 = 2 * math.pi * fc / rate
+        cos, alpha = math.cos(w0), math.sin(w0) / (2 * q)
+        if kind == "shelf":
+            root = 2 * math.sqrt(a) * alpha
+            b = [
+                a * ((a + 1) + (a - 1) * cos + root),
+                -2 * a * ((a - 1) + (a + 1) * cos),
+                a * ((a + 1) + (a - 1) * cos - root),
+            ]
+            den = [(a + 1) - (a - 1) * cos + root, 2 * ((a - 1) - (a + 1) * cos)]
+            den.append((a + 1) - (a - 1) * cos - root)
+        else:
+            b = [(1 + cos) / 2, -(1 + cos), (1 + cos) / 2]
+            den = [1 + alpha, -2 * cos, 1 - alpha]
+        sections.append([*(v / den[0] for v in b), *(v / den[0] for v in den)])
+    return np.array(sections, dtype=np.float64)
+
+
+class LoudnessMeter:
+    """Integrated loudness (BS.1770-4, mono) of a signal fed in consecutive chunks.
+
+    Memory is one chunk plus one number per 100 ms of signal.
+    """
+
+    def __init__(self, rate: int = SAMPLE_RATE) -> None:
+        if rate % 10:
+            raise ValueError("the rate must be a whole number of samples per 100 ms")
+        self.hop = rate // 10
+        self.sos = k_weighting(rate)
+        self.state = np.zeros((len(self.sos), 2))
+        self.pending = np.zeros(0)
+        self.hop_energy: list[float] = []
+
+    def add(self, chunk: Samples | Floats) -> None:
+        """Feed the next stretch of samples (int16, or floats at full scale one)."""
+        x = chunk.astype(np.float64)
+        if chunk.dtype == np.int16:
+            x /= FULL_SCALE
+        filtered, self.state = signal.sosfilt(self.sos, x, zi=self.state)
+        filtered = np.concatenate((self.pending, filtered))
+        whole = len(filtered) // self.hop * self.hop
+        squares = np.square(filtered[:whole]).reshape(-1, self.hop).sum(axis=1)
+        self.hop_energy.extend(squares.tolist())
+        self.pending = filtered[whole:]
+
+    def integrated(self) -> float:
+        """Gated loudness in LUFS of everything fed so far; ``-inf`` for silence."""
+        return gated_loudness(np.asarray(self.hop_energy), self.hop)
+
+
+def gated_loudness(hop_energy: Floats, hop: int) -> float:
+    """BS.1770's gated loudness from the K-weighted energy of consecutive 100 ms hops."""
+    if len(hop_energy) < _HOPS_PER_BLOCK:
+        return float("-inf")
+    windows = np.lib.stride_tricks.sliding_window_view(hop_energy, _HOPS_PER_BLOCK)
+    power = windows.sum(axis=1) / (hop * _HOPS_PER_BLOCK)
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10 * np.log10(power)
+    gated = power[block_lufs >= _ABSOLUTE_GATE]
+    if gated.size == 0:
+        return float("-inf")
+    relative = -0.691 + 10 * math.log10(gated.mean()) + _RELATIVE_GATE
+    kept = power[(block_lufs > relative) & (block_lufs > _ABSOLUTE_GATE)]
+    return -0.691 + 10 * math.log10(kept.mean())
+
+
+def integrated_loudness(chunks: Iterable[Samples | Floats], rate: int = SAMPLE_RATE) -> float:
+    """Integrated loudness in LUFS of consecutive chunks of one signal."""
+    meter = LoudnessMeter(rate)
+    for chunk in chunks:
+        meter.add(chunk)
+    return meter.integrated()
+
+
+def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
+    """Integrated loudness of a session exactly as :func:`render_chunks` would render it.
+
+    Most of a session is silence, and silence filters to silence once the filters have
+    settled. So only "islands" are filtered: runs of clips, each with the settling time after
+    it, put end to end and filtered a batch at a time; every filtered sample's energy goes to
+    the 100 ms hop where it lies in the session. The work grows with the speech, not with the
+    session, and memory holds one batch.
+    """
+    hop = SAMPLE_RATE // 10
+    total = frame_at(timeline.duration_ms)
+    energy = np.zeros(total // hop + 1)
+    sos = k_weighting(SAMPLE_RATE)
+    state = np.zeros((len(sos), 2))
+    batch: list[tuple[int, Samples]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal state, size
+        x = np.concatenate([island for _, island in batch]) / FULL_SCALE
+        y, state = signal.sosfilt(sos, x, zi=state)
+        # Where each island's hops begin within the batch, and which session hops they are.
+        cuts, hops, offset = [], [], 0
+        for start, island in batch:
+            first = start // hop
+            edges = np.arange(first * hop, start + len(island), hop).clip(min=start)
+            cuts.append(edges - start + offset)
+            hops.append(np.arange(first, first + len(edges)))
+            offset += len(island)
+        sums = np.add.reduceat(np.square(y), np.concatenate(cuts))
+        np.add.at(energy, np.concatenate(hops), sums)
+        batch.clear()
+        size = 0
+
+    for start, island in _islands(timeline, clips, total):
+        batch.append((start, island))
+        size += len(island)
+        if size >= ISLAND_BATCH:
+            flush()
+    if batch:
+        flush()
+    return gated_loudness(energy[: total // hop], hop)
+
+
+def _islands(
+    timeline: Timeline, clips: Mapping[str, Clip], total: int
+) -> Iterator[tuple[int, Samples]]:
+    """(start frame, samples) of each run of clips closer together than the settling time,
+    followed by that much silence (cut at the session's end)."""
+    placed = [
+        (frame_at(e.start_ms), clips[e.text].samples) for e in timeline.events if e.text is not None
+    ]
+    run: list[tuple[int, Samples]] = []
+    sentinel = (total + SETTLE_FRAMES + 1, np.zeros(0, dtype=np.int16))
+    for start, samples in [*placed, sentinel]:
+        if run and start > run[-1][0] + len(run[-1][1]) + SETTLE_FRAMES:
+            first = run[0][0]
+            end = min(run[-1][0] + len(run[-1][1]) + SETTLE_FRAMES, total)
+            island = np.zeros(max(end - first, 0), dtype=np.int16)
+            for at, clip in run:
+                part = clip[: max(0, end - at)]
+                island[at - first : at - first + len(part)] = part
+            yield first, island
+            run = []
+        run.append((start, samples))
+
+
+def _peak_per_sample(x: Floats) -> Floats:
+    """For each sample, the largest magnitude of the 4x oversampled signal at or just after it."""
+    up = np.abs(signal.resample_poly(x, OVERSAMPLING, 1, window=_INTERPOLATOR))
+    phases = [up[k : len(x) * OVERSAMPLING : OVERSAMPLING] for k in range(OVERSAMPLING)]
+    peaks: Floats = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
+    return peaks
+
+
+_INTERPOLATOR = signal.firwin(49, 1 / OVERSAMPLING, window=("kaiser", 5.0))
+"""The interpolation filter: about twelve taps per phase, the size BS.1770 annex 2 uses (odd,
+so the oversampled signal stays aligned with the samples; resample_poly adds the gain of 4)."""
+
+
+TRUE_PEAK_BLOCK = 1 << 18
+"""Samples oversampled at once by :func:`true_peak`, so a long signal needs little memory."""
+_TRUE_PEAK_MARGIN = 256
+
+
+def true_peak(x: Floats) -> float:
+    """Largest magnitude of the 4x oversampled signal (floats, full scale one), block by block."""
+    peak = 0.0
+    for start in range(0, len(x), TRUE_PEAK_BLOCK):
+        lo = max(start - _TRUE_PEAK_MARGIN, 0)
+        hi = min(start + TRUE_PEAK_BLOCK + _TRUE_PEAK_MARGIN, len(x))
+        peaks = _peak_per_sample(np.asarray(x[lo:hi], dtype=np.float64))
+        inner = peaks[start - lo : start - lo + TRUE_PEAK_BLOCK]
+        peak = max(peak, float(inner.max()))
+    return peak
+
+
+def dbtp(peak: float) -> float:
+    """A true peak as dBTP."""
+    return 20 * math.log10(peak) if peak > 0 else float("-inf")
+
+
+def limiter_gain(peaks: Floats, ceiling: float, rate: int = SAMPLE_RATE) -> Floats:
+    """Per-sample gain that keeps samples with these true peaks at or below ``ceiling``.
+
+    The gain each sample needs is taken as the minimum over a window and then averaged over a
+    window of the same width: the average of minima that all include a sample is never above
+    what that sample needs, so no peak escapes, and the gain moves smoothly instead of
+    stepping, which would click.
+    """
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    width = 2 * round(LIMITER_MS * rate / 1000) + 1
+    gain = ndimage.minimum_filter1d(need, width, mode="nearest")
+    gain = ndimage.uniform_filter1d(gain, width, mode="nearest")
+    smooth: Floats = np.minimum(gain, need)
+    return smooth
+
+
+def to_int16(x: Floats) -> Samples:
+    """Floats at full scale one as 16-bit samples, rounded, never wrapping."""
+    rounded: Samples = np.clip(np.round(x * FULL_SCALE), -FULL_SCALE, FULL_SCALE - 1).astype(
+        np.int16
+    )
+    return rounded
+
+
+class Leveller:
+    """Brings sessions made of the same clips to one loudness, each with its own gain.
+
+    A clip's oversampled peaks are computed once and reused for every gain tried and every
+    session that uses the clip: a gain only scales them.
+    """
+
+    def __init__(
+        self,
+        clips: Mapping[str, Clip],
+        target_lufs: float = TARGET_LUFS - ENCODER_GAIN_DB,
+        limit_dbtp: float = LIMIT_DBTP,
+    ) -> None:
+        self.clips = clips
+        self.target = target_lufs
+        self.ceiling = 10 ** (limit_dbtp / 20)
+        self._peaks: dict[str, Floats] = {}
+
+    def peaks(self, text: str) -> Floats:
+        if text not in self._peaks:
+            self._peaks[text] = _peak_per_sample(self.clips[text].samples / FULL_SCALE)
+        return self._peaks[text]
+
+    def scaled(self, text: str, gain_db: float) -> tuple[Clip, bool]:
+        """The clip with ``gain_db`` applied, limited where needed; and whether it was."""
+        gain = 10 ** (gain_db / 20)
+        x: Floats = self.clips[text].samples.astype(np.float64) * (gain / FULL_SCALE)
+        peaks = self.peaks(text) * gain
+        if peaks.max() <= self.ceiling:
+            return Clip(text, to_int16(x)), False
+        return Clip(text, to_int16(x * limiter_gain(peaks, self.ceiling))), True
+
+    def normalise(self, timeline: Timeline) -> dict[str, Clip]:
+        """The clips of this session with the gain that brings it to the target loudness.
+
+        The first gain comes from measuring the session at unity gain, and is exact where the
+        limiter has nothing to do. Where it acts, the session comes out quieter than planned;
+        it is measured again and the gain corrected, along the measured slope, until it is
+        within :data:`TOLERANCE_LU` (a few passes at most). Silences are never touched.
+        """
+        used = {e.text: self.clips[e.text] for e in timeline.events if e.text is not None}
+        measured = session_loudness(timeline, used)
+        if not math.isfinite(measured):
+            return dict(used)
+        gain_db = self.target - measured
+        previous: tuple[float, float] | None = None
+        for _attempt in range(MAX_PASSES):
+            results = {text: self.scaled(text, gain_db) for text in used}
+            scaled = {text: clip for text, (clip, _) in results.items()}
+            if not any(limited for _, limited in results.values()):
+                break
+            measured = session_loudness(timeline, scaled)
+            error = self.target - measured
+            if abs(error) <= TOLERANCE_LU:
+                break
+            slope = 1.0
+            if previous is not None and gain_db != previous[0]:
+                slope = min(1.0, max(0.1, (measured - previous[1]) / (gain_db - previous[0])))
+            previous = (gain_db, measured)
+            gain_db += error / slope
+        return scaled
+
+
+def normalise(timeline: Timeline, clips: Mapping[str, Clip]) -> dict[str, Clip]:
+    """One session's clips at the target loudness; see :meth:`Leveller.normalise`."""
+    return Leveller(clips).normalise(timeline)
