@@ -37,7 +37,7 @@ def test_one_mp3_per_phase_with_the_previewed_duration(tmp_path: Path) -> None:
     shown = audiocoach("preview", "--json")
     assert shown.returncode == 0, shown.stderr
     preview = json.loads(shown.stdout)
-    files = sorted(p.name for p in tmp_path.iterdir())
+    files = sorted(p.name for p in tmp_path.glob("*.mp3"))
     assert files == [p["file"] for p in preview["phases"]]
     for phase in preview["phases"]:
         samples, rate = decode(tmp_path / phase["file"])
@@ -113,5 +113,9 @@ def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> Non
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
         "fase-1-gehele-periode.mp3",
+        "fase-1-gehele-periode.vtt",
         "fase-2-opbouw.mp3",
+        "fase-2-opbouw.vtt",
+        "index.html",
+        "sessies.m3u8",
     ]

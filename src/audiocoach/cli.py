@@ -19,6 +19,7 @@ from audiocoach import __version__
 from audiocoach.build import build, prepare
 from audiocoach.dosage import cli_overrides
 from audiocoach.errors import AudiocoachError
+from audiocoach.export import check_base_url
 from audiocoach.patient import Job, parse_rate, resolve_job, write_example
 from audiocoach.preview import preview_data, preview_text
 from audiocoach.session import Progress
@@ -195,14 +196,28 @@ def build_command(
     phase: PhaseOption = None,
     settings: SetOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Web address where the output folder will be published; also writes a "
+            "podcast feed (feed.xml) with the phases as episodes.",
+        ),
+    ] = None,
 ) -> None:
     """Build one MP3 per phase of the program into the output folder.
+
+    Beside the MP3s (tagged, with a chapter per exercise, at an even loudness): a transcript
+    per phase (.vtt), a playlist (sessies.m3u8) and index.html, a page that plays them in
+    any browser, also opened from a USB stick.
 
     Every value is checked before any audio is made. Files are written under a temporary name
     and renamed into place when complete, so an interrupted build leaves the earlier files as
     they were; other files in the folder are left alone.
     """
     with plain_errors():
+        if base_url is not None:
+            base_url = check_base_url(base_url)
         job = job_from_options(
             patient_file=patient_file,
             program_file=program_file,
@@ -217,8 +232,11 @@ def build_command(
             settings=settings,
         )
         speaker = EspeakVoice(job.voice, job.rate or DEFAULT_RATE)
+        practice = job.patient.practice if job.patient and job.patient.practice else None
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
-            built = build(job.program, out, speaker, progress=progress)
+            built = build(
+                job.program, out, speaker, progress=progress, practice=practice, base_url=base_url
+            )
         if not quiet:
             for item in built:
                 minutes, seconds = divmod(round(item.session.timeline.duration_ms / 1000), 60)

@@ -78,7 +78,10 @@ def playlist(program: Program, phases: Sequence[Phase]) -> str:
 
 def check_base_url(url: str) -> str:
     """The feed's base address, checked; ends with ``/`` so file names can follow it."""
-    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        parts = urllib.parse.urlsplit("")
     if (
         parts.scheme not in ("http", "https")
         or not parts.hostname

@@ -73,18 +73,21 @@ def exercise_span(numbers: Sequence[int]) -> str:
 
 
 def schedule(program: Program, sessions: Sequence[Session]) -> list[ScheduleRow]:
-    """The schedule as on the card: per phase, consecutive exercises done alike share a row."""
+    """The schedule as on the card: per phase, consecutive exercises done alike share a row.
+
+    Exercises fixed in a phase (the card's 2 to 4, done the whole period) are not grouped
+    with those added later (5), even when they are done alike, as on the card.
+    """
     rows = []
     for session in sessions:
-        groups: list[tuple[list[int], str]] = []
+        groups: list[tuple[list[int], tuple[str, bool]]] = []
         for number in session.phase.exercises:
-            words = dosage_words(program.exercise(number).dosage)
-            consecutive = groups and groups[-1][0][-1] == number - 1
-            if consecutive and groups[-1][1] == words:
+            key = (dosage_words(program.exercise(number).dosage), number in session.phase.fixed)
+            if groups and groups[-1][0][-1] == number - 1 and groups[-1][1] == key:
                 groups[-1][0].append(number)
             else:
-                groups.append(([number], words))
-        rows += [ScheduleRow(session.phase.title, exercise_span(n), w) for n, w in groups]
+                groups.append(([number], key))
+        rows += [ScheduleRow(session.phase.title, exercise_span(n), k[0]) for n, k in groups]
     return rows
 
 

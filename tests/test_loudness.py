@@ -1,0 +1,143 @@
+"""Loudness: the streaming BS.1770 meter against pyloudnorm, the limiter, and the built MP3s."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+import pytest
+from scipy import signal
+
+from audiocoach.audio import SAMPLE_RATE
+from audiocoach.build import BuiltFile, prepare
+from audiocoach.loudness import (
+    CEILING_DBTP,
+    TARGET_LUFS,
+    Leveller,
+    LoudnessMeter,
+    dbtp,
+    integrated_loudness,
+    limiter_gain,
+    session_loudness,
+    true_peak,
+)
+from audiocoach.program import Program
+from audiocoach.render import render, render_chunks
+from audiocoach.session import Session
+from audiocoach.speech import Clip
+from audiocoach.speech.espeak import EspeakVoice
+from helpers import decode
+
+
+def speechlike(seconds: float, seed: int = 7) -> np.ndarray:
+    """Bursts of filtered noise at different levels with silences between: gating matters.
+
+    Whole 100 ms hops long, so that pyloudnorm (which also counts a last, partial block)
+    and BS.1770's complete blocks cover the same signal.
+    """
+    rng = np.random.default_rng(seed)
+    segments = round(seconds * 5)
+    x = rng.standard_normal(segments * SAMPLE_RATE // 5)
+    x = signal.lfilter(*signal.butter(2, [200, 4000], "bandpass", fs=SAMPLE_RATE), x)
+    envelope = np.repeat(rng.choice([0.0, 0.02, 0.1, 0.3], size=segments), SAMPLE_RATE // 5)
+    return np.asarray(x * envelope * 0.5)
+
+
+@pytest.mark.parametrize("chunk", [SAMPLE_RATE * 30, 1000, 2205, 7777])
+def test_streaming_meter_agrees_with_pyloudnorm(chunk: int) -> None:
+    """Whatever the chunking, the meter gives pyloudnorm's figure on a gated, bursty signal."""
+    x = speechlike(20.0)
+    expected = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x)
+    measured = integrated_loudness(x[i : i + chunk] for i in range(0, len(x), chunk))
+    assert -40 < expected < -10
+    assert measured == pytest.approx(expected, abs=0.01)
+
+
+def test_meter_reads_int16_at_full_scale() -> None:
+    x = speechlike(10.0)
+    as_int = np.round(x * 32768).astype(np.int16)
+    assert integrated_loudness([as_int]) == pytest.approx(integrated_loudness([x]), abs=0.01)
+
+
+def test_silence_has_no_loudness() -> None:
+    meter = LoudnessMeter()
+    meter.add(np.zeros(SAMPLE_RATE * 5, dtype=np.int16))
+    assert meter.integrated() == float("-inf")
+
+
+def test_true_peak_finds_the_peak_between_samples() -> None:
+    """A quarter-rate sine sampled at 45 degrees: samples reach 0.707 of it, the wave 1."""
+    n = np.arange(SAMPLE_RATE)
+    x = 0.5 * np.sin(2 * np.pi * n / 4 + np.pi / 4)
+    assert np.abs(x).max() == pytest.approx(0.5 / np.sqrt(2))
+    assert true_peak(x) == pytest.approx(0.5, rel=0.02)
+
+
+def test_limiter_gain_keeps_every_peak_under_the_ceiling() -> None:
+    peaks = np.abs(speechlike(5.0)) * 8
+    gain = limiter_gain(peaks, 0.5)
+    assert (peaks * gain).max() <= 0.5 + 1e-12
+    assert gain.max() <= 1.0
+    assert np.abs(np.diff(gain)).max() < 0.05, "the gain glides, it does not step"
+
+
+@pytest.fixture(scope="module")
+def phase_one(program: Program, voice: EspeakVoice) -> tuple[Session, dict[str, Clip]]:
+    sessions, clips = prepare(program, voice, phases=[program.phases[0]])
+    return sessions[0], clips
+
+
+def test_session_loudness_equals_the_rendered_session(
+    phase_one: tuple[Session, dict[str, Clip]],
+) -> None:
+    """Skipping the silences changes nothing: same figure as metering every rendered chunk."""
+    session, clips = phase_one
+    fast = session_loudness(session.timeline, clips)
+    full = integrated_loudness(render_chunks(session.timeline, clips))
+    assert fast == pytest.approx(full, abs=1e-6)
+
+
+@pytest.mark.parametrize("voice_gain_db", [-12.0, 0.0, 6.0])
+def test_leveller_gives_any_voice_the_target(
+    phase_one: tuple[Session, dict[str, Clip]], voice_gain_db: float
+) -> None:
+    """A quieter or louder voice ends at the same loudness; rests stay exact digital silence."""
+    session, clips = phase_one
+    factor = 10 ** (voice_gain_db / 20)
+    voice = {
+        t: Clip(t, np.clip(c.samples * factor, -32768, 32767).astype(np.int16))
+        for t, c in clips.items()
+    }
+    leveller = Leveller(voice)
+    levelled = leveller.normalise(session.timeline)
+    assert session_loudness(session.timeline, levelled) == pytest.approx(leveller.target, abs=0.2)
+    samples = render(session.timeline, levelled)
+    for clip in levelled.values():
+        assert dbtp(true_peak(clip.samples / 32768)) <= CEILING_DBTP - 0.9
+    for event in session.timeline.events:
+        if event.text is None:
+            start = event.start_ms * SAMPLE_RATE // 1000 + SAMPLE_RATE // 100
+            assert not samples[start : event.end_ms * SAMPLE_RATE // 1000].any(), event
+
+
+def reference_true_peak(x: np.ndarray) -> float:
+    """4x oversampled peak with scipy's own default interpolator, in overlapping blocks."""
+    peak, block, pad = 0.0, 1 << 20, 64
+    for start in range(0, len(x), block):
+        piece = x[max(start - pad, 0) : start + block + pad]
+        peak = max(peak, float(np.abs(signal.resample_poly(piece, 4, 1)).max()))
+    return peak
+
+
+@pytest.mark.slow
+def test_every_mp3_is_at_the_target_loudness(default_build: list[BuiltFile]) -> None:
+    """Measured on the decoded MP3s with pyloudnorm: -16 +/- 1 LUFS, true peak <= -1 dBTP."""
+    levels = []
+    for built in default_build:
+        samples, rate = decode(built.path)
+        x = samples.astype(np.float64)
+        lufs = pyloudnorm.Meter(rate).integrated_loudness(x)
+        peak = dbtp(reference_true_peak(x))
+        assert lufs == pytest.approx(TARGET_LUFS, abs=1.0), built.path.name
+        assert peak <= CEILING_DBTP, (built.path.name, peak)
+        levels.append(lufs)
+    assert max(levels) - min(levels) < 0.5, "every phase plays at the same volume"
