@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import numpy.typing as npt
-from scipy import ndimage, signal
 
 from audiocoach.audio import SAMPLE_RATE, Samples, frame_at
 from audiocoach.speech import Clip
@@ -53,8 +52,8 @@ takes to come back. Short enough to follow syllables, long enough not to distort
 SETTLE_FRAMES = SAMPLE_RATE // 5
 """Silence filtered after a sound before the filters count as settled: 200 ms, where the
 38 Hz high pass, the slowest of the two, has decayed by a factor of about e^-48."""
-ISLAND_BATCH = SAMPLE_RATE * 30
-"""Samples of islands filtered at once: thirty seconds, like a render chunk."""
+ISLAND_BATCH = SAMPLE_RATE * 10
+"""Samples of islands filtered at once: ten seconds, a few megabytes of floats."""
 _ABSOLUTE_GATE = -70.0
 _RELATIVE_GATE = -10.0
 _HOPS_PER_BLOCK = 4
@@ -89,6 +88,45 @@ def k_weighting(rate: int) -> Floats:
     return np.array(sections, dtype=np.float64)
 
 
+def k_impulse(rate: int = SAMPLE_RATE) -> Floats:
+    """The K-weighting's impulse response, long enough to have died away (``SETTLE_FRAMES``).
+
+    Filtering with it (an FIR, by FFT) gives the IIR filters' output to within 1e-15 and
+    needs only numpy: scipy.signal would add some 75 MB to every build just by being imported.
+    """
+    length = SETTLE_FRAMES * rate // SAMPLE_RATE
+    response = np.zeros(length)
+    response[0] = 1.0
+    for b0, b1, b2, _a0, a1, a2 in k_weighting(rate):
+        x, y = response.tolist(), [0.0] * length
+        x1 = x2 = y1 = y2 = 0.0
+        for n, xn in enumerate(x):
+            yn = b0 * xn + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
+            x2, x1, y2, y1 = x1, xn, y1, yn
+            y[n] = yn
+        response = np.asarray(y)
+    return response
+
+
+FFT_SIZE = 1 << 16
+"""Block size of the FFT filtering: small enough to stay in the processor's cache, where
+one FFT of a whole 30 s chunk would be many times slower per sample."""
+
+
+def fft_filter(x: Floats, response: Floats) -> Floats:
+    """``x`` through an FIR filter from rest (overlap-save, block by block)."""
+    taps = len(response)
+    step = FFT_SIZE - taps + 1
+    spectrum = np.fft.rfft(response, FFT_SIZE)
+    padded = np.concatenate((np.zeros(taps - 1), x))
+    filtered = np.empty(len(x))
+    for start in range(0, len(x), step):
+        block = np.fft.irfft(np.fft.rfft(padded[start : start + FFT_SIZE], FFT_SIZE) * spectrum)
+        count = min(step, len(x) - start)
+        filtered[start : start + count] = block[taps - 1 : taps - 1 + count]
+    return filtered
+
+
 class LoudnessMeter:
     """Integrated loudness (BS.1770-4, mono) of a signal fed in consecutive chunks.
 
@@ -99,8 +137,8 @@ class LoudnessMeter:
         if rate % 10:
             raise ValueError("the rate must be a whole number of samples per 100 ms")
         self.hop = rate // 10
-        self.sos = k_weighting(rate)
-        self.state = np.zeros((len(self.sos), 2))
+        self.response = k_impulse(rate)
+        self.history = np.zeros(len(self.response) - 1)
         self.pending = np.zeros(0)
         self.hop_energy: list[float] = []
 
@@ -109,7 +147,9 @@ class LoudnessMeter:
         x = chunk.astype(np.float64)
         if chunk.dtype == np.int16:
             x /= FULL_SCALE
-        filtered, self.state = signal.sosfilt(self.sos, x, zi=self.state)
+        with_history = np.concatenate((self.history, x))
+        filtered = fft_filter(with_history, self.response)[len(self.history) :]
+        self.history = with_history[len(with_history) - len(self.history) :]
         filtered = np.concatenate((self.pending, filtered))
         whole = len(filtered) // self.hop * self.hop
         squares = np.square(filtered[:whole]).reshape(-1, self.hop).sum(axis=1)
@@ -157,15 +197,15 @@ def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
     hop = SAMPLE_RATE // 10
     total = frame_at(timeline.duration_ms)
     energy = np.zeros(total // hop + 1)
-    sos = k_weighting(SAMPLE_RATE)
-    state = np.zeros((len(sos), 2))
+    response = k_impulse(SAMPLE_RATE)
     batch: list[tuple[int, Samples]] = []
     size = 0
 
     def flush() -> None:
-        nonlocal state, size
+        nonlocal size
+        # Each island ends in settling silence, so no filter output crosses into the next.
         x = np.concatenate([island for _, island in batch]) / FULL_SCALE
-        y, state = signal.sosfilt(sos, x, zi=state)
+        y = fft_filter(x, response)
         # Where each island's hops begin within the batch, and which session hops they are.
         cuts, hops, offset = [], [], 0
         for start, island in batch:
@@ -212,17 +252,33 @@ def _islands(
         run.append((start, samples))
 
 
+def _interpolator(taps_per_phase: int = 16) -> Floats:
+    """A 4x interpolation filter: a Kaiser-windowed sinc, sixteen taps per phase (BS.1770
+    annex 2 uses twelve; more follow speech up to the top of its band more closely), plus
+    one, so it is symmetric and stays aligned with the samples."""
+    n = np.arange(OVERSAMPLING * taps_per_phase + 1) - OVERSAMPLING * taps_per_phase / 2
+    taps: Floats = np.sinc(n / OVERSAMPLING) * np.kaiser(len(n), 5.0)
+    for phase in range(OVERSAMPLING):
+        taps[phase::OVERSAMPLING] /= taps[phase::OVERSAMPLING].sum()
+    return taps
+
+
+_INTERPOLATOR = _interpolator()
+
+
 def _peak_per_sample(x: Floats) -> Floats:
-    """For each sample, the largest magnitude of the 4x oversampled signal at or just after it."""
-    up = np.abs(signal.resample_poly(x, OVERSAMPLING, 1, window=_INTERPOLATOR))
-    phases = [up[k : len(x) * OVERSAMPLING : OVERSAMPLING] for k in range(OVERSAMPLING)]
-    peaks: Floats = np.maximum(np.maximum(phases[0], phases[1]), np.maximum(phases[2], phases[3]))
+    """For each sample, the largest magnitude of the 4x oversampled signal at or just after it.
+
+    Polyphase: each of the four interpolated positions between two samples is the signal
+    convolved with every fourth tap, at the signal's own rate.
+    """
+    centre = (len(_INTERPOLATOR) - 1) // 2
+    peaks = np.zeros(len(x))
+    for position in range(OVERSAMPLING):
+        shift, phase = divmod(position + centre, OVERSAMPLING)
+        values = np.convolve(x, _INTERPOLATOR[phase::OVERSAMPLING])[shift : shift + len(x)]
+        np.maximum(peaks, np.abs(values), out=peaks)
     return peaks
-
-
-_INTERPOLATOR = signal.firwin(49, 1 / OVERSAMPLING, window=("kaiser", 5.0))
-"""The interpolation filter: about twelve taps per phase, the size BS.1770 annex 2 uses (odd,
-so the oversampled signal stays aligned with the samples; resample_poly adds the gain of 4)."""
 
 
 TRUE_PEAK_BLOCK = 1 << 18
@@ -247,6 +303,27 @@ def dbtp(peak: float) -> float:
     return 20 * math.log10(peak) if peak > 0 else float("-inf")
 
 
+def running_min(x: Floats, width: int) -> Floats:
+    """Minimum over a centred window of odd ``width``, edges extended (van Herk/Gil-Werman)."""
+    half = width // 2
+    padded = np.pad(x, half, mode="edge")
+    blocks = -(-len(padded) // width)
+    flat = np.full(blocks * width, np.inf)
+    flat[: len(padded)] = padded
+    table = flat.reshape(blocks, width)
+    prefix = np.minimum.accumulate(table, axis=1).ravel()
+    suffix = np.minimum.accumulate(table[:, ::-1], axis=1)[:, ::-1].ravel()
+    minima: Floats = np.minimum(suffix[: len(x)], prefix[width - 1 : width - 1 + len(x)])
+    return minima
+
+
+def running_mean(x: Floats, width: int) -> Floats:
+    """Mean over a centred window of odd ``width``, edges extended."""
+    sums = np.concatenate(([0.0], np.cumsum(np.pad(x, width // 2, mode="edge"))))
+    means: Floats = (sums[width : width + len(x)] - sums[: len(x)]) / width
+    return means
+
+
 def limiter_gain(peaks: Floats, ceiling: float, rate: int = SAMPLE_RATE) -> Floats:
     """Per-sample gain that keeps samples with these true peaks at or below ``ceiling``.
 
@@ -257,8 +334,7 @@ def limiter_gain(peaks: Floats, ceiling: float, rate: int = SAMPLE_RATE) -> Floa
     """
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     width = 2 * round(LIMITER_MS * rate / 1000) + 1
-    gain = ndimage.minimum_filter1d(need, width, mode="nearest")
-    gain = ndimage.uniform_filter1d(gain, width, mode="nearest")
+    gain = running_mean(running_min(need, width), width)
     smooth: Floats = np.minimum(gain, need)
     return smooth
 
@@ -287,12 +363,15 @@ class Leveller:
         self.clips = clips
         self.target = target_lufs
         self.ceiling = 10 ** (limit_dbtp / 20)
-        self._peaks: dict[str, Floats] = {}
+        self._peaks: dict[str, npt.NDArray[np.float32]] = {}
 
     def peaks(self, text: str) -> Floats:
+        """The clip's true peak at each sample, at unity gain (kept as float32: half the memory,
+        and a millionth of a decibel is nothing next to the limiter's decibel of headroom)."""
         if text not in self._peaks:
-            self._peaks[text] = _peak_per_sample(self.clips[text].samples / FULL_SCALE)
-        return self._peaks[text]
+            peaks = _peak_per_sample(self.clips[text].samples / FULL_SCALE)
+            self._peaks[text] = peaks.astype(np.float32)
+        return self._peaks[text].astype(np.float64)
 
     def scaled(self, text: str, gain_db: float) -> tuple[Clip, bool]:
         """The clip with ``gain_db`` applied, limited where needed; and whether it was."""
@@ -318,9 +397,11 @@ class Leveller:
         gain_db = self.target - measured
         previous: tuple[float, float] | None = None
         for _attempt in range(MAX_PASSES):
-            results = {text: self.scaled(text, gain_db) for text in used}
-            scaled = {text: clip for text, (clip, _) in results.items()}
-            if not any(limited for _, limited in results.values()):
+            scaled, limited = {}, False
+            for text in used:
+                scaled[text], was_limited = self.scaled(text, gain_db)
+                limited = limited or was_limited
+            if not limited:
                 break
             measured = session_loudness(timeline, scaled)
             error = self.target - measured
