@@ -63,7 +63,8 @@ def test_the_tag_leaves_the_audio_as_encoded(default_build: list[BuiltFile]) -> 
         assert raw[:3] == b"ID3"
         size = raw[6:10]
         tag_size = 10 + ((size[0] << 21) | (size[1] << 14) | (size[2] << 7) | size[3])
-        assert raw[tag_size] == 0xFF and raw[tag_size + 1] & 0xE0 == 0xE0, "an MPEG frame"
+        assert raw[tag_size] == 0xFF, "an MPEG frame follows the tag"
+        assert raw[tag_size + 1] & 0xE0 == 0xE0, "an MPEG frame follows the tag"
         samples, rate = decode(built.path)
         assert abs(len(samples) / rate - built.session.timeline.duration_ms / 1000) < 0.1
 
@@ -87,12 +88,13 @@ def test_transcripts_hold_every_spoken_line_at_its_time(default_build: list[Buil
         cues = [b.split("\n") for b in blocks[1:] if b.strip()]
         spoken = [e for e in built.session.timeline.events if e.text is not None]
         assert len(cues) == len(spoken)
-        for (number, times, *lines), event in zip(cues, spoken, strict=True):
+        for (_number, times, *lines), event in zip(cues, spoken, strict=True):
             match = VTT_CUE.match(times)
             assert match, times
             assert vtt_ms(*match.groups()[:4]) == event.start_ms
             assert vtt_ms(*match.groups()[4:]) == event.end_ms
-            assert lines and "es-ie" not in " ".join(lines)
+            assert lines
+            assert "es-ie" not in " ".join(lines)
         assert any("SI-gewricht" in c[2] for c in cues), "written as on the card"
 
 
