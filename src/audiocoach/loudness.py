@@ -364,6 +364,10 @@ class Leveller:
         self.target = target_lufs
         self.ceiling = 10 ** (limit_dbtp / 20)
         self._peaks: dict[str, npt.NDArray[np.float32]] = {}
+        self.limiter_loss_db = 0.0
+        """How much more gain than the unity measurement asked for the last session needed."""
+        self.slope = 1.0
+        """How much louder the last session got per decibel of gain, with the limiter acting."""
 
     def peaks(self, text: str) -> Floats:
         """The clip's true peak at each sample, at unity gain (kept as float32: half the memory,
@@ -385,21 +389,26 @@ class Leveller:
     def normalise(self, timeline: Timeline) -> dict[str, Clip]:
         """The clips of this session with the gain that brings it to the target loudness.
 
-        The first gain comes from measuring the session at unity gain, and is exact where the
-        limiter has nothing to do. Where it acts, the session comes out quieter than planned;
-        it is measured again and the gain corrected, along the measured slope, until it is
-        within :data:`TOLERANCE_LU` (a few passes at most). Silences are never touched.
+        The first gain comes from measuring the session at unity gain (plus what the limiter
+        cost the previous session), and is exact where the limiter has nothing to do. Where it
+        acts, the session comes out quieter than planned; it is measured again and the gain
+        corrected, along the measured slope, until it is within :data:`TOLERANCE_LU` (a few
+        passes at most). Silences are never touched.
         """
         used = {e.text: self.clips[e.text] for e in timeline.events if e.text is not None}
-        measured = session_loudness(timeline, used)
-        if not math.isfinite(measured):
+        unity = session_loudness(timeline, used)
+        if not math.isfinite(unity):
             return dict(used)
-        gain_db = self.target - measured
+        # Sessions of one build share their voice, so the loudness the limiter cost the last
+        # session is a good first guess for this one: often no correction is needed at all.
+        gain_db = self.target - unity + self.limiter_loss_db
+        slope = self.slope
         previous: tuple[float, float] | None = None
         for _attempt in range(MAX_PASSES):
+            applied = gain_db
             scaled, limited = {}, False
             for text in used:
-                scaled[text], was_limited = self.scaled(text, gain_db)
+                scaled[text], was_limited = self.scaled(text, applied)
                 limited = limited or was_limited
             if not limited:
                 break
@@ -407,11 +416,12 @@ class Leveller:
             error = self.target - measured
             if abs(error) <= TOLERANCE_LU:
                 break
-            slope = 1.0
-            if previous is not None and gain_db != previous[0]:
-                slope = min(1.0, max(0.1, (measured - previous[1]) / (gain_db - previous[0])))
-            previous = (gain_db, measured)
-            gain_db += error / slope
+            if previous is not None and applied != previous[0]:
+                slope = min(1.0, max(0.1, (measured - previous[1]) / (applied - previous[0])))
+            previous = (applied, measured)
+            gain_db = applied + error / slope
+        self.limiter_loss_db = applied - (self.target - unity)
+        self.slope = slope
         return scaled
 
 
