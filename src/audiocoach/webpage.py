@@ -48,7 +48,7 @@ class Player:
 def dosage_words(dosage: Dosage) -> str:
     """The card's "uitvoering" for this dosage, in words: "tien keer links en rechts, …"."""
     if dosage.pattern == "advice":
-        return "Geen vast aantal: zo veel mogelijk, aangepast bewegen."
+        return "Niet van toepassing."  # the card: "n.v.t."
     if dosage.pattern == "hold":
         amount = f"{number_word(dosage.hold_s)} seconden volhouden"
     elif dosage.pattern == "parts":
