@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
 from audiocoach.dosage import Overrides
@@ -116,7 +117,7 @@ def test_example_builds_as_written(example: Path, runner: CliRunner, tmp_path: P
     result = run_cli(runner, "build", str(example), "--out", str(out), "--quiet")
     assert result.exit_code == 0, result.output
     preview = preview_json(runner, str(example))
-    assert sorted(p.name for p in out.iterdir()) == [p["file"] for p in preview["phases"]]
+    assert sorted(p.name for p in out.glob("*.mp3")) == [p["file"] for p in preview["phases"]]
     for phase in preview["phases"]:
         samples, rate = decode(out / phase["file"])
         # Same process: espeak-ng's clips vary by a millisecond or two on a second synthesis.
@@ -124,6 +125,10 @@ def test_example_builds_as_written(example: Path, runner: CliRunner, tmp_path: P
     kinds = Counter(e["kind"] for e in preview["phases"][1]["events"])
     assert kinds["count"] == 8 * 2 * 5 + 6 * 2
     assert tree_hashes(out)
+    # The file's practice is the MP3s' artist and is named on the page.
+    for phase in preview["phases"]:
+        assert str(ID3(out / phase["file"])["TPE1"]) == "Praktijk voor fysiotherapie"
+    assert "Praktijk voor fysiotherapie" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_readme_example_is_a_valid_patient_file(tmp_path: Path) -> None:
