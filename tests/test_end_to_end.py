@@ -98,14 +98,20 @@ def test_counts_follow_the_card(default_build: list[BuiltFile], program: Program
 def test_preview_matches_the_built_sessions(
     default_build: list[BuiltFile], program: Program, runner: CliRunner
 ) -> None:
-    """The CLI's JSON is the timeline the build rendered: same events, same times within 0.1 s."""
+    """The CLI's JSON is the timeline the build rendered: the same events in the same order.
+
+    Speaking every text again in one process varies clip lengths by a millisecond or two, so
+    each spoken event is compared within 30 ms; across processes the durations agree exactly
+    (test_one_mp3_per_phase_with_the_previewed_duration).
+    """
     built = json.loads(json.dumps(preview_data(program, [b.session for b in default_build])))
     shown = preview_json(runner)
     for mine, theirs in zip(built["phases"], shown["phases"], strict=True):
         assert [(e["kind"], e["text"]) for e in mine["events"]] == [
             (e["kind"], e["text"]) for e in theirs["events"]
         ]
-        assert abs(mine["duration_s"] - theirs["duration_s"]) < 0.1
+        for a, b in zip(mine["events"], theirs["events"], strict=True):
+            assert abs(a["duration_s"] - b["duration_s"]) <= 0.03, (a, b)
 
 
 def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> None:
