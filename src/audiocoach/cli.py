@@ -21,9 +21,11 @@ from audiocoach.dosage import cli_overrides
 from audiocoach.errors import AudiocoachError
 from audiocoach.export import check_base_url
 from audiocoach.patient import Job, parse_rate, resolve_job, write_example
+from audiocoach.phrases import phrase_list, write_phrases
 from audiocoach.preview import preview_data, preview_text
-from audiocoach.session import Progress
-from audiocoach.speech.espeak import DEFAULT_RATE, EspeakVoice
+from audiocoach.session import Progress, write_scripts
+from audiocoach.speech.espeak import dutch_voices
+from audiocoach.voices import report_missing, voice_for_job
 
 app = typer.Typer(
     help=(
@@ -43,7 +45,21 @@ OutOption = Annotated[
 VoiceOption = Annotated[
     str | None,
     typer.Option(
-        "--voice", help="Speech engine voice id (see 'audiocoach voices'); default Dutch."
+        "--voice",
+        help=(
+            "Speech engine voice id (see 'audiocoach voices'), or a Piper voice model file "
+            "(.onnx, with its .onnx.json beside it); default the engine's Dutch voice."
+        ),
+    ),
+]
+VoiceDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--voice-dir",
+        help=(
+            "Folder of the therapist's recordings, one per phrase: <key>.wav, .flac, .ogg or "
+            ".mp3 (see 'audiocoach phrases'). Phrases without one are spoken by the engine."
+        ),
     ),
 ]
 RateOption = Annotated[
@@ -195,6 +211,7 @@ def build_command(
     select: SelectOption = None,
     phase: PhaseOption = None,
     settings: SetOption = None,
+    voice_dir: VoiceDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     base_url: Annotated[
         str | None,
@@ -231,16 +248,19 @@ def build_command(
             phase=phase,
             settings=settings,
         )
-        speaker = EspeakVoice(job.voice, job.rate or DEFAULT_RATE)
+        speaker = voice_for_job(job, voice_dir)
         practice = job.patient.practice if job.patient and job.patient.practice else None
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
             built = build(
                 job.program, out, speaker, progress=progress, practice=practice, base_url=base_url
             )
+        missing = report_missing(speaker, job.program, out)
         if not quiet:
             for item in built:
                 minutes, seconds = divmod(round(item.session.timeline.duration_ms / 1000), 60)
                 typer.echo(f"{item.path}  ({minutes}:{seconds:02d})")
+            if missing:
+                typer.echo(missing)
 
 
 @app.command("preview")
@@ -260,6 +280,7 @@ def preview_command(
     select: SelectOption = None,
     phase: PhaseOption = None,
     settings: SetOption = None,
+    voice_dir: VoiceDirOption = None,
 ) -> None:
     """Print what each session says and when, without writing audio."""
     with plain_errors():
@@ -277,7 +298,7 @@ def preview_command(
             settings=settings,
         )
         program = job.program
-        sessions, _ = prepare(program, EspeakVoice(job.voice, job.rate or DEFAULT_RATE))
+        sessions, _ = prepare(program, voice_for_job(job, voice_dir))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
@@ -298,6 +319,58 @@ def init_command(
     with plain_errors():
         write_example(patient_file)
         typer.echo(f"Wrote {patient_file}; build it with: audiocoach build {patient_file}")
+
+
+@app.command("phrases")
+def phrases_command(
+    *,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for phrases.csv and phrases.html.")
+    ] = Path("opnames"),
+    patient_file: PatientArgument = None,
+    program_file: ProgramOption = None,
+    reps: RepsOption = None,
+    sets: SetsOption = None,
+    rest: RestOption = None,
+    hold: HoldOption = None,
+    select: SelectOption = None,
+    phase: PhaseOption = None,
+    settings: SetOption = None,
+) -> None:
+    """Write the list of every phrase the sessions say, to record in the therapist's voice.
+
+    phrases.csv (key, text, used_in) and a printable phrases.html: save each recording in one
+    folder as <key>.wav (or .flac, .ogg, .mp3) and build with --voice-dir FOLDER. Takes the
+    same patient file and dosage options as 'build', so the list matches that build.
+    """
+    with plain_errors():
+        program = job_from_options(
+            patient_file=patient_file,
+            program_file=program_file,
+            voice=None,
+            rate=None,
+            reps=reps,
+            sets=sets,
+            rest=rest,
+            hold=hold,
+            select=select,
+            phase=phase,
+            settings=settings,
+        ).program
+        phrases = phrase_list(write_scripts(program))
+        csv_path, html_path = write_phrases(phrases, out, program.title)
+        typer.echo(f"{len(phrases)} phrases: {csv_path}, {html_path}")
+
+
+@app.command("voices")
+def voices_command() -> None:
+    """List the speech engine's Dutch voices, for --voice."""
+    with plain_errors():
+        found = dutch_voices()
+        if not found:
+            fail("The speech engine has no Dutch voice.")
+        for info in found:
+            typer.echo(f"{info.id}\t{info.name}")
 
 
 def _version(value: bool) -> None:

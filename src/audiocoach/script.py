@@ -9,7 +9,7 @@ them later, so the script stays the same whichever voice speaks it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -19,6 +19,7 @@ import jinja2
 
 from audiocoach.dutch import number_word, speakable, unspeakable
 from audiocoach.errors import ScriptError
+from audiocoach.keys import phrase_key
 from audiocoach.program import Dosage, Exercise, Phase, Program
 
 SpokenKind = Literal["speech", "count", "cue"]
@@ -44,6 +45,8 @@ class Line:
     text: str
     exercise: int | None
     slot_ms: int = 0
+    key: str = field(kw_only=True)
+    """The phrase's stable name (``tel-07``): its recording is ``<key>.wav`` (see keys.py)."""
 
 
 @dataclass(frozen=True)
@@ -147,11 +150,16 @@ class _Writer:
     phase: Phase
 
     def speech(self, template: str, number: int | None = None, **context: Any) -> Iterator[Step]:
-        yield Line("speech", self._say(template, **context), number)
+        yield self._line("speech", template, number, **context)
         yield Silence("pause", SENTENCE_GAP_MS, number)
 
-    def _say(self, template: str, **context: Any) -> str:
-        return self.templates.say(template, program=self.program, phase=self.phase, **context)
+    def _line(
+        self, kind: SpokenKind, template: str, number: int | None, slot_ms: int = 0, **context: Any
+    ) -> Line:
+        """The line ``template`` renders, with the key naming its recording."""
+        context = {"program": self.program, "phase": self.phase, **context}
+        text = self.templates.say(template, **context)
+        return Line(kind, text, number, slot_ms, key=phrase_key(template, context))
 
     def opening(self, count: int) -> Iterator[Step]:
         yield from self.speech("sessie_begin", count=count)
@@ -182,34 +190,33 @@ class _Writer:
             yield from self.hold(number, dosage)
             return
         for rep in range(1, dosage.reps + 1):
-            count = self._say("tel", n=rep)
             if dosage.pattern == "reps":
-                yield Line("count", count, number, rep_ms)
+                yield self._line("count", "tel", number, rep_ms, n=rep)
             elif dosage.pattern == "parts":
-                yield Line("count", count, number)
+                yield self._line("count", "tel", number, n=rep)
                 for cue in dosage.cues:
-                    yield Line("cue", self._say("aanwijzing", cue=cue), number, rep_ms)
+                    yield self._line("cue", "aanwijzing", number, rep_ms, cue=cue)
             else:  # alternate
                 cue = dosage.cues[(rep - 1) % len(dosage.cues)]
-                yield Line("count", count, number)
-                yield Line("cue", self._say("aanwijzing", cue=cue), number, rep_ms)
+                yield self._line("count", "tel", number, n=rep)
+                yield self._line("cue", "aanwijzing", number, rep_ms, cue=cue)
 
     def hold(self, number: int, dosage: Dosage) -> Iterator[Step]:
         countdown = min(COUNTDOWN, dosage.hold_s - 1)
-        yield Line("cue", self._say("houden_start", dosage=dosage), number)
+        yield self._line("cue", "houden_start", number, dosage=dosage)
         yield Silence("pause", (dosage.hold_s - countdown) * 1000, number)
         for second in range(countdown, 0, -1):
-            yield Line("cue", self._say("tel", n=second), number, 1000)
-        yield Line("cue", self._say("houden_stop", dosage=dosage), number)
+            yield self._line("cue", "tel", number, 1000, n=second)
+        yield self._line("cue", "houden_stop", number, dosage=dosage)
         yield Silence("pause", SENTENCE_GAP_MS, number)
 
     def rest(self, number: int, dosage: Dosage) -> Iterator[Step]:
         rest_ms = dosage.rest_s * 1000
         if rest_ms == 0:
             return
-        yield Line("speech", self._say("rust", dosage=dosage), number)
+        yield self._line("speech", "rust", number, dosage=dosage)
         warn = rest_ms >= MIN_REST_FOR_WARNING_MS
         yield Silence("rest", rest_ms - (REST_WARNING_MS if warn else 0), number)
         if warn:
-            text = self._say("rust_bijna_klaar", seconds=REST_WARNING_MS // 1000)
-            yield Line("cue", text, number, REST_WARNING_MS)
+            seconds = REST_WARNING_MS // 1000
+            yield self._line("cue", "rust_bijna_klaar", number, REST_WARNING_MS, seconds=seconds)

@@ -1,0 +1,59 @@
+"""Phrase keys: a stable, readable name for every spoken line, safe as a file name.
+
+A practice records its therapist saying each phrase once and saves it as ``<key>.wav``; the
+build finds the recording by that key. So a key is made of the template's name and every
+value that changes the text (``tel-07``, ``serie-2-van-3``, ``dosering-3x10-rust-15``): the
+same text always gets the same key, and a text that changes (another dosage, another number
+of exercises) gets another key, so an old recording is never played for a new text.
+
+Text the program file gives (titles, instructions) is named by its exercise or phase number:
+a folder of recordings belongs to one program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from audiocoach.program import Dosage, safe_slug
+
+
+def _dosage(dosage: Dosage) -> str:
+    """The dosage as the ``dosering`` template says it: sets, reps or hold, cues, rest."""
+    if dosage.pattern == "hold":
+        amount = f"{dosage.sets}x{dosage.hold_s}s"
+    elif dosage.pattern == "parts":
+        amount = f"{dosage.sets}x{dosage.reps}-{safe_slug(' en '.join(dosage.cues))}"
+    elif dosage.pattern == "alternate":
+        amount = f"{dosage.sets}x{dosage.reps}-om-en-om"
+    else:
+        amount = f"{dosage.sets}x{dosage.reps}"
+    rest = f"-rust-{dosage.rest_s}" if dosage.rest_s > 0 else ""
+    return f"dosering-{amount}{rest}"
+
+
+_KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
+    "sessie_begin": lambda c: f"sessie-{c['phase'].number}-begin-{c['count']}-oefeningen",
+    "sessie_einde": lambda c: f"sessie-{c['phase'].number}-einde",
+    "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-titel",
+    "oefening_uitleg": lambda c: f"oef-{c['exercise'].number:02d}-instructie",
+    "dosering": lambda c: _dosage(c["dosage"]),
+    "klaarmaken": lambda c: "klaarmaken",
+    "serie_begin": lambda c: f"serie-{c['set']}-van-{c['sets']}",
+    "tel": lambda c: f"tel-{c['n']:02d}",
+    "aanwijzing": lambda c: f"aanwijzing-{safe_slug(c['cue'])}",
+    "houden_start": lambda c: "houden-start",
+    "houden_stop": lambda c: "houden-stop",
+    "rust": lambda c: f"rust-{c['dosage'].rest_s}",
+    "rust_bijna_klaar": lambda c: f"rust-nog-{c['seconds']}",
+}
+
+
+def phrase_key(template: str, context: Mapping[str, Any]) -> str:
+    """The key of the line ``template`` renders with ``context``."""
+    try:
+        make = _KEYS[template]
+    except KeyError:
+        # A new template without a key rule: its name still makes a usable key.
+        return safe_slug(template.replace("_", "-"))
+    return make(context)

@@ -1,0 +1,184 @@
+"""The therapist's own voice: recorded phrases, with another voice for whatever is missing.
+
+A folder holds one recording per phrase, named by the phrase's key (``tel-01.wav``,
+``oef-07-instructie.flac``: any format ``soundfile`` reads). :class:`RecordedVoice` is a
+:class:`~audiocoach.speech.Voice` like any engine: asked for a text, it returns the recording
+of that text, made to sit among the engine's phrases (silence trimmed, 22.05 kHz mono, the
+same loudness as the engine saying it), or the engine's own clip when there is no recording.
+The timeline and the mixer never learn which one spoke.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from pydub import AudioSegment
+
+from audiocoach.audio import SAMPLE_RATE, segment_of, trim_silence
+from audiocoach.errors import SpeechError
+from audiocoach.speech import Voice, clip_of
+
+Floats = npt.NDArray[np.float64]
+
+EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
+"""Recording formats looked for, in this order; all are read by ``soundfile`` (libsndfile)."""
+BLOCK_MS = 10
+"""Length of the blocks whose level decides loudness and where a recording's sound starts."""
+ABSOLUTE_GATE_DB = -70.0
+RELATIVE_GATE_DB = -10.0
+"""Blocks this far below the mean are pauses, not speech: they do not count for loudness."""
+TRIM_BELOW_DB = 35.0
+"""A recording's edges quieter than its speech level minus this are room noise, and cut."""
+PEAK_CEILING = 0.98
+"""Largest sample after level matching, as a fraction of full scale: no clipping."""
+PAD_S = 0.05
+"""Silence put around a recording before resampling, so the edges resample cleanly."""
+
+
+def speech_level_db(samples: Floats) -> float:
+    """Active speech level in dB full scale: mean power of the blocks that are not pauses.
+
+    A gated mean, as in BS.1770, on short blocks so that a single counted word is measured as
+    well as a sentence. Recordings and engine clips are measured by this one function.
+    """
+    block = SAMPLE_RATE * BLOCK_MS // 1000
+    count = len(samples) // block
+    if count == 0:
+        return float("-inf")
+    powers = np.mean(np.square(samples[: count * block].reshape(count, block)), axis=1)
+    powers = powers[powers > 10 ** (ABSOLUTE_GATE_DB / 10)]
+    if powers.size == 0:
+        return float("-inf")
+    kept = powers[powers >= powers.mean() * 10 ** (RELATIVE_GATE_DB / 10)]
+    return float(10 * np.log10(kept.mean()))
+
+
+def resample(samples: Floats, rate_in: int, rate_out: int = SAMPLE_RATE) -> Floats:
+    """Band-limited resampling through the spectrum (as ``scipy.signal.resample`` does).
+
+    Phrases are seconds long, so one FFT per recording is cheap, and numpy is all it needs.
+    The padding keeps the transform's wrap-around in the silence that is trimmed afterwards.
+    """
+    if rate_in == rate_out:
+        return samples
+    pad = np.zeros(round(PAD_S * rate_in))
+    padded = np.concatenate([pad, samples, pad])
+    n_out = max(1, round(len(padded) * rate_out / rate_in))
+    spectrum = np.fft.rfft(padded)
+    keep = n_out // 2 + 1
+    spectrum = spectrum[:keep] if keep <= len(spectrum) else np.pad(spectrum, (0, keep - len(spectrum)))
+    return np.asarray(np.fft.irfft(spectrum, n_out) * (n_out / len(padded)), dtype=np.float64)
+
+
+def read_recording(path: Path) -> Floats:
+    """A recording as mono floats at the session rate; an unreadable file is a named error."""
+    import soundfile
+
+    try:
+        data, rate = soundfile.read(path, dtype="float64", always_2d=True)
+    except (RuntimeError, OSError, ValueError, TypeError) as error:
+        raise SpeechError(f"The recording {path} cannot be read: {error}.") from None
+    mono = np.asarray(data.mean(axis=1), dtype=np.float64)
+    if speech_level_db(mono) == float("-inf"):
+        raise SpeechError(f"The recording {path} is silent.")
+    return resample(mono, int(rate))
+
+
+def trim_recording(samples: Floats) -> Floats:
+    """Cut the silence and room noise before and after the phrase."""
+    block = SAMPLE_RATE * BLOCK_MS // 1000
+    count = len(samples) // block
+    if count == 0:
+        return samples
+    levels = 10 * np.log10(
+        np.mean(np.square(samples[: count * block].reshape(count, block)), axis=1) + 1e-20
+    )
+    loud = np.flatnonzero(levels > speech_level_db(samples) - TRIM_BELOW_DB)
+    if loud.size == 0:
+        return samples[:0]
+    return samples[loud[0] * block : (loud[-1] + 1) * block]
+
+
+def match_level(samples: Floats, target_db: float) -> Floats:
+    """Scale to ``target_db`` active speech level, less if that would clip."""
+    gain = 10 ** ((target_db - speech_level_db(samples)) / 20)
+    peak = float(np.abs(samples).max())
+    if peak * gain > PEAK_CEILING:
+        gain = PEAK_CEILING / peak
+    return samples * gain
+
+
+def to_int16(samples: Floats) -> npt.NDArray[np.int16]:
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+
+
+def find_recordings(folder: Path, keys: Mapping[str, str]) -> dict[str, Path]:
+    """The recording of each text that has one: ``folder/<key>.<ext>`` (``keys``: text -> key).
+
+    Two recordings of one phrase (``tel-01.wav`` and ``tel-01.mp3``) are an error: which one
+    the therapist meant cannot be guessed.
+    """
+    if not folder.is_dir():
+        raise SpeechError(f"The folder of recordings {folder} does not exist.")
+    by_name: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in EXTENSIONS and path.is_file():
+            by_name.setdefault(path.stem, []).append(path)
+    found: dict[str, Path] = {}
+    for text, key in keys.items():
+        paths = by_name.get(key, [])
+        if len(paths) > 1:
+            names = " and ".join(p.name for p in paths)
+            raise SpeechError(f"The phrase '{key}' has two recordings, {names}; keep one.")
+        if paths:
+            found[text] = paths[0]
+    return found
+
+
+class RecordedVoice:
+    """Recordings where a phrase has one, ``fallback`` for every other text.
+
+    Every recording is read and checked when the voice is made, before any work starts.
+    """
+
+    def __init__(self, folder: Path, keys: Mapping[str, str], fallback: Voice) -> None:
+        """``keys`` maps each text the sessions say to its phrase key (see keys.py)."""
+        self.folder = folder
+        self.fallback = fallback
+        self.paths = find_recordings(folder, keys)
+        self.missing: list[tuple[str, str]] = [
+            (key, text) for text, key in keys.items() if text not in self.paths
+        ]
+        """(key, text) of the phrases without a recording, in the order given."""
+        self._audio = {text: read_recording(path) for text, path in self.paths.items()}
+        digest = hashlib.sha256()
+        for text, path in sorted(self.paths.items(), key=lambda item: item[1].name):
+            digest.update(f"{keys[text]}\n{text}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        self._digest = digest.hexdigest()[:16]
+
+    @property
+    def identity(self) -> str:
+        """Changes with any recording (its content is hashed) and with the fallback voice,
+        which sets the loudness the recordings are matched to."""
+        return f"recorded-{self._digest}:{self.fallback.identity}"
+
+    @property
+    def recorded(self) -> int:
+        """How many phrases have a recording."""
+        return len(self.paths)
+
+    def synthesize(self, text: str) -> AudioSegment:
+        """The recording of ``text``, matched to the loudness of the fallback saying it."""
+        if text not in self._audio:
+            return self.fallback.synthesize(text)
+        reference = clip_of(text, self.fallback.synthesize(text)).samples / 32768.0
+        trimmed = trim_recording(self._audio[text])
+        samples = trim_silence(to_int16(match_level(trimmed, speech_level_db(reference))))
+        if samples.size == 0:
+            raise SpeechError(f"The recording {self.paths[text]} is silent.")
+        return segment_of(samples)

@@ -1,0 +1,84 @@
+"""Which voice speaks a build: the engine's, a Piper model, and the therapist's recordings.
+
+The CLI passes what the user typed; this module turns it into one :class:`Voice` and, after the
+build, into the one line that says how many recordings were missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from audiocoach.errors import OutputError
+from audiocoach.files import write_text
+from audiocoach.patient import Job
+from audiocoach.phrases import Phrase, phrase_list, phrases_csv
+from audiocoach.program import Program
+from audiocoach.session import write_scripts
+from audiocoach.speech import Voice
+from audiocoach.speech.espeak import DEFAULT_RATE, EspeakVoice
+from audiocoach.speech.piper import PiperVoice, is_piper_model
+from audiocoach.speech.recorded import RecordedVoice
+
+MISSING_NAME = "ontbrekende-opnames.csv"
+
+
+def engine_voice(voice: str | None, rate: int) -> Voice:
+    """A Piper voice when ``voice`` names a ``.onnx`` model, else the speech engine's voice."""
+    if voice is not None and is_piper_model(voice):
+        return PiperVoice(Path(voice), rate)
+    return EspeakVoice(voice, rate)
+
+
+def choose_voice(
+    program: Program, voice: str | None, rate: int, voice_dir: Path | None = None
+) -> Voice:
+    """The voice for a build; with ``voice_dir``, recordings first and the engine for the rest."""
+    engine = engine_voice(voice, rate)
+    if voice_dir is None:
+        return engine
+    phrases = phrase_list(write_scripts(program))
+    return RecordedVoice(voice_dir, {p.text: p.key for p in phrases}, engine)
+
+
+def voice_for_job(job: Job, voice_dir: Path | None = None) -> Voice:
+    """The voice for a checked job; ``--voice-dir`` wins over the patient file's ``voice_dir``."""
+    if voice_dir is None and job.patient is not None:
+        voice_dir = job.patient.voice_dir
+    return choose_voice(job.program, job.voice, job.rate or DEFAULT_RATE, voice_dir)
+
+
+def report_missing(voice: Voice, program: Program, out_dir: Path) -> str | None:
+    """After a build with recordings: write the list of phrases without one, say where.
+
+    The list goes beside the recordings, where the therapist records the rest; when that
+    folder cannot be written, into the output folder. ``None`` when no recordings were used.
+    """
+    if not isinstance(voice, RecordedVoice):
+        return None
+    folder = voice.folder
+    missing_keys = {key for key, _ in voice.missing}
+    phrases = [p for p in phrase_list(write_scripts(program)) if p.key in missing_keys]
+    if not phrases:
+        with contextlib.suppress(OSError):
+            (folder / MISSING_NAME).unlink(missing_ok=True)
+        return f"Every phrase ({voice.recorded}) was spoken from the recordings in {folder}."
+    path = _write_missing(phrases, [folder, out_dir])
+    return (
+        f"{len(phrases)} of {len(phrases) + voice.recorded} phrases have no recording in "
+        f"{folder} and were spoken by the speech engine; the list is in {path}."
+    )
+
+
+def _write_missing(phrases: Sequence[Phrase], folders: Sequence[Path]) -> Path:
+    error: OutputError | None = None
+    for folder in folders:
+        try:
+            write_text(folder / MISSING_NAME, phrases_csv(phrases))
+        except OutputError as failed:
+            error = failed
+        else:
+            return folder / MISSING_NAME
+    assert error is not None
+    raise error
