@@ -47,3 +47,28 @@ def tree_hashes(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+TINY_PROGRAM = """
+[program]
+title = "Kleine oefensessie"
+
+[[phases]]
+number = 1
+title = "Begin"
+exercises = [1]
+
+[[exercises]]
+number = 1
+title = "Knie heffen"
+aim = "versterken"
+instruction = "Til de knie langzaam op en laat hem weer zakken."
+dosage = { pattern = "reps", reps = 3, sets = 2, rest_s = 10, rep_s = 2 }
+"""
+
+
+def tiny_program(folder: Path) -> Path:
+    """A one-phase program of one short exercise (two sets of three): quick to build."""
+    path = folder / "klein.toml"
+    path.write_text(TINY_PROGRAM, encoding="utf-8")
+    return path

@@ -1,0 +1,162 @@
+"""The therapist's own voice: recordings found by key, trimmed, resampled, level-matched."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from typer.testing import CliRunner
+
+from audiocoach.audio import SAMPLE_RATE
+from audiocoach.build import build
+from audiocoach.errors import SpeechError
+from audiocoach.program import load_program
+from audiocoach.speech import clip_of
+from audiocoach.speech.espeak import EspeakVoice
+from audiocoach.speech.recorded import RecordedVoice, resample, speech_level_db
+from audiocoach.voices import MISSING_NAME, choose_voice, report_missing
+from helpers import decode, run_cli, tiny_program
+
+TONE_S = 0.6
+"""Length of each recorded tone; the silence around it must be trimmed away."""
+SILENCE_S = 0.4
+RECORDINGS = {
+    # key: (text, tone Hz, file rate, channels, format)
+    "tel-01": ("één", 440.0, 44_100, 2, "wav"),
+    "tel-02": ("twee", 660.0, 48_000, 1, "flac"),
+    "klaarmaken": ("Neem de beginhouding aan.", 550.0, 16_000, 1, "ogg"),
+}
+LEVEL_TOLERANCE_DB = 1.5
+"""How close a recording's level in the MP3 must come to the engine saying the same phrase."""
+
+
+def tone_recording(path: Path, hz: float, rate: int, channels: int) -> None:
+    """A tone at -35 dBFS with silence and faint room noise (-75 dBFS) before and after."""
+    rng = np.random.default_rng(int(hz))
+    t = np.arange(int(TONE_S * rate)) / rate
+    tone = 10 ** (-35 / 20) * np.sqrt(2) * np.sin(2 * np.pi * hz * t)
+    quiet = np.zeros(int(SILENCE_S * rate))
+    mono = np.concatenate([quiet, tone, quiet])
+    mono += rng.normal(0, 10 ** (-75 / 20), mono.size)
+    data = np.repeat(mono[:, None], channels, axis=1) if channels > 1 else mono
+    soundfile.write(path, data, rate)
+
+
+def dominant_hz(samples: np.ndarray, rate: int) -> float:
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    return float(np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))])
+
+
+@pytest.fixture
+def recordings(tmp_path: Path) -> Path:
+    folder = tmp_path / "opnames"
+    folder.mkdir()
+    for key, (_, hz, rate, channels, kind) in RECORDINGS.items():
+        tone_recording(folder / f"{key}.{kind}", hz, rate, channels)
+    (folder / "notities.txt").write_text("geen opname", encoding="utf-8")
+    return folder
+
+
+def test_resampling_keeps_pitch_and_duration() -> None:
+    for rate in (16_000, 44_100, 48_000):
+        t = np.arange(rate) / rate
+        out = resample(np.sin(2 * np.pi * 1000 * t), rate)
+        assert abs(len(out) / SAMPLE_RATE - 1.1) < 0.002  # one second plus the padding
+        assert abs(dominant_hz(out, SAMPLE_RATE) - 1000) < 2
+
+
+@pytest.mark.slow
+def test_recordings_are_heard_at_the_timeline_times_trimmed_and_level_matched(
+    recordings: Path, tmp_path: Path, voice: EspeakVoice
+) -> None:
+    """Build a small program: the three recorded phrases are the tones, where the timeline
+    says, as long as the tone (silence trimmed) and as loud as the engine saying that phrase;
+    every other phrase is the engine's."""
+    program = load_program(tiny_program(tmp_path))
+    speaker = choose_voice(program, None, voice.rate, recordings)
+    assert isinstance(speaker, RecordedVoice)
+    built = build(program, tmp_path / "out", speaker)
+    samples, rate = decode(built[0].path)
+    events = built[0].session.timeline.events
+    texts = {text: (key, hz) for key, (text, hz, *_) in RECORDINGS.items()}
+    heard = 0
+    for event in events:
+        if event.text is None:
+            continue
+        engine = clip_of(event.text, voice.synthesize(event.text))
+        start, end = int(event.start_ms / 1000 * rate), int(event.end_ms / 1000 * rate)
+        if event.text not in texts:
+            assert abs(event.duration_ms - engine.ms) <= 30, event.text
+            continue
+        key, hz = texts[event.text]
+        heard += 1
+        assert abs(event.duration_ms - TONE_S * 1000) <= 15, key
+        middle = samples[start + int(0.05 * rate) : end - int(0.05 * rate)]
+        assert abs(dominant_hz(middle, rate) - hz) < 5, key
+        level = speech_level_db(middle.astype(np.float64))
+        assert abs(level - speech_level_db(engine.samples / 32768.0)) < LEVEL_TOLERANCE_DB, key
+        after = samples[end + int(0.06 * rate) : end + int(0.3 * rate)]
+        assert float(np.abs(after).max()) < 0.001, f"{key}: sound after the trimmed tone"
+    assert heard == 5  # "één" and "twee" in each of two sets, "klaarmaken" once
+    missing = report_missing(speaker, program, tmp_path / "out")
+    total = len({e.text for e in events if e.text})
+    assert missing is not None
+    assert missing.startswith(f"{total - 3} of {total} phrases have no recording")
+
+
+@pytest.mark.slow
+def test_build_names_the_missing_phrases_and_where_the_list_is(
+    recordings: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    program = str(tiny_program(tmp_path))
+    out = tmp_path / "out"
+    args = ("build", "--program", program, "--voice-dir", str(recordings), "--out", str(out))
+    result = run_cli(runner, *args)
+    assert result.exit_code == 0, result.output
+    listed = recordings / MISSING_NAME
+    assert f"phrases have no recording in {recordings}" in result.output
+    assert f"the list is in {listed}." in result.output
+    with listed.open(encoding="utf-8", newline="") as handle:
+        keys = [row["key"] for row in csv.DictReader(handle)]
+    assert "tel-03" in keys
+    assert "oef-01-instructie" in keys
+    assert not set(RECORDINGS) & set(keys)
+    assert result.output.count("\n") == 2  # the MP3, then the one line about recordings
+
+
+def test_unreadable_recording_is_one_line_naming_the_file(
+    recordings: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    broken = recordings / "tel-01.wav"
+    broken.write_bytes(b"RIFF nonsense, not audio")
+    program = str(tiny_program(tmp_path))
+    args = ("--program", program, "--voice-dir", str(recordings))
+    result = run_cli(runner, "build", *args, "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"audiocoach: The recording {broken} cannot be read")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_two_recordings_of_one_phrase_are_an_error(recordings: Path, voice: EspeakVoice) -> None:
+    tone_recording(recordings / "tel-01.mp3", 440.0, 44_100, 1)
+    with pytest.raises(SpeechError, match=r"'tel-01' has two recordings, tel-01.mp3 and tel-01.wav"):
+        RecordedVoice(recordings, {"één": "tel-01"}, voice)
+
+
+def test_missing_folder_is_an_error(tmp_path: Path, voice: EspeakVoice) -> None:
+    with pytest.raises(SpeechError, match="does not exist"):
+        RecordedVoice(tmp_path / "nergens", {"één": "tel-01"}, voice)
+
+
+def test_identity_changes_when_a_recording_changes(recordings: Path, voice: EspeakVoice) -> None:
+    """The speech cache keys clips by identity: a re-recorded phrase must not come from it."""
+    keys = {text: key for key, (text, *_) in RECORDINGS.items()}
+    first = RecordedVoice(recordings, keys, voice).identity
+    assert RecordedVoice(recordings, keys, voice).identity == first
+    tone_recording(recordings / "tel-02.flac", 700.0, 48_000, 1)
+    assert RecordedVoice(recordings, keys, voice).identity != first
+    assert RecordedVoice(recordings, keys, EspeakVoice(rate=voice.rate + 20)).identity != first
