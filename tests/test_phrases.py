@@ -64,7 +64,9 @@ def test_two_texts_under_one_key_is_an_error(program: Program) -> None:
     dosage = replace(exercise.dosage, cues=("Links", "links"))
     changed = replace(
         program,
-        exercises=tuple(replace(e, dosage=dosage) if e.number == 2 else e for e in program.exercises),
+        exercises=tuple(
+            replace(e, dosage=dosage) if e.number == 2 else e for e in program.exercises
+        ),
     )
     with pytest.raises(ScriptError, match="aanwijzing-links"):
         phrase_list(write_scripts(changed))
@@ -77,9 +79,7 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
     assert result.exit_code == 0, result.output
     with (tmp_path / "phrases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    said = {
-        e["text"] for p in preview_json(runner)["phases"] for e in p["events"] if e["text"]
-    }
+    said = {e["text"] for p in preview_json(runner)["phases"] for e in p["events"] if e["text"]}
     assert [r["text"] for r in rows] == list(dict.fromkeys(r["text"] for r in rows))
     assert {r["text"] for r in rows} == said
     assert len({r["key"] for r in rows}) == len(rows)

@@ -143,7 +143,9 @@ def test_unreadable_recording_is_one_line_naming_the_file(
 
 def test_two_recordings_of_one_phrase_are_an_error(recordings: Path, voice: EspeakVoice) -> None:
     tone_recording(recordings / "tel-01.mp3", 440.0, 44_100, 1)
-    with pytest.raises(SpeechError, match=r"'tel-01' has two recordings, tel-01.mp3 and tel-01.wav"):
+    with pytest.raises(
+        SpeechError, match=r"'tel-01' has two recordings, tel-01.mp3 and tel-01.wav"
+    ):
         RecordedVoice(recordings, {"één": "tel-01"}, voice)
 
 

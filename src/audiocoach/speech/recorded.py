@@ -70,7 +70,9 @@ def resample(samples: Floats, rate_in: int, rate_out: int = SAMPLE_RATE) -> Floa
     n_out = max(1, round(len(padded) * rate_out / rate_in))
     spectrum = np.fft.rfft(padded)
     keep = n_out // 2 + 1
-    spectrum = spectrum[:keep] if keep <= len(spectrum) else np.pad(spectrum, (0, keep - len(spectrum)))
+    spectrum = (
+        spectrum[:keep] if keep <= len(spectrum) else np.pad(spectrum, (0, keep - len(spectrum)))
+    )
     return np.asarray(np.fft.irfft(spectrum, n_out) * (n_out / len(padded)), dtype=np.float64)
 
 
