@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import ScriptError
-from audiocoach.keys import _KEYS
+from audiocoach.keys import KEYED_TEMPLATES
 from audiocoach.phrases import phrase_list
 from audiocoach.program import Program
 from audiocoach.script import Line, templates_dir
@@ -55,7 +55,7 @@ def test_same_text_same_key_and_different_texts_different_keys(program: Program)
 
 
 def test_every_template_has_a_key_rule() -> None:
-    assert {p.stem for p in templates_dir().glob("*.j2")} == set(_KEYS)
+    assert {p.stem for p in templates_dir().glob("*.j2")} == KEYED_TEMPLATES
 
 
 def test_two_texts_under_one_key_is_an_error(program: Program) -> None:

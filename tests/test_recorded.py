@@ -149,9 +149,21 @@ def test_two_recordings_of_one_phrase_are_an_error(recordings: Path, voice: Espe
         RecordedVoice(recordings, {"één": "tel-01"}, voice)
 
 
-def test_missing_folder_is_an_error(tmp_path: Path, voice: EspeakVoice) -> None:
-    with pytest.raises(SpeechError, match="does not exist"):
-        RecordedVoice(tmp_path / "nergens", {"één": "tel-01"}, voice)
+@pytest.mark.parametrize(
+    ("name", "message"), [("nergens", "does not exist"), ("klein.toml", "is a file")]
+)
+def test_voice_dir_that_is_no_folder_is_one_line(
+    tmp_path: Path, runner: CliRunner, name: str, message: str
+) -> None:
+    program = tiny_program(tmp_path)
+    result = run_cli(
+        runner, "preview", "--program", str(program), "--voice-dir", str(tmp_path / name)
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"audiocoach: The folder of recordings {tmp_path / name} {message}"
+        + (", not a folder.\n" if name.endswith("toml") else ".\n")
+    )
 
 
 def test_identity_changes_when_a_recording_changes(recordings: Path, voice: EspeakVoice) -> None:

@@ -48,6 +48,9 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "rust_bijna_klaar": lambda c: f"rust-nog-{c['seconds']}",
 }
 
+KEYED_TEMPLATES = frozenset(_KEYS)
+"""Templates with a key rule; a test checks that every template in scripts_nl/ has one."""
+
 
 def phrase_key(template: str, context: Mapping[str, Any]) -> str:
     """The key of the line ``template`` renders with ``context``."""

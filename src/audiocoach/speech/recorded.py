@@ -124,8 +124,10 @@ def find_recordings(folder: Path, keys: Mapping[str, str]) -> dict[str, Path]:
     Two recordings of one phrase (``tel-01.wav`` and ``tel-01.mp3``) are an error: which one
     the therapist meant cannot be guessed.
     """
-    if not folder.is_dir():
+    if not folder.exists():
         raise SpeechError(f"The folder of recordings {folder} does not exist.")
+    if not folder.is_dir():
+        raise SpeechError(f"The folder of recordings {folder} is a file, not a folder.")
     by_name: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in EXTENSIONS and path.is_file():
