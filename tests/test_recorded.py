@@ -174,3 +174,24 @@ def test_identity_changes_when_a_recording_changes(recordings: Path, voice: Espe
     tone_recording(recordings / "tel-02.flac", 700.0, 48_000, 1)
     assert RecordedVoice(recordings, keys, voice).identity != first
     assert RecordedVoice(recordings, keys, EspeakVoice(rate=voice.rate + 20)).identity != first
+
+
+@pytest.mark.slow
+def test_patient_file_voice_dir_is_used_and_phrases_follow_its_dosage(
+    recordings: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """``voice_dir`` in the patient file, relative to it; ``phrases`` takes the same file."""
+    tiny_program(tmp_path)
+    patient = tmp_path / "patient.toml"
+    patient.write_text(
+        'program = "klein.toml"\nvoice_dir = "opnames"\n\n[dosage]\nreps = 4\n', encoding="utf-8"
+    )
+    result = run_cli(runner, "build", str(patient), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert f"phrases have no recording in {recordings}" in result.output
+    listed = run_cli(runner, "phrases", str(patient), "--out", str(tmp_path / "lijst"))
+    assert listed.exit_code == 0, listed.output
+    with (tmp_path / "lijst" / "phrases.csv").open(encoding="utf-8", newline="") as handle:
+        keys = [row["key"] for row in csv.DictReader(handle)]
+    assert "tel-04" in keys
+    assert "dosering-2x4-rust-10" in keys
