@@ -32,7 +32,12 @@ ABSOLUTE_GATE_DB = -70.0
 RELATIVE_GATE_DB = -10.0
 """Blocks this far below the mean are pauses, not speech: they do not count for loudness."""
 TRIM_BELOW_DB = 35.0
-"""A recording's edges quieter than its speech level minus this are room noise, and cut."""
+"""A recording's edges quieter than its speech level minus this are cut..."""
+ABOVE_NOISE_DB = 10.0
+"""...and so are edges less than this above the room's noise (its quietest blocks)..."""
+SPEECH_MARGIN_DB = 20.0
+"""...but never an edge within this of the speech level: that is speech, however soft."""
+NOISE_PERCENTILE = 10
 PEAK_CEILING = 0.98
 """Largest sample after level matching, as a fraction of full scale: no clipping."""
 PAD_S = 0.05
@@ -91,7 +96,11 @@ def read_recording(path: Path) -> Floats:
 
 
 def trim_recording(samples: Floats) -> Floats:
-    """Cut the silence and room noise before and after the phrase."""
+    """Cut the silence and room noise before and after the phrase.
+
+    A home recording's noise can lie only thirty decibels under a quiet voice, so the cut
+    follows the noise the recording itself shows, within bounds that keep soft speech.
+    """
     block = SAMPLE_RATE * BLOCK_MS // 1000
     count = len(samples) // block
     if count == 0:
@@ -99,7 +108,10 @@ def trim_recording(samples: Floats) -> Floats:
     levels = 10 * np.log10(
         np.mean(np.square(samples[: count * block].reshape(count, block)), axis=1) + 1e-20
     )
-    loud = np.flatnonzero(levels > speech_level_db(samples) - TRIM_BELOW_DB)
+    speech = speech_level_db(samples)
+    noise = float(np.percentile(levels, NOISE_PERCENTILE))
+    threshold = max(speech - TRIM_BELOW_DB, min(noise + ABOVE_NOISE_DB, speech - SPEECH_MARGIN_DB))
+    loud = np.flatnonzero(levels > threshold)
     if loud.size == 0:
         return samples[:0]
     return samples[loud[0] * block : (loud[-1] + 1) * block]
