@@ -56,7 +56,8 @@ class PiperVoice:
         try:
             self._voice: Any = Loaded.load(model, config_path=config)
         except Exception as error:  # onnxruntime and json raise many kinds
-            raise SpeechError(f"The Piper voice {model} cannot be loaded: {error}.") from None
+            reason = str(error).rstrip(". ")
+            raise SpeechError(f"The Piper voice {model} cannot be loaded: {reason}.") from None
         self._config: Any = SynthesisConfig(length_scale=NATURAL_RATE / rate)
         self.model = model
         self.rate = rate

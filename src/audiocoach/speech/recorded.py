@@ -88,7 +88,8 @@ def read_recording(path: Path) -> Floats:
     try:
         data, rate = soundfile.read(path, dtype="float64", always_2d=True)
     except (RuntimeError, OSError, ValueError, TypeError) as error:
-        raise SpeechError(f"The recording {path} cannot be read: {error}.") from None
+        reason = str(error).rstrip(". ")
+        raise SpeechError(f"The recording {path} cannot be read: {reason}.") from None
     mono = np.asarray(data.mean(axis=1), dtype=np.float64)
     if speech_level_db(mono) == float("-inf"):
         raise SpeechError(f"The recording {path} is silent.")
