@@ -120,6 +120,10 @@ def unspeakable(text: str) -> list[str]:
     """
     problems = [f"symbol or digit {m.group()!r}" for m in _FORBIDDEN.finditer(text)]
     lowered = text.lower()
-    problems += [f"abbreviation {a!r}" for a in _ABBREVIATIONS if a in lowered]
+    problems += [
+        f"abbreviation {a!r}"
+        for a in _ABBREVIATIONS
+        if re.search(rf"(?<!\w){re.escape(a)}", lowered)
+    ]
     problems += [f"capitals {w!r}" for w in re.findall(r"\b[A-Z]{2,}\b", text)]
     return problems
