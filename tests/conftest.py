@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from typer.testing import CliRunner
 
 from audiocoach.build import BuiltFile, build
+from audiocoach.cache import ENV_VAR, CachedVoice
 from audiocoach.program import Program, load_program
 from audiocoach.speech.espeak import EspeakVoice
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The whole run, subprocesses included, uses a fresh cache: never the user's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_VAR, str(tmp_path_factory.mktemp("speech-cache")))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +37,11 @@ def voice() -> EspeakVoice:
 def default_build(
     tmp_path_factory: pytest.TempPathFactory, program: Program, voice: EspeakVoice
 ) -> list[BuiltFile]:
-    """The default sessions, built once with the real engine and encoder."""
-    return build(program, tmp_path_factory.mktemp("default-build"), voice)
+    """The default sessions, built once with the real engine and encoder.
+
+    Through the run's speech cache, so that previews in this run use the very same clips.
+    """
+    return build(program, tmp_path_factory.mktemp("default-build"), CachedVoice(voice))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import soundfile
 from typer.testing import CliRunner
 
 from audiocoach.cli import app
+from audiocoach.manifest import MANIFEST_NAME
 
 
 def run_cli(runner: CliRunner, *args: str) -> Any:
@@ -41,11 +42,14 @@ def rms_db(samples: np.ndarray) -> float:
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` by relative path, with its SHA-256: equal means untouched."""
+    """Every file under ``folder`` by relative path, with its SHA-256: equal means untouched.
+
+    The build's manifest aside: it records what the build wrote, and is tested on its own.
+    """
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.name != MANIFEST_NAME
     }
 
 

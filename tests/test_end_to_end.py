@@ -118,6 +118,7 @@ def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> Non
     result = run_cli(runner, "build", "--out", str(tmp_path / "uit"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
+        ".audiocoach-manifest.json",
         "fase-1-gehele-periode.mp3",
         "fase-1-gehele-periode.vtt",
         "fase-2-opbouw.mp3",

@@ -209,6 +209,7 @@ def test_phase_title_with_dots_builds_inside_the_folder(tmp_path: Path, runner: 
     result = run_cli(runner, "build", "--program", str(tmp_path / "k.toml"), "--out", str(out))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        ".audiocoach-manifest.json",
         "fase-1-programma.mp3",
         "fase-1-programma.vtt",
         "index.html",

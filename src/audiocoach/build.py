@@ -1,28 +1,93 @@
-"""Build the MP3 files of a program: the whole pipeline, from card to files on disk."""
+"""Build the MP3 files of a program: the whole pipeline, from card to files on disk.
+
+The main process scripts every phase, checks the output folder's manifest, speaks what the
+changed phases need (one speech engine per process) and lays out their timelines. The heavy
+part, rendering and encoding, is a :class:`PhaseJob` of plain data that :func:`make_phase_file`
+runs in a worker process, so phases are encoded side by side. A phase is submitted as soon as
+its clips are ready, the longest first, so encoding overlaps with speaking the next phase.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audiocoach import export
+from audiocoach.cache import CachedVoice, load_entry
 from audiocoach.files import prepare_folder
-from audiocoach.loudness import Leveller
+from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS, Leveller
+from audiocoach.manifest import Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings, write_mp3
+from audiocoach.parallel import DEFAULT_WORKERS, Workers, release_memory
 from audiocoach.program import Phase, Program
 from audiocoach.render import render_chunks
-from audiocoach.session import Progress, Session, distinct_texts, lay_out, speak, write_scripts
+from audiocoach.script import SessionScript
+from audiocoach.session import (
+    Progress,
+    Session,
+    distinct_texts,
+    lay_out,
+    session_file_name,
+    speak,
+    write_scripts,
+)
 from audiocoach.speech import Clip, Voice
 from audiocoach.tags import id3_tag
+from audiocoach.timeline import Timeline
 
 
 @dataclass(frozen=True)
 class BuiltFile:
-    """A file the build wrote, with the session it holds."""
+    """A file of the build: written now, or kept because nothing it is made from changed."""
 
     path: Path
-    session: Session
+    phase: Phase
+    duration_ms: int
+    session: Session | None
+    """The session as rendered now; ``None`` when the file was up to date and kept as it was."""
+
+    @property
+    def kept(self) -> bool:
+        return self.session is None
+
+
+@dataclass(frozen=True)
+class PhaseJob:
+    """Everything one worker needs to write one phase's MP3; plain data, so it pickles."""
+
+    path: Path
+    timeline: Timeline
+    clips: dict[str, Clip]
+    """The clips this timeline says that are not in ``cached``."""
+    cached: dict[str, Path]
+    """The clips this timeline says that the worker reads from the speech cache itself."""
+    encoder: EncoderSettings
+    header: bytes = b""
+    """Written before the MP3 frames: the ID3 tag with the chapters."""
+
+
+def make_phase_file(job: PhaseJob) -> Path:
+    """A worker's work: render the timeline a chunk at a time, streaming into the MP3."""
+    clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
+    write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
+    return job.path
+
+
+def phase_job(
+    path: Path, session: Session, clips: dict[str, Clip], voice: Voice, encoder: EncoderSettings
+) -> PhaseJob:
+    """The job for one session: clips by cache entry where the voice kept them, else by value."""
+    cached: dict[str, Path] = {}
+    given: dict[str, Clip] = {}
+    for text in session.script.texts:
+        entry = voice.stored(text) if isinstance(voice, CachedVoice) else None
+        if entry is None:
+            given[text] = clips[text]
+        else:
+            cached[text] = entry
+    return PhaseJob(path, session.timeline, given, cached, encoder)
 
 
 def prepare(
@@ -38,6 +103,24 @@ def prepare(
     return lay_out(scripts, clips), clips
 
 
+@dataclass(frozen=True)
+class Target:
+    """One program to build into one folder with one voice: a patient, in a batch."""
+
+    program: Program
+    out_dir: Path
+    voice: Voice
+    phases: Sequence[Phase] | None = None
+    practice: str | None = None
+    """Names the practice in the tags and on the page."""
+    base_url: str | None = None
+    """Where the folder will be published; a podcast feed is written when given."""
+
+    def fingerprint_extra(self) -> str:
+        """What besides script, voice and encoder changes the MP3s: tags and loudness."""
+        return f"practice={self.practice!r};lufs={TARGET_LUFS};dbtp={LIMIT_DBTP}"
+
+
 def build(
     program: Program,
     out_dir: Path,
@@ -46,30 +129,147 @@ def build(
     phases: Sequence[Phase] | None = None,
     encoder: EncoderSettings | None = None,
     progress: Progress | None = None,
+    workers: int = DEFAULT_WORKERS,
+    force: bool = False,
     practice: str | None = None,
     base_url: str | None = None,
 ) -> list[BuiltFile]:
-    """Write one MP3 per phase into ``out_dir``, with transcripts, playlist and page beside them.
+    """Write one MP3 per phase into ``out_dir``, with transcripts, playlist and page beside them,
+    redoing only phases whose inputs changed.
 
-    Files already there are replaced whole. ``practice`` names the practice in the tags and on
-    the page; with ``base_url`` a podcast feed is written too.
+    Files are replaced whole; ``force`` rebuilds every phase whatever the manifest says.
+    ``practice`` names the practice in the tags and on the page; with ``base_url`` a podcast
+    feed is written too.
     """
-    if base_url is not None:
-        base_url = export.check_base_url(base_url)
-    scripts = write_scripts(program, phases)  # every template checked before a file is touched
-    prepare_folder(out_dir)
-    clips = speak(voice, distinct_texts(scripts), progress)
-    sessions = lay_out(scripts, clips)
-    built = []
-    leveller = Leveller(clips)
-    for done, session in enumerate(sessions, 1):
-        path = out_dir / session.file_name
-        loud = leveller.normalise(session.timeline)
-        tag = id3_tag(program, session, done, len(sessions), practice)
-        write_mp3(render_chunks(session.timeline, loud), path, encoder, header=tag)
-        built.append(BuiltFile(path, session))
-        if progress:
-            progress(done, len(sessions), "encoding")
-    extras = [export.Phase(b.session, b.path) for b in built]
-    export.write_extras(program, extras, out_dir, practice=practice, base_url=base_url)
-    return built
+    target = Target(program, out_dir, voice, phases, practice, base_url)
+    return build_many([target], encoder=encoder, progress=progress, workers=workers, force=force)[0]
+
+
+def build_many(
+    targets: Sequence[Target],
+    *,
+    encoder: EncoderSettings | None = None,
+    progress: Progress | None = None,
+    workers: int = DEFAULT_WORKERS,
+    force: bool = False,
+) -> list[list[BuiltFile]]:
+    """Build several targets (a day's patients) with one pool of workers; one list each.
+
+    Every script is written and every folder checked before anything is spoken or encoded.
+    """
+    encoder = encoder or EncoderSettings()
+    targets = [
+        t if t.base_url is None else replace(t, base_url=export.check_base_url(t.base_url))
+        for t in targets
+    ]
+    all_scripts = [write_scripts(t.program, t.phases) for t in targets]  # templates checked first
+    for target in targets:
+        prepare_folder(target.out_dir)
+    manifests = [Manifest.load(t.out_dir) for t in targets]
+    results: list[list[BuiltFile | None]] = []
+    todo: list[tuple[int, int, str]] = []  # (target, phase index, fingerprint)
+    for number, (target, scripts) in enumerate(zip(targets, all_scripts, strict=True)):
+        results.append([None] * len(scripts))
+        for index, script in enumerate(scripts):
+            print_ = fingerprint(
+                script, f"{target.voice.identity};{target.fingerprint_extra()}", encoder
+            )
+            name = session_file_name(script.phase)
+            entry = None if force else manifests[number].unchanged(name, print_)
+            if entry is None:
+                todo.append((number, index, print_))
+            else:
+                path = target.out_dir / name
+                results[number][index] = BuiltFile(path, script.phase, entry.duration_ms, None)
+    # Per target, the longest phase first: its encoding is the critical path.
+    todo.sort(key=lambda item: (item[0], -len(all_scripts[item[0]][item[1]].steps)))
+    speaking = _Progress(
+        progress,
+        sum(
+            len(distinct_texts(all_scripts[n][i] for n2, i, _ in todo if n2 == n))
+            for n in range(len(targets))
+        ),
+    )
+    with Workers(min(workers, len(todo))) as pool:
+        pending: dict[Future[Path], tuple[int, int, str, Session]] = {}
+        for number, target in enumerate(targets):
+            mine = [(index, print_) for n, index, print_ in todo if n == number]
+            speaker = _Speaker(target.voice, speaking)
+            leveller = Leveller(speaker.clips)
+            count = len(all_scripts[number])
+            for index, print_ in mine:
+                session = speaker.session(all_scripts[number][index])
+                # Levelled clips differ from the cached ones: they travel with the job.
+                loud = leveller.normalise(session.timeline)
+                job = PhaseJob(
+                    target.out_dir / session.file_name,
+                    session.timeline,
+                    loud,
+                    {},
+                    encoder,
+                    id3_tag(target.program, session, index + 1, count, target.practice),
+                )
+                pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
+            speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
+        release_memory()
+        for done, future in enumerate(as_completed(pending), 1):
+            path = future.result()
+            number, index, print_, session = pending[future]
+            duration = session.timeline.duration_ms
+            manifests[number].record(path.name, print_, duration)
+            manifests[number].save()
+            results[number][index] = BuiltFile(path, session.phase, duration, session)
+            if progress:
+                progress(done, len(todo), "encoding")
+    built_all = [[built for built in files if built is not None] for files in results]
+    for target, scripts, built in zip(targets, all_scripts, built_all, strict=True):
+        _write_extras(target, scripts, built)
+    return built_all
+
+
+def _write_extras(target: Target, scripts: list[SessionScript], built: list[BuiltFile]) -> None:
+    """Transcripts, playlist, page (and feed) for every phase, kept ones included: their
+    sessions are laid out again from the (cached) clips, which costs no encoding."""
+    sessions = {b.path: b.session for b in built if b.session is not None}
+    kept = [s for s, b in zip(scripts, built, strict=True) if b.session is None]
+    if kept:
+        speaker = _Speaker(target.voice, _Progress(None, 0))
+        for script, b in zip(scripts, built, strict=True):
+            if b.session is None:
+                sessions[b.path] = speaker.session(script)
+    phases = [export.Phase(sessions[b.path], b.path) for b in built]
+    export.write_extras(
+        target.program,
+        phases,
+        target.out_dir,
+        practice=target.practice,
+        base_url=target.base_url,
+    )
+
+
+class _Progress:
+    """Counts texts spoken across every target of a build."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def spoke(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, "speaking")
+
+
+class _Speaker:
+    """Speaks each text once for all the phases of one target."""
+
+    def __init__(self, voice: Voice, progress: _Progress) -> None:
+        self.voice = voice
+        self.clips: dict[str, Clip] = {}
+        self.progress = progress
+
+    def session(self, script: SessionScript) -> Session:
+        missing = [text for text in script.texts if text not in self.clips]
+        self.clips.update(speak(self.voice, missing, lambda *_: self.progress.spoke()))
+        return lay_out([script], self.clips)[0]

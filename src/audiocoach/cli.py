@@ -16,15 +16,20 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from audiocoach import __version__
-from audiocoach.build import build, prepare
+from audiocoach.batch import patient_folders
+from audiocoach.build import Target, build_many, prepare
+from audiocoach.cache import CachedVoice, cache_info, clear_cache
 from audiocoach.dosage import cli_overrides
 from audiocoach.errors import AudiocoachError
 from audiocoach.export import check_base_url
+from audiocoach.parallel import DEFAULT_WORKERS
 from audiocoach.patient import Job, parse_rate, resolve_job, write_example
 from audiocoach.phrases import phrase_list, write_phrases
 from audiocoach.preview import preview_data, preview_text
 from audiocoach.session import Progress, write_scripts
+from audiocoach.speech import Voice
 from audiocoach.speech.espeak import dutch_voices
+from audiocoach.speech.recorded import RecordedVoice
 from audiocoach.voices import report_missing, voice_for_job
 
 app = typer.Typer(
@@ -71,6 +76,12 @@ RateOption = Annotated[
 ProgramOption = Annotated[
     Path | None,
     typer.Option("--program", help="A program file (TOML) instead of the built-in card."),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Speak every text anew; neither read nor fill the speech cache."
+    ),
 ]
 
 
@@ -199,7 +210,17 @@ def job_from_options(
 @app.command("build")
 def build_command(
     *,
-    patient_file: PatientArgument = None,
+    patient_files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help=(
+                "Patient files (TOML; see 'audiocoach init'); options given here win over them. "
+                "With several, each patient's sessions go into a folder of --out named from "
+                "the patient's label."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     out: OutOption = Path("output"),
     program_file: ProgramOption = None,
     voice: VoiceOption = None,
@@ -221,6 +242,13 @@ def build_command(
             "podcast feed (feed.xml) with the phases as episodes.",
         ),
     ] = None,
+    no_cache: NoCacheOption = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild every file, even those that are up to date.")
+    ] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=64, help="Files encoded at the same time.")
+    ] = DEFAULT_WORKERS,
 ) -> None:
     """Build one MP3 per phase of the program into the output folder.
 
@@ -230,37 +258,51 @@ def build_command(
 
     Every value is checked before any audio is made. Files are written under a temporary name
     and renamed into place when complete, so an interrupted build leaves the earlier files as
-    they were; other files in the folder are left alone.
+    they were; other files in the folder are left alone. A file whose program, dosage, voice
+    and encoder settings are unchanged since it was written is kept as it is.
     """
     with plain_errors():
         if base_url is not None:
             base_url = check_base_url(base_url)
-        job = job_from_options(
-            patient_file=patient_file,
-            program_file=program_file,
-            voice=voice,
-            rate=rate,
-            reps=reps,
-            sets=sets,
-            rest=rest,
-            hold=hold,
-            select=select,
-            phase=phase,
-            settings=settings,
-        )
-        speaker = voice_for_job(job, voice_dir)
-        practice = job.patient.practice if job.patient and job.patient.practice else None
-        with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
-            built = build(
-                job.program, out, speaker, progress=progress, practice=practice, base_url=base_url
+        files: list[Path | None] = [*patient_files] if patient_files else [None]
+        jobs_ = [
+            job_from_options(
+                patient_file=file,
+                program_file=program_file,
+                voice=voice,
+                rate=rate,
+                reps=reps,
+                sets=sets,
+                rest=rest,
+                hold=hold,
+                select=select,
+                phase=phase,
+                settings=settings,
             )
-        missing = report_missing(speaker, job.program, out)
+            for file in files
+        ]
+        folders = patient_folders(jobs_, out) if len(jobs_) > 1 else [out]
+        targets = [
+            Target(
+                job.program,
+                folder,
+                make_voice(voice_for_job(job, voice_dir), no_cache),
+                practice=job.patient.practice if job.patient and job.patient.practice else None,
+                base_url=base_url,
+            )
+            for job, folder in zip(jobs_, folders, strict=True)
+        ]
+        with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
+            built_all = build_many(targets, progress=progress, workers=jobs, force=force)
+        missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
         if not quiet:
-            for item in built:
-                minutes, seconds = divmod(round(item.session.timeline.duration_ms / 1000), 60)
-                typer.echo(f"{item.path}  ({minutes}:{seconds:02d})")
-            if missing:
-                typer.echo(missing)
+            for item in (item for built in built_all for item in built):
+                minutes, seconds = divmod(round(item.duration_ms / 1000), 60)
+                kept = "  unchanged" if item.kept else ""
+                typer.echo(f"{item.path}  ({minutes}:{seconds:02d}){kept}")
+            for message in missing:
+                if message:
+                    typer.echo(message)
 
 
 @app.command("preview")
@@ -281,6 +323,7 @@ def preview_command(
     phase: PhaseOption = None,
     settings: SetOption = None,
     voice_dir: VoiceDirOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Print what each session says and when, without writing audio."""
     with plain_errors():
@@ -298,7 +341,7 @@ def preview_command(
             settings=settings,
         )
         program = job.program
-        sessions, _ = prepare(program, voice_for_job(job, voice_dir))
+        sessions, _ = prepare(program, make_voice(voice_for_job(job, voice_dir), no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
@@ -371,6 +414,38 @@ def voices_command() -> None:
             fail("The speech engine has no Dutch voice.")
         for info in found:
             typer.echo(f"{info.id}\t{info.name}")
+
+
+def make_voice(voice: Voice, no_cache: bool) -> Voice:
+    """The chosen voice, behind the speech cache unless ``--no-cache``.
+
+    Recordings are files already, and their voice keeps count of the phrases it lacks, so
+    they are not cached.
+    """
+    return voice if no_cache or isinstance(voice, RecordedVoice) else CachedVoice(voice)
+
+
+cache_app = typer.Typer(
+    help="The speech cache: every text said once per voice, kept for the next build.",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info_command() -> None:
+    """Show where the speech cache is and how much it holds."""
+    with plain_errors():
+        info = cache_info()
+        typer.echo(f"{info.folder}: {info.entries} clips, {info.bytes / 1e6:.1f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear_command() -> None:
+    """Remove every cached clip; the next build speaks every text again."""
+    with plain_errors():
+        info = clear_cache()
+        typer.echo(f"Removed {info.entries} clips from {info.folder}.")
 
 
 def _version(value: bool) -> None:

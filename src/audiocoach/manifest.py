@@ -1,0 +1,129 @@
+"""What the output folder already holds, so a build redoes only what changed.
+
+Beside the MP3s, ``.audiocoach-manifest.json`` records for each file a fingerprint of
+everything it was made from (the program and phase, the script the templates and dosage wrote,
+the voice's identity, the encoder settings, the audiocoach version) and the file's size and
+SHA-256. A phase whose fingerprint matches and whose file is intact is neither rendered nor
+encoded again.
+
+The fingerprint is computed from the script and the voice's identity, never from clips: the
+identity stands for everything that changes the sound, so checking costs no synthesis and a
+build with nothing changed finishes at once. An unreadable or foreign manifest counts as
+empty: everything is rebuilt, nothing fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from audiocoach import __version__
+from audiocoach.files import write_text
+from audiocoach.mp3 import EncoderSettings
+from audiocoach.script import SessionScript
+
+MANIFEST_NAME = ".audiocoach-manifest.json"
+FORMAT_VERSION = 1
+"""Part of every fingerprint: raise it when what a file is made from changes meaning."""
+
+
+def fingerprint(script: SessionScript, voice_identity: str, encoder: EncoderSettings) -> str:
+    """A digest of every input of one phase's MP3; equal digests make equal files.
+
+    The program counts with its own fields (title, notes, ...) and the exercises of this
+    phase only, so changing an exercise of another phase leaves this file alone.
+    """
+    program = script.program
+    own = replace(
+        program,
+        exercises=tuple(e for e in program.exercises if e.number in script.phase.exercises),
+        phases=(script.phase,),
+    )
+    inputs = {
+        "format": FORMAT_VERSION,
+        "audiocoach": __version__,
+        "voice": voice_identity,
+        "encoder": asdict(encoder),
+        # Frozen dataclasses of strings, numbers and tuples: their repr is stable and complete.
+        "program": repr(own),
+        "steps": repr(script.steps),
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file as the manifest knows it."""
+
+    fingerprint: str
+    size: int
+    sha256: str
+    duration_ms: int
+
+
+@dataclass
+class Manifest:
+    """The records of one output folder; :meth:`save` writes them atomically."""
+
+    folder: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST_NAME
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        """The folder's manifest; empty when there is none or it cannot be trusted."""
+        manifest = cls(folder)
+        try:
+            data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT_VERSION:
+                return manifest
+            for name, record in data["files"].items():
+                manifest.entries[name] = Entry(
+                    str(record["fingerprint"]),
+                    int(record["size"]),
+                    str(record["sha256"]),
+                    int(record["duration_ms"]),
+                )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            manifest.entries.clear()
+        return manifest
+
+    def unchanged(self, name: str, print_: str) -> Entry | None:
+        """The entry when ``name`` was made from ``print_`` and is on disk as it was written."""
+        entry = self.entries.get(name)
+        if entry is None or entry.fingerprint != print_:
+            return None
+        path = self.folder / name
+        try:
+            if path.stat().st_size != entry.size or file_digest(path) != entry.sha256:
+                return None
+        except OSError:
+            return None
+        return entry
+
+    def record(self, name: str, print_: str, duration_ms: int) -> None:
+        """Remember the file ``name`` as just written from ``print_``."""
+        path = self.folder / name
+        self.entries[name] = Entry(print_, path.stat().st_size, file_digest(path), duration_ms)
+
+    def save(self) -> None:
+        data: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "files": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
+        }
+        write_text(self.path, json.dumps(data, indent=1) + "\n")

@@ -1,0 +1,160 @@
+"""Run plain-data jobs on every core: worker processes, or inline when one worker will do.
+
+Encoding is the expensive step and LAME runs on one core, so phases (and patients, in a batch)
+are encoded side by side in worker processes. Workers are *spawned*, not forked: the main
+process runs the speech engine's threads, and forking a process with running threads can
+deadlock the child. Jobs and results therefore cross as pickles and hold only plain data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import TypeVar
+
+from audiocoach.errors import AudiocoachError
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+DEFAULT_WORKERS = 2
+"""The cores of a common laptop; more workers than phases are never started."""
+
+
+def _start_worker(parent: int) -> None:
+    """Ctrl-C is the main process's to handle; a stopped or dead main process stops the worker.
+
+    SIGTERM unwinds the job, so the file being written is removed on the way out
+    (``atomic_writer``) and no half-encoded file replaces a good one. On Linux the kernel sends
+    SIGTERM when the main process dies, even by SIGKILL.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the main process died before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+class _Stopped(BaseException):
+    """Raised in a worker by SIGTERM: unwinds the job (removing its temporary file), then
+    :func:`_in_worker` ends the process."""
+
+
+_BUSY = [False]
+
+
+def _exit_on_term(_signal: int, _frame: object) -> None:
+    if _BUSY[0]:
+        raise _Stopped
+    os._exit(1)
+
+
+def _in_worker(work: Callable[[J], R], job: J) -> R:
+    """Run one job in a worker; once stopped, leave at once instead of asking for more work."""
+    _BUSY[0] = True
+    try:
+        return work(job)
+    except _Stopped:
+        os._exit(1)
+    finally:
+        _BUSY[0] = False
+
+
+def _ready(_: None) -> None:
+    """Nothing: submitted once per worker so that workers start while the main process speaks."""
+
+
+class Workers:
+    """A pool of ``count`` worker processes; with one, jobs run inline in this process."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        if self.count > 1:
+            self._pool = ProcessPoolExecutor(
+                self.count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+            for _ in range(self.count):
+                self._pool.submit(_ready, None)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._pool is not None:
+            if error is not None:
+                # Stopped (Ctrl-C) or failed: running jobs must not finish and replace files.
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    with contextlib.suppress(OSError):
+                        process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=error is not None)
+            self._pool = None
+
+    def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
+        """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
+        if self._pool is not None:
+            return _plain_breakage(self._pool.submit(_in_worker, work, job))
+        future: Future[R] = Future()
+        try:
+            future.set_result(work(job))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+
+class WorkerError(AudiocoachError):
+    """A worker process died (killed, out of memory) before it finished its job."""
+
+
+def _plain_breakage(future: Future[R]) -> Future[R]:
+    """The same future, but a dead worker surfaces as a :class:`WorkerError` sentence."""
+    plain: Future[R] = Future()
+
+    def relay(done: Future[R]) -> None:
+        if done.cancelled():
+            plain.cancel()
+            return
+        error = done.exception()
+        if isinstance(error, BrokenProcessPool):
+            plain.set_exception(
+                WorkerError(
+                    "An encoding process stopped unexpectedly; "
+                    "files already there stay as they were."
+                )
+            )
+        elif error is not None:
+            plain.set_exception(error)
+        else:
+            plain.set_result(done.result())
+
+    future.add_done_callback(relay)
+    return plain
+
+
+def release_memory() -> None:
+    """Give freed heap memory back to the system (glibc), so the main process shrinks while
+    workers run; a no-op elsewhere."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)

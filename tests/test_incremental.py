@@ -1,0 +1,210 @@
+"""Skipping what did not change, and encoding phases side by side in worker processes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from audiocoach.build import BuiltFile, make_phase_file, phase_job, prepare
+from audiocoach.build import build as build_files
+from audiocoach.cache import CachedVoice
+from audiocoach.errors import OutputError
+from audiocoach.manifest import MANIFEST_NAME, Manifest, fingerprint
+from audiocoach.mp3 import EncoderSettings
+from audiocoach.program import Program
+from audiocoach.script import Templates, session_script
+from audiocoach.speech.espeak import EspeakVoice
+from counting import CountingVoice, small, with_dosage
+from helpers import decode, run_cli
+
+
+@pytest.fixture
+def card(program: Program) -> Program:
+    return small(program)
+
+
+@pytest.fixture
+def cached(voice: EspeakVoice) -> CachedVoice:
+    """The run's private cache: each text is spoken once for all these tests."""
+    return CachedVoice(voice)
+
+
+def build(*args: Any, **kwargs: Any) -> list[BuiltFile]:
+    """One process unless a test asks for workers: spawning is slow and tested on its own."""
+    kwargs.setdefault("workers", 1)
+    return build_files(*args, **kwargs)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
+    """Every MP3 with its modification time and bytes."""
+    return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.glob("*.mp3"))}
+
+
+def rebuilt(files: list[BuiltFile]) -> list[bool]:
+    return [not f.kept for f in files]
+
+
+def test_nothing_changed_means_nothing_spoken_rendered_or_written(
+    card: Program, voice: EspeakVoice, cached: CachedVoice, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build(card, out, cached)
+    before = snapshot(out)
+    engine = CountingVoice(voice)  # no cache: any synthesis would show
+    second = build(card, out, engine)
+    assert engine.said == []
+    assert rebuilt(second) == [False, False]
+    assert snapshot(out) == before
+    assert [f.duration_ms for f in second] == [f.duration_ms for f in first]
+    assert [f.path for f in second] == [f.path for f in first]
+
+
+def test_only_the_phase_that_changed_is_rebuilt(
+    card: Program, cached: CachedVoice, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(card, out, cached)
+    before = snapshot(out)
+    # Exercise 5 is in phase 2 only.
+    again = build(with_dosage(card, only=5, reps=3), out, cached)
+    assert rebuilt(again) == [False, True]
+    after = snapshot(out)
+    phase1, phase2 = sorted(before)
+    assert after[phase1] == before[phase1]
+    assert after[phase2][1] != before[phase2][1]
+    counts = [e for e in again[1].session.timeline.events if e.exercise == 5]  # type: ignore[union-attr]
+    assert [e.text for e in counts if e.kind == "count"] == ["één", "twee", "drie"]
+
+
+def truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1000])
+
+
+def same_size_other_bytes(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage", [truncate, same_size_other_bytes, Path.unlink], ids=["cut", "changed", "gone"]
+)
+def test_a_damaged_or_missing_file_is_rebuilt(
+    damage: object, card: Program, cached: CachedVoice, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build(card, out, cached)
+    damage(first[1].path)  # type: ignore[operator]
+    again = build(card, out, cached)
+    assert rebuilt(again) == [False, True]
+    samples, rate = decode(again[1].path)
+    assert abs(len(samples) / rate - again[1].duration_ms / 1000) < 0.1
+
+
+@pytest.mark.parametrize("text", ["", "{", "[]", '{"format": 1, "files": {"x": 3}}', "\x00"])
+def test_an_unreadable_manifest_means_a_full_rebuild(
+    text: str, card: Program, cached: CachedVoice, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(card, out, cached)
+    (out / MANIFEST_NAME).write_text(text)
+    assert rebuilt(build(card, out, cached)) == [True, True]
+    assert len(Manifest.load(out).entries) == 2
+
+
+def test_force_rebuilds_everything(card: Program, cached: CachedVoice, tmp_path: Path) -> None:
+    build(card, tmp_path, cached)
+    assert rebuilt(build(card, tmp_path, cached, force=True)) == [True, True]
+
+
+def test_the_fingerprint_holds_every_input(program: Program, voice: EspeakVoice) -> None:
+    templates = Templates()
+    script = session_script(program, program.phases[0], templates)
+    base = fingerprint(script, voice.identity, EncoderSettings())
+    assert base == fingerprint(
+        session_script(program, program.phases[0], Templates()), voice.identity, EncoderSettings()
+    )
+    other_dosage = session_script(with_dosage(program, rest_s=20), program.phases[0], templates)
+    other_title = replace(program, title="Een ander programma")
+    variants = {
+        "dosage": fingerprint(other_dosage, voice.identity, EncoderSettings()),
+        "program": fingerprint(
+            session_script(other_title, other_title.phases[0], templates),
+            voice.identity,
+            EncoderSettings(),
+        ),
+        "voice": fingerprint(script, EspeakVoice(rate=170).identity, EncoderSettings()),
+        "bit rate": fingerprint(script, voice.identity, EncoderSettings(bit_rate_kbps=96)),
+        "quality": fingerprint(script, voice.identity, EncoderSettings(quality=2)),
+        "phase": fingerprint(
+            session_script(program, program.phases[1], templates),
+            voice.identity,
+            EncoderSettings(),
+        ),
+    }
+    assert base not in variants.values()
+    assert len(set(variants.values())) == len(variants)
+
+
+def test_other_encoder_settings_rebuild(card: Program, cached: CachedVoice, tmp_path: Path) -> None:
+    build(card, tmp_path, cached)
+    again = build(card, tmp_path, cached, encoder=EncoderSettings(bit_rate_kbps=32))
+    assert rebuilt(again) == [True, True]
+
+
+def test_workers_write_the_same_bytes_as_one_process(
+    card: Program, cached: CachedVoice, tmp_path: Path
+) -> None:
+    """Two spawned workers and the inline path agree byte for byte, and progress is reported."""
+    seen: list[tuple[int, int, str]] = []
+    parallel = build(card, tmp_path / "two", cached, workers=2, progress=lambda *a: seen.append(a))
+    inline = build(card, tmp_path / "one", cached, workers=1)
+    for a, b in zip(parallel, inline, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes()
+    assert [s for s in seen if s[2] == "encoding"] == [(1, 2, "encoding"), (2, 2, "encoding")]
+    speaking = [s for s in seen if s[2] == "speaking"]
+    assert speaking[-1][0] == speaking[-1][1]
+
+
+def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -> None:
+    first = run_cli(runner, "build", "--out", str(tmp_path))
+    assert first.exit_code == 0, first.output
+    assert "unchanged" not in first.stdout
+    second = run_cli(runner, "build", "--out", str(tmp_path))
+    assert second.exit_code == 0, second.output
+    assert second.stdout.count("unchanged") == 2
+
+
+def test_jobs_name_cached_clips_instead_of_carrying_them(
+    card: Program, voice: EspeakVoice, cached: CachedVoice, tmp_path: Path
+) -> None:
+    """Workers read kept clips from the cache: no copy of a session's samples in the pipe."""
+    sessions, clips = prepare(card, cached)
+    session = sessions[0]
+    job = phase_job(tmp_path / "a.mp3", session, clips, cached, EncoderSettings())
+    assert job.clips == {}
+    assert set(job.cached) == set(session.script.texts)
+    plain = phase_job(tmp_path / "a.mp3", session, clips, voice, EncoderSettings())
+    assert set(plain.clips) == set(session.script.texts)
+    assert plain.cached == {}
+    assert make_phase_file(job).read_bytes() == make_phase_file(plain).read_bytes()
+
+
+def test_a_cache_entry_damaged_during_the_build_is_a_plain_error(
+    card: Program, cached: CachedVoice, tmp_path: Path
+) -> None:
+    sessions, clips = prepare(card, cached)
+    job = phase_job(tmp_path / "a.mp3", sessions[0], clips, cached, EncoderSettings())
+    entry = next(iter(job.cached.values()))
+    original = entry.read_bytes()
+    try:
+        entry.write_bytes(original[:100])
+        with pytest.raises(OutputError, match="changed during the build"):
+            make_phase_file(job)
+        assert not job.path.exists()
+    finally:
+        entry.write_bytes(original)

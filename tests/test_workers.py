@@ -1,0 +1,78 @@
+"""Worker processes never outlive a stopped build: earlier files stay as they were."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from audiocoach.build import BuiltFile
+from audiocoach.files import TEMP_PREFIX
+from helpers import tree_hashes
+
+pytestmark = pytest.mark.slow
+
+PART = f"{TEMP_PREFIX}*.part"
+LONG_WRITE = ("--sets", "10", "--rest", "300", "--jobs", "2")
+"""Hours of audio in both phases: two workers encode for seconds, so signals land mid-write."""
+
+
+@pytest.fixture
+def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
+    out = tmp_path / "uit"
+    out.mkdir()
+    for built in default_build:
+        shutil.copyfile(built.path, out / built.path.name)
+    return out
+
+
+def start_and_wait_for_two_parts(out: Path) -> subprocess.Popen[bytes]:
+    """A build with both phases being written by workers at once."""
+    build = subprocess.Popen(
+        [sys.executable, "-m", "audiocoach", "build", "--out", str(out), "--quiet", *LONG_WRITE],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob(PART))) < 2:
+        if build.poll() is not None or time.monotonic() > deadline:
+            build.kill()
+            pytest.fail(f"two workers never wrote at once: {build.communicate()}")
+        time.sleep(0.005)
+    return build
+
+
+def wait_until_no_parts(out: Path, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while list(out.glob(PART)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_ctrl_c_stops_the_workers_before_they_replace_files(earlier: Path) -> None:
+    before = tree_hashes(earlier)
+    build = start_and_wait_for_two_parts(earlier)
+    build.send_signal(signal.SIGINT)
+    _, stderr = build.communicate(timeout=60)
+    assert build.returncode == 130, stderr
+    assert stderr.decode().splitlines() == [
+        "audiocoach: stopped; files that were there before are unchanged."
+    ]
+    assert tree_hashes(earlier) == before
+    assert not list(earlier.glob(PART))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_workers_of_a_killed_build_stop_and_clean_up(earlier: Path) -> None:
+    before = tree_hashes(earlier)
+    build = start_and_wait_for_two_parts(earlier)
+    build.send_signal(signal.SIGKILL)
+    build.communicate()
+    wait_until_no_parts(earlier)
+    assert not list(earlier.glob(PART)), "orphaned workers kept writing"
+    time.sleep(1)
+    assert tree_hashes(earlier) == before
