@@ -113,7 +113,7 @@ def test_an_unreadable_manifest_means_a_full_rebuild(
     build(card, out, cached)
     (out / MANIFEST_NAME).write_text(text)
     assert rebuilt(build(card, out, cached)) == [True, True]
-    assert len(Manifest.load(out).entries) == 2
+    assert len([n for n in Manifest.load(out).entries if n.endswith(".mp3")]) == 2
 
 
 def test_force_rebuilds_everything(card: Program, cached: CachedVoice, tmp_path: Path) -> None:

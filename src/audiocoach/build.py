@@ -9,6 +9,7 @@ its clips are ready, the longest first, so encoding overlaps with speaking the n
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, replace
@@ -222,12 +223,26 @@ def build_many(
             if progress:
                 progress(done, len(todo), "encoding")
     built_all = [[built for built in files if built is not None] for files in results]
-    for target, scripts, built in zip(targets, all_scripts, built_all, strict=True):
-        _write_extras(target, scripts, built)
+    for number, (target, scripts, built) in enumerate(
+        zip(targets, all_scripts, built_all, strict=True)
+    ):
+        prints = sorted(manifests[number].entries[b.path.name].fingerprint for b in built)
+        extras_print = hashlib.sha256(
+            f"{prints};{target.base_url!r};{target.practice!r}".encode()
+        ).hexdigest()
+        manifest = manifests[number]
+        extras = [n for n, e in manifest.entries.items() if e.fingerprint == extras_print]
+        if not force and extras and all(manifest.unchanged(n, extras_print) for n in extras):
+            continue
+        for path in _write_extras(target, scripts, built):
+            manifest.record(path.name, extras_print, 0)
+        manifest.save()
     return built_all
 
 
-def _write_extras(target: Target, scripts: list[SessionScript], built: list[BuiltFile]) -> None:
+def _write_extras(
+    target: Target, scripts: list[SessionScript], built: list[BuiltFile]
+) -> list[Path]:
     """Transcripts, playlist, page (and feed) for every phase, kept ones included: their
     sessions are laid out again from the (cached) clips, which costs no encoding."""
     sessions = {b.path: b.session for b in built if b.session is not None}
@@ -238,7 +253,7 @@ def _write_extras(target: Target, scripts: list[SessionScript], built: list[Buil
             if b.session is None:
                 sessions[b.path] = speaker.session(script)
     phases = [export.Phase(sessions[b.path], b.path) for b in built]
-    export.write_extras(
+    return export.write_extras(
         target.program,
         phases,
         target.out_dir,
