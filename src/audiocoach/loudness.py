@@ -189,67 +189,115 @@ def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
     """Integrated loudness of a session exactly as :func:`render_chunks` would render it.
 
     Most of a session is silence, and silence filters to silence once the filters have
-    settled. So only "islands" are filtered: runs of clips, each with the settling time after
-    it, put end to end and filtered a batch at a time; every filtered sample's energy goes to
-    the 100 ms hop where it lies in the session. The work grows with the speech, not with the
-    session, and memory holds one batch.
+    settled; and a session says the same few clips hundreds of times. So each distinct clip
+    is filtered once, with the settling time after it (:func:`_filtered_clips`), and the
+    filtered clip's energy is added to the 100 ms hops where the session places it: through
+    a running sum of its squares, so a placement costs one subtraction per hop. Only clips
+    closer together than the settling time, whose filtered sounds overlap, are added up
+    sample by sample before squaring ("islands"). The filtering grows with the distinct
+    speech, not with the session or how often it repeats a clip.
     """
     hop = SAMPLE_RATE // 10
     total = frame_at(timeline.duration_ms)
     energy = np.zeros(total // hop + 1)
-    response = k_impulse(SAMPLE_RATE)
-    batch: list[tuple[int, Samples]] = []
-    size = 0
-
-    def flush() -> None:
-        nonlocal size
-        # Each island ends in settling silence, so no filter output crosses into the next.
-        x = np.concatenate([island for _, island in batch]) / FULL_SCALE
-        y = fft_filter(x, response)
-        # Where each island's hops begin within the batch, and which session hops they are.
-        cuts, hops, offset = [], [], 0
-        for start, island in batch:
-            first = start // hop
-            edges = np.arange(first * hop, start + len(island), hop).clip(min=start)
-            cuts.append(edges - start + offset)
-            hops.append(np.arange(first, first + len(edges)))
-            offset += len(island)
-        sums = np.add.reduceat(np.square(y), np.concatenate(cuts))
-        np.add.at(energy, np.concatenate(hops), sums)
-        batch.clear()
-        size = 0
-
-    for start, island in _islands(timeline, clips, total):
-        batch.append((start, island))
-        size += len(island)
-        if size >= ISLAND_BATCH:
-            flush()
-    if batch:
-        flush()
+    runs = _runs(timeline, clips, total)
+    alone: dict[str, list[tuple[int, int]]] = {}
+    together: set[str] = set()
+    for run, end in runs:
+        if len(run) == 1:
+            start, text = run[0]
+            alone.setdefault(text, []).append((start, end))
+        else:
+            together.update(text for _, text in run)
+    kept: dict[str, npt.NDArray[np.float32]] = {}
+    for text, filtered in _filtered_clips(clips, [*alone, *(together - alone.keys())]):
+        if text in together:
+            kept[text] = filtered.astype(np.float32)
+        if text not in alone:
+            continue
+        sums = np.concatenate(([0.0], np.cumsum(np.square(filtered))))
+        for start, end in alone[text]:
+            edges, hops = _hop_edges(start, end - start, hop)
+            np.add.at(energy, hops, sums[edges[1:]] - sums[edges[:-1]])
+        del sums
+    for run, end in runs:
+        if len(run) == 1:
+            continue
+        first = run[0][0]
+        island = np.zeros(end - first)
+        for at, text in run:
+            part = kept[text][: max(0, end - at)]
+            island[at - first : at - first + len(part)] += part
+        edges, hops = _hop_edges(first, len(island), hop)
+        np.add.at(energy, hops, np.add.reduceat(np.square(island), edges[:-1]))
     return gated_loudness(energy[: total // hop], hop)
 
 
-def _islands(
+def _hop_edges(
+    start: int, length: int, hop: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For ``length`` samples from session frame ``start``: the offsets where each 100 ms hop
+    they touch begins (and, last, their end), and the numbers of those hops."""
+    first = start // hop
+    inner = np.arange((first + 1) * hop, start + length, hop) - start
+    edges = np.concatenate(([0], inner, [length])).astype(np.intp)
+    return edges, np.arange(first, first + len(edges) - 1)
+
+
+def _runs(
     timeline: Timeline, clips: Mapping[str, Clip], total: int
-) -> Iterator[tuple[int, Samples]]:
-    """(start frame, samples) of each run of clips closer together than the settling time,
-    followed by that much silence (cut at the session's end)."""
-    placed = [
-        (frame_at(e.start_ms), clips[e.text].samples) for e in timeline.events if e.text is not None
-    ]
-    run: list[tuple[int, Samples]] = []
-    sentinel = (total + SETTLE_FRAMES + 1, np.zeros(0, dtype=np.int16))
-    for start, samples in [*placed, sentinel]:
-        if run and start > run[-1][0] + len(run[-1][1]) + SETTLE_FRAMES:
-            first = run[0][0]
-            end = min(run[-1][0] + len(run[-1][1]) + SETTLE_FRAMES, total)
-            island = np.zeros(max(end - first, 0), dtype=np.int16)
-            for at, clip in run:
-                part = clip[: max(0, end - at)]
-                island[at - first : at - first + len(part)] = part
-            yield first, island
+) -> list[tuple[list[tuple[int, str]], int]]:
+    """The session's clips as runs closer together than the settling time: the (start frame,
+    text) of each clip in the run, and where the run's sound ends, settling time included
+    (cut at the session's end)."""
+    runs: list[tuple[list[tuple[int, str]], int]] = []
+    run: list[tuple[int, str]] = []
+    end = 0
+    for event in timeline.events:
+        if event.text is None:
+            continue
+        start = frame_at(event.start_ms)
+        if run and start > end:
+            runs.append((run, min(end, total)))
             run = []
-        run.append((start, samples))
+        run.append((start, event.text))
+        end = start + len(clips[event.text].samples) + SETTLE_FRAMES
+    if run:
+        runs.append((run, min(end, total)))
+    return [(run, end) for run, end in runs if end > run[0][0]]
+
+
+def _filtered_clips(
+    clips: Mapping[str, Clip], texts: Iterable[str]
+) -> Iterator[tuple[str, Floats]]:
+    """Each clip K-weighted from rest, followed by its settling time, at full scale one.
+
+    Clips are filtered a batch at a time (each with silence after it, so none spills into
+    the next): one FFT block holds many short clips.
+    """
+    response = k_impulse(SAMPLE_RATE)
+    batch: list[str] = []
+    size = 0
+
+    def flush() -> Iterator[tuple[str, Floats]]:
+        parts = []
+        for text in batch:
+            parts += [clips[text].samples / FULL_SCALE, np.zeros(SETTLE_FRAMES)]
+        y = fft_filter(np.concatenate(parts), response)
+        offset = 0
+        for text in batch:
+            length = len(clips[text].samples) + SETTLE_FRAMES
+            yield text, y[offset : offset + length]
+            offset += length
+
+    for text in texts:
+        batch.append(text)
+        size += len(clips[text].samples) + SETTLE_FRAMES
+        if size >= ISLAND_BATCH:
+            yield from flush()
+            batch, size = [], 0
+    if batch:
+        yield from flush()
 
 
 def _interpolator(taps_per_phase: int = 16) -> Floats:
