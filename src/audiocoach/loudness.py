@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,8 @@ from audiocoach.speech import Clip
 from audiocoach.timeline import Timeline
 
 Floats = npt.NDArray[np.float64]
+AnyFloats = TypeVar("AnyFloats", npt.NDArray[np.float32], npt.NDArray[np.float64])
+"""Samples as float32 or float64: the limiter works in the precision it is given."""
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every session: the usual target for spoken audio on phones."""
@@ -351,43 +354,45 @@ def dbtp(peak: float) -> float:
     return 20 * math.log10(peak) if peak > 0 else float("-inf")
 
 
-def running_min(x: Floats, width: int) -> Floats:
+def running_min(x: AnyFloats, width: int) -> AnyFloats:
     """Minimum over a centred window of odd ``width``, edges extended (van Herk/Gil-Werman)."""
     half = width // 2
     padded = np.pad(x, half, mode="edge")
     blocks = -(-len(padded) // width)
-    flat = np.full(blocks * width, np.inf)
+    flat = np.full(blocks * width, np.inf, dtype=x.dtype)
     flat[: len(padded)] = padded
     table = flat.reshape(blocks, width)
     prefix = np.minimum.accumulate(table, axis=1).ravel()
     suffix = np.minimum.accumulate(table[:, ::-1], axis=1)[:, ::-1].ravel()
-    minima: Floats = np.minimum(suffix[: len(x)], prefix[width - 1 : width - 1 + len(x)])
+    minima: AnyFloats = np.minimum(suffix[: len(x)], prefix[width - 1 : width - 1 + len(x)])
     return minima
 
 
-def running_mean(x: Floats, width: int) -> Floats:
-    """Mean over a centred window of odd ``width``, edges extended."""
-    sums = np.concatenate(([0.0], np.cumsum(np.pad(x, width // 2, mode="edge"))))
-    means: Floats = (sums[width : width + len(x)] - sums[: len(x)]) / width
+def running_mean(x: AnyFloats, width: int) -> AnyFloats:
+    """Mean over a centred window of odd ``width``, edges extended, in ``x``'s precision (the
+    running sum itself is float64: in float32 it would lose the window's fine detail)."""
+    sums = np.zeros(len(x) + 2 * (width // 2) + 1)
+    np.cumsum(np.pad(x, width // 2, mode="edge"), out=sums[1:])
+    means: AnyFloats = ((sums[width : width + len(x)] - sums[: len(x)]) / width).astype(x.dtype)
     return means
 
 
-def limiter_gain(peaks: Floats, ceiling: float, rate: int = SAMPLE_RATE) -> Floats:
+def limiter_gain(peaks: AnyFloats, ceiling: float, rate: int = SAMPLE_RATE) -> AnyFloats:
     """Per-sample gain that keeps samples with these true peaks at or below ``ceiling``.
 
     The gain each sample needs is taken as the minimum over a window and then averaged over a
     window of the same width: the average of minima that all include a sample is never above
     what that sample needs, so no peak escapes, and the gain moves smoothly instead of
-    stepping, which would click.
+    stepping, which would click. Works in the precision of ``peaks``.
     """
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(peaks.dtype)
     width = 2 * round(LIMITER_MS * rate / 1000) + 1
     gain = running_mean(running_min(need, width), width)
-    smooth: Floats = np.minimum(gain, need)
+    smooth: AnyFloats = np.minimum(gain, need)
     return smooth
 
 
-def to_int16(x: Floats) -> Samples:
+def to_int16(x: AnyFloats) -> Samples:
     """Floats at full scale one as 16-bit samples, rounded, never wrapping."""
     rounded: Samples = np.clip(np.round(x * FULL_SCALE), -FULL_SCALE, FULL_SCALE - 1).astype(
         np.int16
@@ -417,19 +422,22 @@ class Leveller:
         self.slope = 1.0
         """How much louder the last session got per decibel of gain, with the limiter acting."""
 
-    def peaks(self, text: str) -> Floats:
+    def peaks(self, text: str) -> npt.NDArray[np.float32]:
         """The clip's true peak at each sample, at unity gain (kept as float32: half the memory,
         and a millionth of a decibel is nothing next to the limiter's decibel of headroom)."""
         if text not in self._peaks:
             peaks = _peak_per_sample(self.clips[text].samples / FULL_SCALE)
             self._peaks[text] = peaks.astype(np.float32)
-        return self._peaks[text].astype(np.float64)
+        return self._peaks[text]
 
     def scaled(self, text: str, gain_db: float) -> tuple[Clip, bool]:
         """The clip with ``gain_db`` applied, limited where needed; and whether it was."""
+        # float32 throughout: a clip's samples and peaks are read and written several times,
+        # and float32's 24 bits are finer than the 16 bits the clip is rounded to at the end.
         gain = 10 ** (gain_db / 20)
-        x: Floats = self.clips[text].samples.astype(np.float64) * (gain / FULL_SCALE)
-        peaks = self.peaks(text) * gain
+        x = self.clips[text].samples.astype(np.float32)
+        x *= np.float32(gain / FULL_SCALE)
+        peaks = self.peaks(text) * np.float32(gain)
         if peaks.max() <= self.ceiling:
             return Clip(text, to_int16(x)), False
         return Clip(text, to_int16(x * limiter_gain(peaks, self.ceiling))), True
