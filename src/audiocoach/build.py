@@ -18,7 +18,7 @@ from pathlib import Path
 from audiocoach import export
 from audiocoach.cache import CachedVoice, load_entry
 from audiocoach.files import prepare_folder
-from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS, Leveller
+from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS, Leveller, levelled
 from audiocoach.manifest import Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings, write_mp3
 from audiocoach.parallel import DEFAULT_WORKERS, Workers, release_memory
@@ -67,11 +67,14 @@ class PhaseJob:
     encoder: EncoderSettings
     header: bytes = b""
     """Written before the MP3 frames: the ID3 tag with the chapters."""
+    gain_db: float | None = None
+    """The loudness gain for the clips (:meth:`Leveller.gain_db`), applied by the worker."""
 
 
 def make_phase_file(job: PhaseJob) -> Path:
     """A worker's work: render the timeline a chunk at a time, streaming into the MP3."""
     clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
+    levelled(clips, job.gain_db)
     write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
     return job.path
 
@@ -200,18 +203,21 @@ def build_many(
             count = len(all_scripts[number])
             for index, print_ in mine:
                 session = speaker.session(all_scripts[number][index])
-                # Levelled clips differ from the cached ones: they travel with the job.
-                loud = leveller.normalise(session.timeline)
-                job = PhaseJob(
-                    target.out_dir / session.file_name,
-                    session.timeline,
-                    loud,
-                    {},
-                    encoder,
-                    id3_tag(target.program, session, index + 1, count, target.practice),
+                # The worker reads cached clips itself and levels them with the gain found here.
+                job = replace(
+                    phase_job(
+                        target.out_dir / session.file_name,
+                        session,
+                        speaker.clips,
+                        target.voice,
+                        encoder,
+                    ),
+                    header=id3_tag(target.program, session, index + 1, count, target.practice),
+                    gain_db=leveller.gain_db(session.timeline),
                 )
                 pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
             speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
+            del speaker, leveller  # nor the leveller's peaks
         release_memory()
         for done, future in enumerate(as_completed(pending), 1):
             path = future.result()
