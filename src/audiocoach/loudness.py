@@ -15,7 +15,8 @@ exact digital silence.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -121,10 +122,13 @@ def fft_filter(x: Floats, response: Floats) -> Floats:
     taps = len(response)
     step = FFT_SIZE - taps + 1
     spectrum = np.fft.rfft(response, FFT_SIZE)
-    padded = np.concatenate((np.zeros(taps - 1), x))
     filtered = np.empty(len(x))
     for start in range(0, len(x), step):
-        block = np.fft.irfft(np.fft.rfft(padded[start : start + FFT_SIZE], FFT_SIZE) * spectrum)
+        lo = start - (taps - 1)  # each block begins with the taps before it (zeros at first)
+        segment = x[max(lo, 0) : lo + FFT_SIZE]
+        if lo < 0:
+            segment = np.concatenate((np.zeros(-lo), segment))
+        block = np.fft.irfft(np.fft.rfft(segment, FFT_SIZE) * spectrum)
         count = min(step, len(x) - start)
         filtered[start : start + count] = block[taps - 1 : taps - 1 + count]
     return filtered
@@ -189,6 +193,15 @@ def integrated_loudness(chunks: Iterable[Samples | Floats], rate: int = SAMPLE_R
 
 
 def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
+    """Integrated loudness of a session exactly as :func:`render_chunks` would render it;
+    see :func:`_loudness`."""
+    lengths = {text: len(clip.samples) for text, clip in clips.items()}
+    return _loudness(timeline, lengths, lambda text: clips[text].samples)
+
+
+def _loudness(
+    timeline: Timeline, lengths: Mapping[str, int], samples_of: Callable[[str], Samples]
+) -> float:
     """Integrated loudness of a session exactly as :func:`render_chunks` would render it.
 
     Most of a session is silence, and silence filters to silence once the filters have
@@ -203,7 +216,7 @@ def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
     hop = SAMPLE_RATE // 10
     total = frame_at(timeline.duration_ms)
     energy = np.zeros(total // hop + 1)
-    runs = _runs(timeline, clips, total)
+    runs = _runs(timeline, lengths, total)
     alone: dict[str, list[tuple[int, int]]] = {}
     together: set[str] = set()
     for run, end in runs:
@@ -213,12 +226,15 @@ def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
         else:
             together.update(text for _, text in run)
     kept: dict[str, npt.NDArray[np.float32]] = {}
-    for text, filtered in _filtered_clips(clips, [*alone, *(together - alone.keys())]):
+    texts = [*alone, *(together - alone.keys())]
+    for text, filtered in _filtered_clips(lengths, samples_of, texts):
         if text in together:
             kept[text] = filtered.astype(np.float32)
         if text not in alone:
             continue
-        sums = np.concatenate(([0.0], np.cumsum(np.square(filtered))))
+        sums = np.zeros(len(filtered) + 1)  # sums[i]: energy of the first i samples
+        np.square(filtered, out=sums[1:])
+        np.cumsum(sums[1:], out=sums[1:])
         for start, end in alone[text]:
             edges, hops = _hop_edges(start, end - start, hop)
             np.add.at(energy, hops, sums[edges[1:]] - sums[edges[:-1]])
@@ -248,7 +264,7 @@ def _hop_edges(
 
 
 def _runs(
-    timeline: Timeline, clips: Mapping[str, Clip], total: int
+    timeline: Timeline, lengths: Mapping[str, int], total: int
 ) -> list[tuple[list[tuple[int, str]], int]]:
     """The session's clips as runs closer together than the settling time: the (start frame,
     text) of each clip in the run, and where the run's sound ends, settling time included
@@ -264,14 +280,14 @@ def _runs(
             runs.append((run, min(end, total)))
             run = []
         run.append((start, event.text))
-        end = start + len(clips[event.text].samples) + SETTLE_FRAMES
+        end = start + lengths[event.text] + SETTLE_FRAMES
     if run:
         runs.append((run, min(end, total)))
     return [(run, end) for run, end in runs if end > run[0][0]]
 
 
 def _filtered_clips(
-    clips: Mapping[str, Clip], texts: Iterable[str]
+    lengths: Mapping[str, int], samples_of: Callable[[str], Samples], texts: Iterable[str]
 ) -> Iterator[tuple[str, Floats]]:
     """Each clip K-weighted from rest, followed by its settling time, at full scale one.
 
@@ -283,19 +299,24 @@ def _filtered_clips(
     size = 0
 
     def flush() -> Iterator[tuple[str, Floats]]:
-        parts = []
-        for text in batch:
-            parts += [clips[text].samples / FULL_SCALE, np.zeros(SETTLE_FRAMES)]
-        y = fft_filter(np.concatenate(parts), response)
+        x = np.zeros(size)
         offset = 0
         for text in batch:
-            length = len(clips[text].samples) + SETTLE_FRAMES
+            samples = samples_of(text)
+            x[offset : offset + len(samples)] = samples
+            offset += len(samples) + SETTLE_FRAMES
+        x /= FULL_SCALE
+        y = fft_filter(x, response)
+        del x
+        offset = 0
+        for text in batch:
+            length = lengths[text] + SETTLE_FRAMES
             yield text, y[offset : offset + length]
             offset += length
 
     for text in texts:
         batch.append(text)
-        size += len(clips[text].samples) + SETTLE_FRAMES
+        size += lengths[text] + SETTLE_FRAMES
         if size >= ISLAND_BATCH:
             yield from flush()
             batch, size = [], 0
@@ -400,6 +421,23 @@ def to_int16(x: AnyFloats) -> Samples:
     return rounded
 
 
+LEVEL_BLOCK = 1 << 16
+"""Samples of a clip levelled at once: a long clip's floats would otherwise take megabytes."""
+_LEVEL_MARGIN = 512
+"""Samples either side of a block that what is worked out inside it depends on: the
+interpolator's half length, plus twice the limiter's window (minimum, then mean)."""
+
+
+def _blocks(length: int) -> Iterator[tuple[int, int, int]]:
+    """(start, lo, hi): each block of ``length`` samples, and the span with its margins."""
+    for start in range(0, length, LEVEL_BLOCK):
+        yield (
+            start,
+            max(start - _LEVEL_MARGIN, 0),
+            min(start + LEVEL_BLOCK + _LEVEL_MARGIN, length),
+        )
+
+
 class Leveller:
     """Brings sessions made of the same clips to one loudness, each with its own gain.
 
@@ -426,53 +464,80 @@ class Leveller:
         """The clip's true peak at each sample, at unity gain.
 
         Kept as float16, rounded up: a quarter of the memory, and at most 0.01 dB too high,
-        which only makes the limiter that much more careful; the ceiling is never crossed."""
+        which only makes the limiter that much more careful; the ceiling is never crossed.
+        Worked out a block at a time, so a long clip needs little memory."""
         if text not in self._peaks:
-            peaks = _peak_per_sample(self.clips[text].samples / FULL_SCALE)
-            half = peaks.astype(np.float16)
-            low = half < peaks
-            half[low] = np.nextafter(half[low], np.float16(np.inf))
+            samples = self.clips[text].samples
+            half = np.empty(len(samples), dtype=np.float16)
+            for start, lo, hi in _blocks(len(samples)):
+                peaks = _peak_per_sample(samples[lo:hi] / FULL_SCALE)[start - lo :]
+                peaks = peaks[: min(LEVEL_BLOCK, len(samples) - start)]
+                block = peaks.astype(np.float16)
+                low = block < peaks
+                block[low] = np.nextafter(block[low], np.float16(np.inf))
+                half[start : start + len(block)] = block
             self._peaks[text] = half
         return self._peaks[text]
 
+    def scaled_samples(self, text: str, gain_db: float) -> Samples:
+        """The samples of :meth:`scaled`."""
+        return self.scaled(text, gain_db)[0].samples
+
+    def limits(self, text: str, gain: float) -> bool:
+        """Whether the limiter acts on this clip at this gain (as a factor)."""
+        return float(self.peaks(text).max()) * gain > self.ceiling
+
     def scaled(self, text: str, gain_db: float) -> tuple[Clip, bool]:
-        """The clip with ``gain_db`` applied, limited where needed; and whether it was."""
-        # float32 throughout: a clip's samples and peaks are read and written several times,
-        # and float32's 24 bits are finer than the 16 bits the clip is rounded to at the end.
+        """The clip with ``gain_db`` applied, limited where needed; and whether it was.
+
+        float32 throughout (its 24 bits are finer than the 16 the clip is rounded to at the
+        end), a block at a time: the limiter looks only a few milliseconds either way, so each
+        block with a margin on both sides gives what the whole clip at once would."""
         gain = 10 ** (gain_db / 20)
-        x = self.clips[text].samples.astype(np.float32)
-        x *= np.float32(gain / FULL_SCALE)
-        peaks = self.peaks(text).astype(np.float32)
-        peaks *= np.float32(gain)
-        if peaks.max() <= self.ceiling:
-            return Clip(text, to_int16(x)), False
-        return Clip(text, to_int16(x * limiter_gain(peaks, self.ceiling))), True
+        samples, peaks = self.clips[text].samples, self.peaks(text)
+        limited = self.limits(text, gain)
+        out = np.empty(len(samples), dtype=np.int16)
+        for start, lo, hi in _blocks(len(samples)):
+            x = samples[lo:hi].astype(np.float32)
+            x *= np.float32(gain / FULL_SCALE)
+            if limited:
+                block = peaks[lo:hi].astype(np.float32)
+                block *= np.float32(gain)
+                x *= limiter_gain(block, self.ceiling)
+            inner = x[start - lo : start - lo + min(LEVEL_BLOCK, len(samples) - start)]
+            out[start : start + len(inner)] = to_int16(inner)
+        return Clip(text, out), limited
 
     def normalise(self, timeline: Timeline) -> dict[str, Clip]:
         """The clips of this session with the gain that brings it to the target loudness."""
-        return self._level(timeline)[1]
+        used = [e.text for e in timeline.events if e.text is not None]
+        gain_db = self.gain_db(timeline)
+        if gain_db is None:
+            return {text: self.clips[text] for text in used}
+        return {text: self.scaled(text, gain_db)[0] for text in used}
 
     def gain_db(self, timeline: Timeline) -> float | None:
         """The gain that :meth:`normalise` applies to this session's clips (with the limiter,
         see :func:`levelled`); ``None`` for a silent session, whose clips stay as they are.
 
         A build sends this number to the worker instead of the levelled clips: the worker
-        reads the clips from the speech cache and levels them itself, identically."""
-        return self._level(timeline)[0]
-
-    def _level(self, timeline: Timeline) -> tuple[float | None, dict[str, Clip]]:
-        """The gain for this session and its clips with that gain applied.
+        reads the clips from the speech cache and levels them itself, identically.
 
         The first gain comes from measuring the session at unity gain (plus what the limiter
         cost the previous session), and is exact where the limiter has nothing to do. Where it
         acts, the session comes out quieter than planned; it is measured again and the gain
         corrected, along the measured slope, until it is within :data:`TOLERANCE_LU` (a few
         passes at most). Silences are never touched.
+
+        Each measurement levels one clip at a time as the meter asks for it and keeps only
+        the filtered energies, so no levelled copy of the session's clips is held.
         """
-        used = {e.text: self.clips[e.text] for e in timeline.events if e.text is not None}
-        unity = session_loudness(timeline, used)
+        used = {
+            e.text: len(self.clips[e.text].samples) for e in timeline.events if e.text is not None
+        }
+        unity = _loudness(timeline, used, lambda text: self.clips[text].samples)
         if not math.isfinite(unity):
-            return None, dict(used)
+            return None
         # Sessions of one build share their voice, so the loudness the limiter cost the last
         # session is a good first guess for this one: often no correction is needed at all.
         gain_db = self.target - unity + self.limiter_loss_db
@@ -480,13 +545,9 @@ class Leveller:
         previous: tuple[float, float] | None = None
         for _attempt in range(MAX_PASSES):
             applied = gain_db
-            scaled, limited = {}, False
-            for text in used:
-                scaled[text], was_limited = self.scaled(text, applied)
-                limited = limited or was_limited
-            if not limited:
+            if not any(self.limits(text, 10 ** (applied / 20)) for text in used):
                 break
-            measured = session_loudness(timeline, scaled)
+            measured = _loudness(timeline, used, partial(self.scaled_samples, gain_db=applied))
             error = self.target - measured
             if abs(error) <= TOLERANCE_LU:
                 break
@@ -496,7 +557,7 @@ class Leveller:
             gain_db = applied + error / slope
         self.limiter_loss_db = applied - (self.target - unity)
         self.slope = slope
-        return applied, scaled
+        return applied
 
 
 def levelled(clips: dict[str, Clip], gain_db: float | None) -> None:
