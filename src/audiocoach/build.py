@@ -75,6 +75,7 @@ def make_phase_file(job: PhaseJob) -> Path:
     """A worker's work: render the timeline a chunk at a time, streaming into the MP3."""
     clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
     levelled(clips, job.gain_db)
+    release_memory()  # the unity clips and the levelling's floats, before encoding
     write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
     return job.path
 
