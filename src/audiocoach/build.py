@@ -216,7 +216,6 @@ def build_many(
                     header=id3_tag(target.program, session, index + 1, count, target.practice),
                     gain_db=leveller.gain_db(session.timeline),
                 )
-                release_memory()  # levelling's floats, before the workers grow
                 pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
             speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
             del speaker, leveller  # nor the leveller's peaks
