@@ -219,7 +219,8 @@ def build_many(
                 pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
             speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
             del speaker, leveller  # nor the leveller's peaks
-        release_memory()
+        # No malloc_trim here: espeak-ng crashed (SIGSEGV in Synth) when the heap was trimmed
+        # between two of its syntheses, and a later build in this process would be just that.
         for done, future in enumerate(as_completed(pending), 1):
             path = future.result()
             number, index, print_, session = pending[future]
