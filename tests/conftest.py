@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -47,3 +49,14 @@ def default_build(
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
+    """An output folder holding an earlier build's MP3s and a file of the practice's own."""
+    out = tmp_path / "uit"
+    out.mkdir()
+    for built in default_build:
+        shutil.copyfile(built.path, out / built.path.name)
+    (out / "lees-mij.txt").write_text("van de praktijk", encoding="utf-8")
+    return out

@@ -5,7 +5,6 @@ give the same bytes."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile
 from audiocoach.errors import OutputError
 from audiocoach.files import (
     TEMP_PREFIX,
@@ -54,17 +52,6 @@ def wait_for_part(out: Path, build: subprocess.Popen[bytes], timeout_s: float = 
     build.kill()
     build.communicate()
     pytest.fail("the build never started writing")
-
-
-@pytest.fixture
-def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
-    """An output folder holding an earlier build's MP3s and a file of the practice's own."""
-    out = tmp_path / "uit"
-    out.mkdir()
-    for built in default_build:
-        shutil.copyfile(built.path, out / built.path.name)
-    (out / "lees-mij.txt").write_text("van de praktijk", encoding="utf-8")
-    return out
 
 
 @pytest.mark.slow

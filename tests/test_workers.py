@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.build import BuiltFile
 from audiocoach.files import TEMP_PREFIX
 from helpers import tree_hashes
 
@@ -20,15 +18,6 @@ pytestmark = pytest.mark.slow
 PART = f"{TEMP_PREFIX}*.part"
 LONG_WRITE = ("--sets", "10", "--rest", "300", "--jobs", "2")
 """Hours of audio in both phases: two workers encode for seconds, so signals land mid-write."""
-
-
-@pytest.fixture
-def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
-    out = tmp_path / "uit"
-    out.mkdir()
-    for built in default_build:
-        shutil.copyfile(built.path, out / built.path.name)
-    return out
 
 
 def start_and_wait_for_two_parts(out: Path) -> subprocess.Popen[bytes]:
