@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile, make_phase_file, phase_job, prepare
+from audiocoach.build import BuiltFile, phase_job, prepare
 from audiocoach.build import build as build_files
 from audiocoach.cache import CachedVoice
 from audiocoach.errors import OutputError
 from audiocoach.manifest import MANIFEST_NAME, Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings
+from audiocoach.phase_file import make_phase_file
 from audiocoach.program import Program
 from audiocoach.script import Templates, session_script
 from audiocoach.speech.espeak import EspeakVoice

@@ -2,8 +2,8 @@
 
 The main process scripts every phase, checks the output folder's manifest, speaks what the
 changed phases need (one speech engine per process) and lays out their timelines. The heavy
-part, rendering and encoding, is a :class:`PhaseJob` of plain data that :func:`make_phase_file`
-runs in a worker process, so phases are encoded side by side. A phase is submitted as soon as
+part, rendering and encoding, is a :class:`~audiocoach.phase_file.PhaseJob` of plain data that
+a worker process runs, so phases are encoded side by side. A phase is submitted as soon as
 its clips are ready, the longest first, so encoding overlaps with speaking the next phase.
 """
 
@@ -16,14 +16,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audiocoach import export
-from audiocoach.cache import CachedVoice, load_entry
+from audiocoach.cache import CachedVoice
 from audiocoach.files import prepare_folder
-from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS, Leveller, levelled
+from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS, Leveller
 from audiocoach.manifest import Manifest, fingerprint
-from audiocoach.mp3 import EncoderSettings, write_mp3
-from audiocoach.parallel import DEFAULT_WORKERS, Workers, release_memory
+from audiocoach.mp3 import EncoderSettings
+from audiocoach.parallel import DEFAULT_WORKERS, Workers
+from audiocoach.phase_file import PhaseJob, make_phase_file
 from audiocoach.program import Phase, Program
-from audiocoach.render import render_chunks
 from audiocoach.script import SessionScript
 from audiocoach.session import (
     Progress,
@@ -36,7 +36,6 @@ from audiocoach.session import (
 )
 from audiocoach.speech import Clip, Voice
 from audiocoach.tags import id3_tag
-from audiocoach.timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -52,32 +51,6 @@ class BuiltFile:
     @property
     def kept(self) -> bool:
         return self.session is None
-
-
-@dataclass(frozen=True)
-class PhaseJob:
-    """Everything one worker needs to write one phase's MP3; plain data, so it pickles."""
-
-    path: Path
-    timeline: Timeline
-    clips: dict[str, Clip]
-    """The clips this timeline says that are not in ``cached``."""
-    cached: dict[str, Path]
-    """The clips this timeline says that the worker reads from the speech cache itself."""
-    encoder: EncoderSettings
-    header: bytes = b""
-    """Written before the MP3 frames: the ID3 tag with the chapters."""
-    gain_db: float | None = None
-    """The loudness gain for the clips (:meth:`Leveller.gain_db`), applied by the worker."""
-
-
-def make_phase_file(job: PhaseJob) -> Path:
-    """A worker's work: render the timeline a chunk at a time, streaming into the MP3."""
-    clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
-    levelled(clips, job.gain_db)
-    release_memory()  # the unity clips and the levelling's floats, before encoding
-    write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
-    return job.path
 
 
 def phase_job(
@@ -195,7 +168,7 @@ def build_many(
             for n in range(len(targets))
         ),
     )
-    with Workers(min(workers, len(todo))) as pool:
+    with Workers(min(workers, len(todo)), preload=[make_phase_file.__module__]) as pool:
         pending: dict[Future[Path], tuple[int, int, str, Session]] = {}
         for number, target in enumerate(targets):
             mine = [(index, print_) for n, index, print_ in todo if n == number]

@@ -117,17 +117,18 @@ FFT_SIZE = 1 << 16
 one FFT of a whole 30 s chunk would be many times slower per sample."""
 
 
-def fft_filter(x: Floats, response: Floats) -> Floats:
-    """``x`` through an FIR filter from rest (overlap-save, block by block)."""
+def fft_filter(x: AnyFloats, response: Floats) -> AnyFloats:
+    """``x`` through an FIR filter from rest (overlap-save, block by block), in ``x``'s
+    precision: float32 FFTs take about half the time of float64 ones (numpy 2)."""
     taps = len(response)
     step = FFT_SIZE - taps + 1
-    spectrum = np.fft.rfft(response, FFT_SIZE)
-    filtered = np.empty(len(x))
+    spectrum = np.fft.rfft(response.astype(x.dtype), FFT_SIZE)
+    filtered = np.empty(len(x), dtype=x.dtype)
     for start in range(0, len(x), step):
         lo = start - (taps - 1)  # each block begins with the taps before it (zeros at first)
         segment = x[max(lo, 0) : lo + FFT_SIZE]
         if lo < 0:
-            segment = np.concatenate((np.zeros(-lo), segment))
+            segment = np.concatenate((np.zeros(-lo, dtype=x.dtype), segment))
         block = np.fft.irfft(np.fft.rfft(segment, FFT_SIZE) * spectrum)
         count = min(step, len(x) - start)
         filtered[start : start + count] = block[taps - 1 : taps - 1 + count]
@@ -288,7 +289,7 @@ def _runs(
 
 def _filtered_clips(
     lengths: Mapping[str, int], samples_of: Callable[[str], Samples], texts: Iterable[str]
-) -> Iterator[tuple[str, Floats]]:
+) -> Iterator[tuple[str, npt.NDArray[np.float32]]]:
     """Each clip K-weighted from rest, followed by its settling time, at full scale one.
 
     Clips are filtered a batch at a time (each with silence after it, so none spills into
@@ -298,8 +299,9 @@ def _filtered_clips(
     batch: list[str] = []
     size = 0
 
-    def flush() -> Iterator[tuple[str, Floats]]:
-        x = np.zeros(size)
+    def flush() -> Iterator[tuple[str, npt.NDArray[np.float32]]]:
+        # float32: its 24 bits are far finer than the 16-bit clips, and its FFTs are faster.
+        x = np.zeros(size, dtype=np.float32)
         offset = 0
         for text in batch:
             samples = samples_of(text)

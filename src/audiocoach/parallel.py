@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
@@ -29,8 +30,11 @@ DEFAULT_WORKERS = 2
 """The cores of a common laptop; more workers than phases are never started."""
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, preload: Sequence[str]) -> None:
     """Ctrl-C is the main process's to handle; a stopped or dead main process stops the worker.
+
+    The ``preload`` modules are imported now, while the main process is still speaking, not
+    when the first job arrives.
 
     SIGTERM unwinds the job, so the file being written is removed on the way out
     (``atomic_writer``) and no half-encoded file replaces a good one. On Linux the kernel sends
@@ -43,6 +47,8 @@ def _start_worker(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     if os.getppid() != parent:  # the main process died before the line above
         os._exit(1)
+    for module in preload:
+        importlib.import_module(module)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -78,10 +84,14 @@ def _ready(_: None) -> None:
 
 
 class Workers:
-    """A pool of ``count`` worker processes; with one, jobs run inline in this process."""
+    """A pool of ``count`` worker processes; with one, jobs run inline in this process.
 
-    def __init__(self, count: int) -> None:
+    ``preload`` names the modules the jobs' functions live in, imported as each worker starts.
+    """
+
+    def __init__(self, count: int, preload: Sequence[str] = ()) -> None:
         self.count = max(1, count)
+        self.preload = tuple(preload)
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Workers:
@@ -90,7 +100,7 @@ class Workers:
                 self.count,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self.preload),
             )
             for _ in range(self.count):
                 self._pool.submit(_ready, None)

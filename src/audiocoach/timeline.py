@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from audiocoach.script import Line, Step
+if TYPE_CHECKING:
+    from audiocoach.script import Step
 
 EventKind = Literal["speech", "count", "cue", "rest", "pause"]
 
@@ -79,6 +80,10 @@ def build_timeline(steps: Iterable[Step], clip_ms: Mapping[str, int]) -> Timelin
     A line with a slot longer than its clip is followed by a pause that fills the slot, so a
     count lands on the beat whatever the voice's speed.
     """
+    # Imported here, not above: encoding workers unpickle timelines, and the script module
+    # brings jinja2 (some 7 MB per worker) that they never use.
+    from audiocoach.script import Line
+
     events: list[Event] = []
     now = 0
 

@@ -1,0 +1,46 @@
+"""One phase's MP3, written by an encoding worker from a job of plain data.
+
+Workers are separate processes that import this module to run :func:`make_phase_file`, so it
+imports only what rendering and encoding need (numpy, lameenc and the modules below): every
+megabyte imported here is paid once per worker, and the default build's memory budget counts
+them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from audiocoach.cache import load_entry
+from audiocoach.loudness import levelled
+from audiocoach.mp3 import EncoderSettings, write_mp3
+from audiocoach.parallel import release_memory
+from audiocoach.render import render_chunks
+from audiocoach.speech import Clip
+from audiocoach.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class PhaseJob:
+    """Everything one worker needs to write one phase's MP3; plain data, so it pickles."""
+
+    path: Path
+    timeline: Timeline
+    clips: dict[str, Clip]
+    """The clips this timeline says that are not in ``cached``."""
+    cached: dict[str, Path]
+    """The clips this timeline says that the worker reads from the speech cache itself."""
+    encoder: EncoderSettings
+    header: bytes = b""
+    """Written before the MP3 frames: the ID3 tag with the chapters."""
+    gain_db: float | None = None
+    """The loudness gain for the clips (:meth:`Leveller.gain_db`), applied by the worker."""
+
+
+def make_phase_file(job: PhaseJob) -> Path:
+    """A worker's work: render the timeline a chunk at a time, streaming into the MP3."""
+    clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
+    levelled(clips, job.gain_db)
+    release_memory()  # the unity clips and the levelling's floats, before encoding
+    write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
+    return job.path
