@@ -11,12 +11,14 @@ from audiocoach.audio import SAMPLE_RATE
 from audiocoach.build import BuiltFile, prepare
 from audiocoach.loudness import (
     CEILING_DBTP,
+    PEAK_BLOCK,
     TARGET_LUFS,
     Leveller,
     LoudnessMeter,
     dbtp,
     integrated_loudness,
     limiter_gain,
+    per_sample,
     session_loudness,
     true_peak,
 )
@@ -78,6 +80,17 @@ def test_limiter_gain_keeps_every_peak_under_the_ceiling() -> None:
     assert (peaks * gain).max() <= 0.5 + 1e-12
     assert gain.max() <= 1.0
     assert np.abs(np.diff(gain)).max() < 0.05, "the gain glides, it does not step"
+
+
+@pytest.mark.parametrize("length", [1, 7, 8, 9, 8 * 50, 8 * 50 + 3])
+def test_a_block_gain_glides_from_centre_to_centre(length: int) -> None:
+    """The limiter's gain per block of samples becomes one per sample by straight lines
+    between the blocks' centres, as np.interp would draw them."""
+    blocks = -(-length // PEAK_BLOCK)
+    per_block = np.random.default_rng(length).uniform(0.1, 1.0, blocks).astype(np.float32)
+    centres = np.arange(blocks) * PEAK_BLOCK + (PEAK_BLOCK - 1) / 2
+    expected = np.interp(np.arange(length), centres, per_block)
+    assert per_sample(per_block, length) == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.fixture(scope="module")

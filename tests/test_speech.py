@@ -10,7 +10,7 @@ import pytest
 
 from audiocoach.audio import SAMPLE_RATE
 from audiocoach.errors import SpeechError
-from audiocoach.speech import Clip, Voice, clip_key, clip_of
+from audiocoach.speech import Clip, Voice, clip_key, clip_of, espeak
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices
 
 
@@ -39,6 +39,30 @@ def test_slower_rate_gives_longer_clips() -> None:
     fast = clip_of(text, EspeakVoice(rate=220).synthesize(text))
     slow = clip_of(text, EspeakVoice(rate=110).synthesize(text))
     assert slow.ms > 1.5 * fast.ms
+
+
+def test_voice_and_rate_are_sent_only_when_they_change(
+    voice: EspeakVoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each change makes espeak-ng busy for some 20 ms that the next text has to wait out."""
+    engine = espeak._engine()
+    sent: list[tuple[str, object]] = []
+    original = engine.setProperty
+
+    def counting(name: str, value: object) -> None:
+        sent.append((name, value))
+        original(name, value)
+
+    monkeypatch.setattr(engine, "setProperty", counting)
+    other = EspeakVoice(voice.voice_id, rate=voice.rate + 40)
+    texts = ["één", "twee", "drie"]
+    lengths = [clip_of(t, voice.synthesize(t)).ms for t in texts]
+    assert len(sent) <= 2, "the first text may send voice and rate, the others nothing"
+    faster = [clip_of(t, other.synthesize(t)).ms for t in texts]
+    assert sent[-2:] == [("voice", voice.voice_id), ("rate", voice.rate + 40)]
+    assert sum(faster) < sum(lengths), "the new rate is used"
+    assert [clip_of(t, voice.synthesize(t)).ms for t in texts] == pytest.approx(lengths, abs=3)
+    assert sent[-1] == ("rate", voice.rate), "and the old one again"
 
 
 def test_many_phrases_in_a_loop_each_get_their_own_clip(voice: EspeakVoice) -> None:

@@ -103,6 +103,11 @@ def _spoken_to_the_end(text: str) -> bool:
     return _PROGRESS.last_word >= last_word_start
 
 
+_SETTINGS: dict[int, tuple[str, int]] = {}
+"""The voice and rate last given to each engine (by id, so no engine is kept alive): espeak-ng
+keeps them from text to text."""
+
+
 def _save(engine: Any, voice_id: str, rate: int, text: str, path: Path) -> None:
     """Synthesise one text into ``path``: one save and one run per text (see known-facts).
 
@@ -114,13 +119,17 @@ def _save(engine: Any, voice_id: str, rate: int, text: str, path: Path) -> None:
     pyttsx3's "finished-utterance" notice (with a time-out against hangs), and is tried again
     unless it completed, was written, and its word events reached the last word.
     """
-    for _attempt in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         path.unlink(missing_ok=True)
         with contextlib.redirect_stdout(io.StringIO()):
-            engine.setProperty("voice", voice_id)
-            engine.setProperty("rate", rate)
-            # espeak-ng queues a rate change like a text: wait for it, or it counts as playing.
-            _wait_until_idle()
+            if attempt or _SETTINGS.get(id(engine)) != (voice_id, rate):
+                _SETTINGS.pop(id(engine), None)
+                engine.setProperty("voice", voice_id)
+                engine.setProperty("rate", rate)
+                # espeak-ng queues a rate change like a text: wait for it, or it counts as
+                # playing. The wait is some 20 ms, so settings are only sent when they change.
+                _wait_until_idle()
+                _SETTINGS[id(engine)] = (voice_id, rate)
             _PROGRESS.reset()
             engine.save_to_file(text, str(path))
             engine.runAndWait()
