@@ -2,9 +2,10 @@
 
 The main process scripts every phase, checks the output folder's manifest, speaks what the
 changed phases need (one speech engine per process) and lays out their timelines. The heavy
-part, rendering and encoding, is a :class:`~audiocoach.phase_file.PhaseJob` of plain data that
-a worker process runs, so phases are encoded side by side. A phase is submitted as soon as
-its clips are ready, the longest first, so encoding overlaps with speaking the next phase.
+part, levelling loudness, rendering and encoding, is a :class:`~audiocoach.phase_file.PhaseJob`
+of plain data that a worker process runs, so phases are made side by side. A phase is
+submitted as soon as its clips are ready, the longest first, so its worker starts while the
+next phase is spoken.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from audiocoach import export
 from audiocoach.cache import CachedVoice
 from audiocoach.files import prepare_folder
-from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS, Leveller
+from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.manifest import Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.parallel import DEFAULT_WORKERS, Workers
@@ -173,11 +174,10 @@ def build_many(
         for number, target in enumerate(targets):
             mine = [(index, print_) for n, index, print_ in todo if n == number]
             speaker = _Speaker(target.voice, speaking)
-            leveller = Leveller(speaker.clips)
             count = len(all_scripts[number])
             for index, print_ in mine:
                 session = speaker.session(all_scripts[number][index])
-                # The worker reads cached clips itself and levels them with the gain found here.
+                # The worker reads cached clips itself, and levels and encodes them.
                 job = replace(
                     phase_job(
                         target.out_dir / session.file_name,
@@ -187,11 +187,9 @@ def build_many(
                         encoder,
                     ),
                     header=id3_tag(target.program, session, index + 1, count, target.practice),
-                    gain_db=leveller.gain_db(session.timeline),
                 )
                 pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
             speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
-            del speaker, leveller  # nor the leveller's peaks
         # No malloc_trim here: espeak-ng crashed (SIGSEGV in Synth) when the heap was trimmed
         # between two of its syntheses, and a later build in this process would be just that.
         for done, future in enumerate(as_completed(pending), 1):

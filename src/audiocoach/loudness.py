@@ -45,6 +45,9 @@ ENCODER_GAIN_DB = 20 * math.log10(0.95)
 """LAME (as lameenc runs it) scales its input by 0.95, -0.45 dB in every band, measured on
 the decoded files; the samples are made that much louder so the MP3 lands on the target."""
 
+Peaks = npt.NDArray[np.float16]
+"""A clip's true peaks, one per :data:`PEAK_BLOCK` samples (:meth:`Leveller.peaks`)."""
+
 FULL_SCALE = 32768.0
 """The int16 value of 0 dBFS."""
 OVERSAMPLING = 4
@@ -458,8 +461,10 @@ def per_sample(per_block: npt.NDArray[np.float32], length: int) -> npt.NDArray[n
     from each block's centre to the next, flat beyond the first and last centres."""
     padded = np.concatenate((per_block[:1], per_block, per_block[-1:]))
     centre = padded[1:-1, None]
-    towards = np.where(_OFFSETS < 0, centre - padded[:-2, None], padded[2:, None] - centre)
-    return (centre + towards * _OFFSETS).ravel()[:length].astype(np.float32, copy=False)
+    gains = np.where(_OFFSETS < 0, centre - padded[:-2, None], padded[2:, None] - centre)
+    gains *= _OFFSETS
+    gains += centre
+    return gains.ravel()[:length].astype(np.float32, copy=False)
 
 
 class Leveller:
@@ -474,17 +479,19 @@ class Leveller:
         clips: Mapping[str, Clip],
         target_lufs: float = TARGET_LUFS - ENCODER_GAIN_DB,
         limit_dbtp: float = LIMIT_DBTP,
+        peaks: Mapping[str, Peaks] | None = None,
     ) -> None:
         self.clips = clips
         self.target = target_lufs
         self.ceiling = 10 ** (limit_dbtp / 20)
-        self._peaks: dict[str, npt.NDArray[np.float16]] = {}
+        self._peaks: dict[str, Peaks] = dict(peaks or {})
+        """:meth:`peaks` of each clip, worked out here or given (by the process that measured)."""
         self.limiter_loss_db = 0.0
         """How much more gain than the unity measurement asked for the last session needed."""
         self.slope = 1.0
         """How much louder the last session got per decibel of gain, with the limiter acting."""
 
-    def peaks(self, text: str) -> npt.NDArray[np.float16]:
+    def peaks(self, text: str) -> Peaks:
         """The clip's true peak at unity gain, one value per :data:`PEAK_BLOCK` samples.
 
         Kept as float16, rounded up: at most 0.01 dB too high, which only makes the limiter
@@ -523,14 +530,16 @@ class Leveller:
         gain = 10 ** (gain_db / 20)
         samples = self.clips[text].samples
         limited = self.limits(text, gain)
-        x = samples.astype(np.float32)
-        x *= np.float32(gain / FULL_SCALE)
+        x = samples.astype(np.float32)  # at the int16 scale; in place from here on
+        x *= np.float32(gain)
         if limited:
             peaks = self.peaks(text).astype(np.float32)
             peaks *= np.float32(gain)
             per_block = limiter_gain(peaks, self.ceiling, SAMPLE_RATE / PEAK_BLOCK)
             x *= per_sample(per_block, len(x))
-        return Clip(text, to_int16(x)), limited
+        np.round(x, out=x)
+        np.clip(x, -FULL_SCALE, FULL_SCALE - 1, out=x)
+        return Clip(text, x.astype(np.int16)), limited
 
     def normalise(self, timeline: Timeline) -> dict[str, Clip]:
         """The clips of this session with the gain that brings it to the target loudness."""
@@ -584,14 +593,19 @@ class Leveller:
         return applied
 
 
-def levelled(clips: dict[str, Clip], gain_db: float | None) -> None:
-    """Apply a gain from :meth:`Leveller.gain_db` to these clips, in place, one at a time, so
-    that only one clip's unity and levelled samples are held at once besides the rest."""
-    if gain_db is None:
-        return
-    for text, clip in list(clips.items()):
-        clips[text] = Leveller({text: clip}).scaled(text, gain_db)[0]
-        del clip
+def level(clips: dict[str, Clip], timeline: Timeline) -> float | None:
+    """Bring a session to the target loudness by levelling its clips in place; the gain.
+
+    The gain is found first (:meth:`Leveller.gain_db`), then each clip is replaced by its
+    levelled self one at a time, so that besides the rest only one clip's unity and levelled
+    samples are held at once. Silent sessions are left as they are (``None``).
+    """
+    leveller = Leveller(clips)
+    gain_db = leveller.gain_db(timeline)
+    if gain_db is not None:
+        for text in list(clips):
+            clips[text] = leveller.scaled(text, gain_db)[0]
+    return gain_db
 
 
 def normalise(timeline: Timeline, clips: Mapping[str, Clip]) -> dict[str, Clip]:

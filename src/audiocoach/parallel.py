@@ -163,8 +163,10 @@ def _plain_breakage(future: Future[R]) -> Future[R]:
 
 
 def release_memory() -> None:
-    """Give freed heap memory back to the system (glibc), so the main process shrinks while
-    workers run; a no-op elsewhere."""
+    """Give freed heap memory back to the system (glibc); a no-op elsewhere.
+
+    For workers only: espeak-ng crashed (SIGSEGV in Synth) when the main process did this
+    between two of its syntheses."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiocoach.cache import load_entry
-from audiocoach.loudness import levelled
+from audiocoach.loudness import level
 from audiocoach.mp3 import EncoderSettings, write_mp3
 from audiocoach.parallel import release_memory
 from audiocoach.render import render_chunks
@@ -33,14 +33,17 @@ class PhaseJob:
     encoder: EncoderSettings
     header: bytes = b""
     """Written before the MP3 frames: the ID3 tag with the chapters."""
-    gain_db: float | None = None
-    """The loudness gain for the clips (:meth:`Leveller.gain_db`), applied by the worker."""
 
 
 def make_phase_file(job: PhaseJob) -> Path:
-    """A worker's work: render the timeline a chunk at a time, streaming into the MP3."""
+    """A worker's work: bring the session to the target loudness, then render its timeline a
+    chunk at a time, streaming into the MP3.
+
+    The loudness is measured here, not in the main process, so the main process holds no
+    more than the clips it speaks and goes on speaking the next phase meanwhile.
+    """
     clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
-    levelled(clips, job.gain_db)
+    level(clips, job.timeline)
     release_memory()  # the unity clips and the levelling's floats, before encoding
     write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
     return job.path
