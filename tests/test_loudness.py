@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pyloudnorm
 import pytest
@@ -130,6 +134,34 @@ def test_leveller_gives_any_voice_the_target(
         if event.text is None:
             start = event.start_ms * SAMPLE_RATE // 1000 + SAMPLE_RATE // 100
             assert not samples[start : event.end_ms * SAMPLE_RATE // 1000].any(), event
+
+
+GAIN_OF_PHASE_ONE = """
+from audiocoach.build import prepare
+from audiocoach.cache import CachedVoice
+from audiocoach.loudness import Leveller
+from audiocoach.program import builtin_program_path, load_program
+from audiocoach.speech.espeak import EspeakVoice
+program = load_program(builtin_program_path())
+sessions, clips = prepare(program, CachedVoice(EspeakVoice()), phases=program.phases[:1])
+print(repr(Leveller(clips).gain_db(sessions[0].timeline)))
+"""
+
+
+def test_every_process_finds_the_same_gain_to_the_last_bit() -> None:
+    """Workers level their phases, each process with its own string hashing: a gain that
+    varied with it (clips filtered in set order) gave files that differed from build to build."""
+    gains = {
+        subprocess.run(
+            [sys.executable, "-c", GAIN_OF_PHASE_ONE],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(gains) == 1, gains
 
 
 def reference_true_peak(x: np.ndarray) -> float:

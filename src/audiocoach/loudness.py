@@ -223,15 +223,15 @@ def _loudness(
     energy = np.zeros(total // hop + 1)
     runs = _runs(timeline, lengths, total)
     alone: dict[str, list[tuple[int, int]]] = {}
-    together: set[str] = set()
+    together: dict[str, None] = {}  # ordered: the batches, and so the bits, never vary
     for run, end in runs:
         if len(run) == 1:
             start, text = run[0]
             alone.setdefault(text, []).append((start, end))
         else:
-            together.update(text for _, text in run)
+            together.update(dict.fromkeys(text for _, text in run))
     kept: dict[str, npt.NDArray[np.float32]] = {}
-    texts = [*alone, *(together - alone.keys())]
+    texts = [*alone, *(text for text in together if text not in alone)]
     for text, filtered in _filtered_clips(lengths, samples_of, texts):
         if text in together:
             kept[text] = filtered.astype(np.float32)
