@@ -35,8 +35,9 @@ from audiocoach.session import (
     speak,
     write_scripts,
 )
-from audiocoach.speech import Clip, Voice
+from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.tags import id3_tag
+from audiocoach.timeline import build_timeline
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,17 @@ def phase_job(
     cached: dict[str, Path] = {}
     given: dict[str, Clip] = {}
     for text in session.script.texts:
-        entry = voice.stored(text) if isinstance(voice, CachedVoice) else None
+        entry = _entry(voice, text)
         if entry is None:
             given[text] = clips[text]
         else:
             cached[text] = entry
     return PhaseJob(path, session.timeline, given, cached, encoder)
+
+
+def _entry(voice: Voice, text: str) -> Path | None:
+    """Where the speech cache keeps the clip just spoken for ``text``, if it does."""
+    return voice.stored(text) if isinstance(voice, CachedVoice) else None
 
 
 def prepare(
@@ -256,14 +262,26 @@ class _Progress:
 
 
 class _Speaker:
-    """Speaks each text once for all the phases of one target."""
+    """Speaks each text once for all the phases of one target.
+
+    It remembers every clip's length, for the timelines, but keeps the samples only of clips
+    the voice did not store in the speech cache: workers read the others from there, so the
+    main process stays small while they run.
+    """
 
     def __init__(self, voice: Voice, progress: _Progress) -> None:
         self.voice = voice
+        self.lengths: dict[str, int] = {}
         self.clips: dict[str, Clip] = {}
+        """The clips that travel with a job by value (see :func:`phase_job`)."""
         self.progress = progress
 
     def session(self, script: SessionScript) -> Session:
-        missing = [text for text in script.texts if text not in self.clips]
-        self.clips.update(speak(self.voice, missing, lambda *_: self.progress.spoke()))
-        return lay_out([script], self.clips)[0]
+        for text in script.texts:
+            if text not in self.lengths:
+                clip = clip_of(text, self.voice.synthesize(text))
+                self.lengths[text] = clip.ms
+                if _entry(self.voice, text) is None:
+                    self.clips[text] = clip
+                self.progress.spoke()
+        return Session(script, build_timeline(script.steps, self.lengths))
