@@ -2,16 +2,20 @@
 
 Clips and sessions are pydub ``AudioSegment`` values at the edges (what engines return, what
 the encoder takes); in between, samples are handled as NumPy arrays so that a session is
-rendered in one pass instead of pydub's copying appends.
+rendered in one pass instead of pydub's copying appends. pydub itself is imported only where
+a segment is made: encoding workers use this module and never need it (3 MB each).
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from pydub import AudioSegment
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 SAMPLE_RATE = 22_050
 """Hz. espeak-ng's own rate; plenty for speech, and half the data of 44.1 kHz."""
@@ -43,6 +47,8 @@ def samples_of(segment: AudioSegment) -> Samples:
 
 def segment_of(samples: Samples) -> AudioSegment:
     """Wrap samples in the session format as a pydub segment."""
+    from pydub import AudioSegment
+
     return AudioSegment(
         data=samples.astype(np.int16, copy=False).tobytes(),
         sample_width=SAMPLE_WIDTH,

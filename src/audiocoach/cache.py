@@ -25,14 +25,16 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import platformdirs
-from pydub import AudioSegment
 
 from audiocoach.audio import Samples, segment_of
 from audiocoach.errors import OutputError
 from audiocoach.speech import Voice, clip_key, clip_of
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 ENV_VAR = "AUDIOCOACH_CACHE_DIR"
 FORMAT_VERSION = 1
@@ -46,7 +48,12 @@ SUFFIX = ".clip"
 def cache_dir() -> Path:
     """Where clips are kept: ``AUDIOCOACH_CACHE_DIR``, else the platform's user cache folder."""
     configured = os.environ.get(ENV_VAR)
-    root = Path(configured) if configured else Path(platformdirs.user_cache_dir("audiocoach"))
+    if configured:
+        root = Path(configured)
+    else:
+        import platformdirs  # here, not above: workers read entries and never need it
+
+        root = Path(platformdirs.user_cache_dir("audiocoach"))
     return root / "clips"
 
 

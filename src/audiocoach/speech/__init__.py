@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
-
-from pydub import AudioSegment
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from audiocoach.audio import Samples, conform, ms_for, samples_of, trim_silence
 from audiocoach.errors import SpeechError
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 
 @runtime_checkable
