@@ -121,20 +121,22 @@ FFT_SIZE = 1 << 16
 one FFT of a whole 30 s chunk would be many times slower per sample."""
 
 
-def fft_filter(x: AnyFloats, response: Floats) -> AnyFloats:
+def fft_filter(x: AnyFloats, response: Floats, *, in_place: bool = False) -> AnyFloats:
     """``x`` through an FIR filter from rest (overlap-save, block by block), in ``x``'s
-    precision: float32 FFTs take about half the time of float64 ones (numpy 2)."""
+    precision: float32 FFTs take about half the time of float64 ones (numpy 2).
+
+    ``in_place`` writes the output over ``x``, so a long signal is held once, not twice:
+    each block keeps the input it still needs from before (the taps before it) aside."""
     taps = len(response)
     step = FFT_SIZE - taps + 1
     spectrum = np.fft.rfft(response.astype(x.dtype), FFT_SIZE)
-    filtered = np.empty(len(x), dtype=x.dtype)
+    filtered = x if in_place else np.empty(len(x), dtype=x.dtype)
+    before = np.zeros(taps - 1, dtype=x.dtype)  # the signal is at rest before it starts
     for start in range(0, len(x), step):
-        lo = start - (taps - 1)  # each block begins with the taps before it (zeros at first)
-        segment = x[max(lo, 0) : lo + FFT_SIZE]
-        if lo < 0:
-            segment = np.concatenate((np.zeros(-lo, dtype=x.dtype), segment))
-        block = np.fft.irfft(np.fft.rfft(segment, FFT_SIZE) * spectrum)
         count = min(step, len(x) - start)
+        segment = np.concatenate((before, x[start : start + count]))
+        before = segment[len(segment) - (taps - 1) :]
+        block = np.fft.irfft(np.fft.rfft(segment, FFT_SIZE) * spectrum)
         filtered[start : start + count] = block[taps - 1 : taps - 1 + count]
     return filtered
 
@@ -212,8 +214,9 @@ def _loudness(
     Most of a session is silence, and silence filters to silence once the filters have
     settled; and a session says the same few clips hundreds of times. So each distinct clip
     is filtered once, with the settling time after it (:func:`_filtered_clips`), and the
-    filtered clip's energy is added to the 100 ms hops where the session places it: through
-    a running sum of its squares, so a placement costs one subtraction per hop. Only clips
+    filtered clip's energy is added to the 100 ms hops where the session places it (its
+    squares summed per hop, in float64; a running sum would be quicker for a clip said
+    hundreds of times, but would hold eight bytes per sample of the longest clip). Only clips
     closer together than the settling time, whose filtered sounds overlap, are added up
     sample by sample before squaring ("islands"). The filtering grows with the distinct
     speech, not with the session or how often it repeats a clip.
@@ -237,13 +240,11 @@ def _loudness(
             kept[text] = filtered.astype(np.float32)
         if text not in alone:
             continue
-        sums = np.zeros(len(filtered) + 1)  # sums[i]: energy of the first i samples
-        np.square(filtered, out=sums[1:])
-        np.cumsum(sums[1:], out=sums[1:])
+        squares = np.square(filtered, out=filtered)  # the batch's own copy, not used again
         for start, end in alone[text]:
             edges, hops = _hop_edges(start, end - start, hop)
-            np.add.at(energy, hops, sums[edges[1:]] - sums[edges[:-1]])
-        del sums
+            per_hop = np.add.reduceat(squares[: end - start], edges[:-1], dtype=np.float64)
+            np.add.at(energy, hops, per_hop)
     for run, end in runs:
         if len(run) == 1:
             continue
@@ -312,8 +313,7 @@ def _filtered_clips(
             x[offset : offset + len(samples)] = samples
             offset += len(samples) + SETTLE_FRAMES
         x /= FULL_SCALE
-        y = fft_filter(x, response)
-        del x
+        y = fft_filter(x, response, in_place=True)
         offset = 0
         for text in batch:
             length = lengths[text] + SETTLE_FRAMES
@@ -550,11 +550,10 @@ class Leveller:
         return {text: self.scaled(text, gain_db)[0] for text in used}
 
     def gain_db(self, timeline: Timeline) -> float | None:
-        """The gain that :meth:`normalise` applies to this session's clips (with the limiter,
-        see :func:`levelled`); ``None`` for a silent session, whose clips stay as they are.
-
-        A build sends this number to the worker instead of the levelled clips: the worker
-        reads the clips from the speech cache and levels them itself, identically.
+        """The gain that :meth:`normalise` and :func:`level` apply to this session's clips
+        (with the limiter, see :meth:`scaled`); ``None`` for a silent session, whose clips
+        stay as they are. The same bits in every process, so a worker and an inline build
+        write the same file.
 
         The first gain comes from measuring the session at unity gain (plus what the limiter
         cost the previous session), and is exact where the limiter has nothing to do. Where it
