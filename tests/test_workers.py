@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -77,3 +78,16 @@ def test_what_a_worker_imports_leaves_out_the_command_line_and_templates(main_mo
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert found == []
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs CPU affinity (Linux)")
+def test_one_worker_per_usable_core_by_default() -> None:
+    """A container or taskset may allow fewer cores than the machine has; those count."""
+    probe = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "from audiocoach.parallel import DEFAULT_WORKERS; print(DEFAULT_WORKERS)"
+    )
+    one_core = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert one_core.strip() == "1"

@@ -247,7 +247,14 @@ def build_command(
         bool, typer.Option("--force", help="Rebuild every file, even those that are up to date.")
     ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, max=64, help="Files encoded at the same time.")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            max=64,
+            help="Files encoded at the same time (default: one per core, at most 8).",
+        ),
     ] = DEFAULT_WORKERS,
 ) -> None:
     """Build one MP3 per phase of the program into the output folder.

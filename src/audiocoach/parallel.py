@@ -26,8 +26,20 @@ from audiocoach.errors import AudiocoachError
 J = TypeVar("J")
 R = TypeVar("R")
 
-DEFAULT_WORKERS = 2
-"""The cores of a common laptop; more workers than phases are never started."""
+
+def _usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+MAX_DEFAULT_WORKERS = 8
+"""Each worker holds one phase's clips (some 60 MB in all), so a machine with many cores
+still starts no more than eight unless asked (``--jobs``)."""
+DEFAULT_WORKERS = max(1, min(_usable_cores(), MAX_DEFAULT_WORKERS))
+"""One worker per core: two on a common laptop. More workers than phases to encode are
+never started."""
 
 
 def _start_worker(parent: int, preload: Sequence[str]) -> None:
