@@ -479,13 +479,11 @@ class Leveller:
         clips: Mapping[str, Clip],
         target_lufs: float = TARGET_LUFS - ENCODER_GAIN_DB,
         limit_dbtp: float = LIMIT_DBTP,
-        peaks: Mapping[str, Peaks] | None = None,
     ) -> None:
         self.clips = clips
         self.target = target_lufs
         self.ceiling = 10 ** (limit_dbtp / 20)
-        self._peaks: dict[str, Peaks] = dict(peaks or {})
-        """:meth:`peaks` of each clip, worked out here or given (by the process that measured)."""
+        self._peaks: dict[str, Peaks] = {}
         self.limiter_loss_db = 0.0
         """How much more gain than the unity measurement asked for the last session needed."""
         self.slope = 1.0
