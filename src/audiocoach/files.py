@@ -82,23 +82,28 @@ def _writer_is_gone(pid: int | None, part: Path, max_age_s: float) -> bool:
 
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
-    """Open a temporary file beside ``path``; on success it replaces ``path`` whole."""
+    """Open a temporary file beside ``path``; on success it replaces ``path`` whole.
+
+    One ``try`` from the moment the file exists: a stop (Ctrl-C, a worker's SIGTERM) that
+    lands just after it was created still removes it."""
+    handle: IO[bytes] | None = None
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-            dir=path.parent, prefix=_temp_prefix(), suffix=".part", delete=False
-        )
-    except OSError as error:
-        raise OutputError(f"Cannot write in {path.parent}: {error.strerror}.") from None
-    temp = Path(handle.name)
-    try:
+        try:
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed after
+                dir=path.parent, prefix=_temp_prefix(), suffix=".part", delete=False
+            )
+        except OSError as error:
+            raise OutputError(f"Cannot write in {path.parent}: {error.strerror}.") from None
         with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        temp = Path(handle.name)
         temp.chmod(0o644)
         temp.replace(path)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        if handle is not None:
+            Path(handle.name).unlink(missing_ok=True)
         raise
 
 

@@ -72,10 +72,14 @@ class _Stopped(BaseException):
 
 
 _BUSY = [False]
+_STOPPING = [False]
 
 
 def _exit_on_term(_signal: int, _frame: object) -> None:
+    if _STOPPING[0]:
+        return  # a second SIGTERM must not cut short the clean-up the first one started
     if _BUSY[0]:
+        _STOPPING[0] = True
         raise _Stopped
     os._exit(1)
 
