@@ -484,10 +484,6 @@ class Leveller:
         self.target = target_lufs
         self.ceiling = 10 ** (limit_dbtp / 20)
         self._peaks: dict[str, Peaks] = {}
-        self.limiter_loss_db = 0.0
-        """How much more gain than the unity measurement asked for the last session needed."""
-        self.slope = 1.0
-        """How much louder the last session got per decibel of gain, with the limiter acting."""
 
     def peaks(self, text: str) -> Peaks:
         """The clip's true peak at unity gain, one value per :data:`PEAK_BLOCK` samples.
@@ -553,8 +549,9 @@ class Leveller:
         stay as they are. The same bits in every process, so a worker and an inline build
         write the same file.
 
-        The first gain comes from measuring the session at unity gain (plus what the limiter
-        cost the previous session), and is exact where the limiter has nothing to do. Where it
+        The first gain comes from measuring the session at unity gain, and is exact where the
+        limiter has nothing to do. It depends on this session alone (not on one levelled
+        before it), so a phase sounds the same built alone or with the others. Where it
         acts, the session comes out quieter than planned; it is measured again and the gain
         corrected, along the measured slope, until it is within :data:`TOLERANCE_LU` (a few
         passes at most). Silences are never touched.
@@ -568,10 +565,8 @@ class Leveller:
         unity = _loudness(timeline, used, lambda text: self.clips[text].samples)
         if not math.isfinite(unity):
             return None
-        # Sessions of one build share their voice, so the loudness the limiter cost the last
-        # session is a good first guess for this one: often no correction is needed at all.
-        gain_db = self.target - unity + self.limiter_loss_db
-        slope = self.slope
+        gain_db = self.target - unity
+        slope = 1.0
         previous: tuple[float, float] | None = None
         for _attempt in range(MAX_PASSES):
             applied = gain_db
@@ -585,8 +580,6 @@ class Leveller:
                 slope = min(1.0, max(0.1, (measured - previous[1]) / (applied - previous[0])))
             previous = (applied, measured)
             gain_db = applied + error / slope
-        self.limiter_loss_db = applied - (self.target - unity)
-        self.slope = slope
         return applied
 
 
