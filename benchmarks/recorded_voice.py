@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
+from audiocoach.audio import resample
 from audiocoach.build import prepare
 from audiocoach.phrases import phrase_list
 from audiocoach.program import load_program
 from audiocoach.session import write_scripts
-from audiocoach.speech.recorded import resample
 from audiocoach.voices import choose_voice
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pydub import AudioSegment
-
+from audiocoach.audio import Sound
 from audiocoach.program import Program
 from audiocoach.speech import Voice
 
@@ -21,7 +20,7 @@ class CountingVoice:
     def identity(self) -> str:
         return self.voice.identity
 
-    def synthesize(self, text: str) -> AudioSegment:
+    def synthesize(self, text: str) -> Sound:
         self.said.append(text)
         return self.voice.synthesize(text)
 

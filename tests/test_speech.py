@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from audiocoach.audio import SAMPLE_RATE
+from audiocoach.audio import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
 from audiocoach.speech import Clip, Voice, clip_key, clip_of, espeak
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices
@@ -113,10 +113,8 @@ def test_unknown_voice_is_a_plain_error() -> None:
 
 
 def test_silent_engine_output_is_an_error() -> None:
-    from pydub import AudioSegment
-
     with pytest.raises(SpeechError, match="no sound"):
-        clip_of("stil", AudioSegment.silent(500, frame_rate=SAMPLE_RATE))
+        clip_of("stil", Sound(np.zeros(SAMPLE_RATE // 2, dtype=np.int16), SAMPLE_RATE))
 
 
 def test_clip_key_depends_on_voice_and_text(voice: EspeakVoice) -> None:
@@ -131,3 +129,41 @@ def test_clip_edges_are_trimmed(voice: EspeakVoice) -> None:
     edge = int(0.005 * SAMPLE_RATE)
     assert np.abs(clip.samples[:edge]).max() > 0
     assert np.abs(clip.samples[-edge:]).max() > 0
+
+
+def _wav(samples: np.ndarray, rate: int, channels: int) -> bytes:
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(samples.dtype.itemsize)
+        wav.setframerate(rate)
+        wav.writeframes(samples.astype(f"<i{samples.dtype.itemsize}").tobytes())
+    return buffer.getvalue()
+
+
+def test_an_engines_wav_is_conformed_to_the_session_format() -> None:
+    """A stereo 44.1 kHz engine (as Piper's or a system voice may be) lands at 22.05 kHz mono,
+    at the same length and pitch."""
+    rate, seconds = 44_100, 0.5
+    t = np.arange(int(rate * seconds)) / rate
+    tone = np.round(np.sin(2 * np.pi * 440 * t) * 16000).astype(np.int16)
+    stereo = np.stack([tone, tone], axis=1).reshape(-1)
+    sound = sound_from_wav(_wav(stereo, rate, channels=2))
+    assert sound.rate == rate
+    assert len(sound.samples) == len(tone)
+    samples = conform(sound)
+    assert abs(len(samples) - SAMPLE_RATE * seconds) <= 2
+    spectrum = np.abs(np.fft.rfft(samples.astype(np.float64)))
+    peak_hz = np.argmax(spectrum) * SAMPLE_RATE / len(samples)
+    assert abs(peak_hz - 440) < 5
+    assert 15000 < np.abs(samples).max() < 16500
+
+
+def test_the_engine_hands_over_samples_at_its_own_rate(voice: EspeakVoice) -> None:
+    sound = voice.synthesize("twee")
+    assert sound.rate == SAMPLE_RATE
+    assert sound.samples.dtype == np.int16
+    assert np.abs(sound.samples).max() > 1000

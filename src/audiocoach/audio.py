@@ -1,21 +1,21 @@
-"""Audio values shared by every step: the session format and clip conversions.
+"""Audio values shared by every step: the session format and sample conversions.
 
-Clips and sessions are pydub ``AudioSegment`` values at the edges (what engines return, what
-the encoder takes); in between, samples are handled as NumPy arrays so that a session is
-rendered in one pass instead of pydub's copying appends. pydub itself is imported only where
-a segment is made: encoding workers use this module and never need it (3 MB each).
+Samples are NumPy arrays from the engine to the encoder: an engine hands over its samples and
+their rate (:class:`Sound`), they are conformed to the session format once, and a session is
+rendered into one preallocated buffer. pydub's ``a += b`` copies the whole recording on every
+append, quadratic in the session's length, so pydub is kept for what it shapes well (the cue
+tones, see ``tones.py``), not as the container between steps.
 """
 
 from __future__ import annotations
 
+import io
 import math
-from typing import TYPE_CHECKING
+import wave
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-
-if TYPE_CHECKING:
-    from pydub import AudioSegment
 
 SAMPLE_RATE = 22_050
 """Hz. espeak-ng's own rate; plenty for speech, and half the data of 44.1 kHz."""
@@ -29,32 +29,69 @@ SILENCE_THRESHOLD = 0.01
 """Fraction of full scale below which a clip's edges count as silence."""
 
 
-def conform(segment: AudioSegment) -> AudioSegment:
-    """The segment in the session format: 22.05 kHz, mono, 16-bit."""
-    if segment.channels != CHANNELS:
-        segment = segment.set_channels(CHANNELS)
-    if segment.sample_width != SAMPLE_WIDTH:
-        segment = segment.set_sample_width(SAMPLE_WIDTH)
-    if segment.frame_rate != SAMPLE_RATE:
-        segment = segment.set_frame_rate(SAMPLE_RATE)
-    return segment
+Floats = npt.NDArray[np.float64]
+
+PAD_S = 0.05
+"""Silence put around a sound before resampling, so its edges resample cleanly."""
 
 
-def samples_of(segment: AudioSegment) -> Samples:
-    """The samples of a conformed segment, without copying."""
-    return np.frombuffer(segment.raw_data, dtype=np.int16)
+@dataclass(frozen=True, eq=False)
+class Sound:
+    """What a speech engine said: mono 16-bit samples at their own rate."""
+
+    samples: Samples
+    rate: int
 
 
-def segment_of(samples: Samples) -> AudioSegment:
-    """Wrap samples in the session format as a pydub segment."""
-    from pydub import AudioSegment
+def sound_from_wav(data: bytes) -> Sound:
+    """The samples of a PCM WAV file, as engines write them (8, 16 or 32 bit, any channels)."""
+    with wave.open(io.BytesIO(data), "rb") as wav:
+        width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
+        raw = wav.readframes(wav.getnframes())
+    if width == 1:
+        floats = (np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128) / 128
+    elif width in (2, 4):
+        dtype = np.dtype(f"<i{width}")
+        floats = np.frombuffer(raw, dtype=dtype).astype(np.float64) / (2 ** (8 * width - 1))
+    else:
+        raise ValueError(f"{8 * width}-bit WAV is not supported")
+    if channels > 1:
+        floats = floats[: len(floats) // channels * channels].reshape(-1, channels).mean(axis=1)
+    return Sound(to_int16(floats), rate)
 
-    return AudioSegment(
-        data=samples.astype(np.int16, copy=False).tobytes(),
-        sample_width=SAMPLE_WIDTH,
-        frame_rate=SAMPLE_RATE,
-        channels=CHANNELS,
+
+def conform(sound: Sound) -> Samples:
+    """The sound's samples at the session rate."""
+    if sound.rate == SAMPLE_RATE:
+        return sound.samples
+    return to_int16(resample(sound.samples / 32768.0, sound.rate))
+
+
+def resample(samples: Floats, rate_in: int, rate_out: int = SAMPLE_RATE) -> Floats:
+    """Band-limited resampling through the spectrum (as ``scipy.signal.resample`` does).
+
+    Phrases are seconds long, so one FFT per phrase is cheap, and numpy is all it needs. The
+    padding keeps the transform's wrap-around in silence, and is cut off again.
+    """
+    if rate_in == rate_out:
+        return samples
+    pad = np.zeros(round(PAD_S * rate_in))
+    padded = np.concatenate([pad, samples, pad])
+    n_out = max(1, round(len(padded) * rate_out / rate_in))
+    spectrum = np.fft.rfft(padded)
+    keep = n_out // 2 + 1
+    spectrum = (
+        spectrum[:keep] if keep <= len(spectrum) else np.pad(spectrum, (0, keep - len(spectrum)))
     )
+    out = np.fft.irfft(spectrum, n_out) * (n_out / len(padded))
+    cut = round(len(pad) * rate_out / rate_in)
+    length = round(len(samples) * rate_out / rate_in)
+    return np.asarray(out[cut : cut + length], dtype=np.float64)
+
+
+def to_int16(samples: Floats) -> Samples:
+    """Floats in [-1, 1] as 16-bit samples, clipped."""
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
 
 
 def trim_silence(samples: Samples) -> Samples:

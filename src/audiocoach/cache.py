@@ -25,16 +25,12 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from audiocoach.audio import Samples, segment_of
+from audiocoach.audio import SAMPLE_RATE, Samples, Sound
 from audiocoach.errors import OutputError
 from audiocoach.speech import Voice, clip_key, clip_of
-
-if TYPE_CHECKING:
-    from pydub import AudioSegment
 
 ENV_VAR = "AUDIOCOACH_CACHE_DIR"
 FORMAT_VERSION = 1
@@ -106,7 +102,7 @@ class CachedVoice:
     def path_for(self, text: str) -> Path:
         return self.folder / f"{entry_key(self.voice, text)}{SUFFIX}"
 
-    def synthesize(self, text: str) -> AudioSegment:
+    def synthesize(self, text: str) -> Sound:
         """The clip from the cache when intact, else from the wrapped voice (and kept)."""
         path = self.path_for(text)
         samples = self._read(path)
@@ -118,7 +114,7 @@ class CachedVoice:
         else:
             self.stats.hits += 1
             self._stored[text] = path
-        return segment_of(samples)
+        return Sound(samples, SAMPLE_RATE)
 
     def stored(self, text: str) -> Path | None:
         """The entry holding exactly the clip last returned for ``text``, if it was kept.

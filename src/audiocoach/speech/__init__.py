@@ -1,21 +1,19 @@
 """Speech: one small interface, so any engine can speak a session.
 
-An engine is anything with an ``identity`` and a ``synthesize`` method (:class:`Voice`). The
-rest of audiocoach sees only :class:`Clip` values made by :func:`clip_of`, so the timeline and
-the mixer never learn which engine spoke.
+An engine is anything with an ``identity`` and a ``synthesize`` method (:class:`Voice`) that
+hands over its samples and their rate (:class:`~audiocoach.audio.Sound`). The rest of
+audiocoach sees only :class:`Clip` values made by :func:`clip_of`, so the timeline and the
+mixer never learn which engine spoke.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from audiocoach.audio import Samples, conform, ms_for, samples_of, trim_silence
+from audiocoach.audio import Samples, Sound, conform, ms_for, trim_silence
 from audiocoach.errors import SpeechError
-
-if TYPE_CHECKING:
-    from pydub import AudioSegment
 
 
 @runtime_checkable
@@ -31,8 +29,8 @@ class Voice(Protocol):
         """
         ...
 
-    def synthesize(self, text: str) -> AudioSegment:
-        """Say ``text``; any sample rate or width, the caller conforms it."""
+    def synthesize(self, text: str) -> Sound:
+        """Say ``text``: mono samples at the engine's own rate; the caller conforms them."""
         ...
 
 
@@ -53,9 +51,9 @@ def clip_key(voice: Voice, text: str) -> str:
     return hashlib.sha256(f"{voice.identity}\n{text}".encode()).hexdigest()
 
 
-def clip_of(text: str, segment: AudioSegment) -> Clip:
+def clip_of(text: str, sound: Sound) -> Clip:
     """Conform and trim an engine's output; an engine that said nothing is an error."""
-    samples = trim_silence(samples_of(conform(segment)))
+    samples = trim_silence(conform(sound))
     if samples.size == 0:
         raise SpeechError(f"The speech engine produced no sound for {text!r}.")
     return Clip(text, samples.copy())

@@ -22,8 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pydub import AudioSegment
-
+from audiocoach.audio import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
 
 DEFAULT_RATE = 150
@@ -212,7 +211,7 @@ class EspeakVoice:
             f"pyttsx3-{metadata.version('pyttsx3')}:{_espeak_build()}:{self.voice_id}:{self.rate}"
         )
 
-    def synthesize(self, text: str) -> AudioSegment:
+    def synthesize(self, text: str) -> Sound:
         engine = _engine()
         with tempfile.TemporaryDirectory(prefix="audiocoach-") as folder:
             path = Path(folder) / "clip.wav"
@@ -223,8 +222,7 @@ class EspeakVoice:
                 _save(engine, self.voice_id, self.rate, "a", path)
                 _WARMED.add(self.voice_id)
             _save(engine, self.voice_id, self.rate, text, path)
-            with path.open("rb") as handle:  # pydub leaves a file it opens by name unclosed
-                return AudioSegment.from_wav(handle)
+            return sound_from_wav(path.read_bytes())
 
 
 def _espeak_build() -> str:

@@ -13,8 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pydub import AudioSegment
-
+from audiocoach.audio import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
 
 MODEL_SUFFIX = ".onnx"
@@ -67,9 +66,8 @@ class PiperVoice:
     def identity(self) -> str:
         return f"piper-{metadata.version('piper-tts')}:{self._model_stamp}:{self.rate}"
 
-    def synthesize(self, text: str) -> AudioSegment:
+    def synthesize(self, text: str) -> Sound:
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as wav:
             self._voice.synthesize_wav(text, wav, syn_config=self._config)
-        buffer.seek(0)
-        return AudioSegment.from_wav(buffer)
+        return sound_from_wav(buffer.getvalue())

@@ -15,14 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
-from pydub import AudioSegment
 
-from audiocoach.audio import SAMPLE_RATE, segment_of, trim_silence
+from audiocoach.audio import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
 from audiocoach.errors import SpeechError
 from audiocoach.speech import Voice, clip_of
-
-Floats = npt.NDArray[np.float64]
 
 EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
 """Recording formats looked for, in this order; all are read by ``soundfile`` (libsndfile)."""
@@ -40,8 +36,6 @@ SPEECH_MARGIN_DB = 20.0
 NOISE_PERCENTILE = 10
 PEAK_CEILING = 0.98
 """Largest sample after level matching, as a fraction of full scale: no clipping."""
-PAD_S = 0.05
-"""Silence put around a recording before resampling, so the edges resample cleanly."""
 
 
 def speech_level_db(samples: Floats) -> float:
@@ -60,25 +54,6 @@ def speech_level_db(samples: Floats) -> float:
         return float("-inf")
     kept = powers[powers >= powers.mean() * 10 ** (RELATIVE_GATE_DB / 10)]
     return float(10 * np.log10(kept.mean()))
-
-
-def resample(samples: Floats, rate_in: int, rate_out: int = SAMPLE_RATE) -> Floats:
-    """Band-limited resampling through the spectrum (as ``scipy.signal.resample`` does).
-
-    Phrases are seconds long, so one FFT per recording is cheap, and numpy is all it needs.
-    The padding keeps the transform's wrap-around in the silence that is trimmed afterwards.
-    """
-    if rate_in == rate_out:
-        return samples
-    pad = np.zeros(round(PAD_S * rate_in))
-    padded = np.concatenate([pad, samples, pad])
-    n_out = max(1, round(len(padded) * rate_out / rate_in))
-    spectrum = np.fft.rfft(padded)
-    keep = n_out // 2 + 1
-    spectrum = (
-        spectrum[:keep] if keep <= len(spectrum) else np.pad(spectrum, (0, keep - len(spectrum)))
-    )
-    return np.asarray(np.fft.irfft(spectrum, n_out) * (n_out / len(padded)), dtype=np.float64)
 
 
 def read_recording(path: Path) -> Floats:
@@ -125,10 +100,6 @@ def match_level(samples: Floats, target_db: float) -> Floats:
     if peak * gain > PEAK_CEILING:
         gain = PEAK_CEILING / peak
     return samples * gain
-
-
-def to_int16(samples: Floats) -> npt.NDArray[np.int16]:
-    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
 
 
 def find_recordings(folder: Path, keys: Mapping[str, str]) -> dict[str, Path]:
@@ -189,7 +160,7 @@ class RecordedVoice:
         """How many phrases have a recording."""
         return len(self.paths)
 
-    def synthesize(self, text: str) -> AudioSegment:
+    def synthesize(self, text: str) -> Sound:
         """The recording of ``text``, matched to the loudness of the fallback saying it."""
         if text not in self._audio:
             return self.fallback.synthesize(text)
@@ -198,4 +169,4 @@ class RecordedVoice:
         samples = trim_silence(to_int16(match_level(trimmed, speech_level_db(reference))))
         if samples.size == 0:
             raise SpeechError(f"The recording {self.paths[text]} is silent.")
-        return segment_of(samples)
+        return Sound(samples, SAMPLE_RATE)
