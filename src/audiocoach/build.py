@@ -38,6 +38,7 @@ from audiocoach.session import (
 from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.tags import id3_tag
 from audiocoach.timeline import build_timeline
+from audiocoach.tones import tone_clips
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,10 @@ class BuiltFile:
 def phase_job(
     path: Path, session: Session, clips: dict[str, Clip], voice: Voice, encoder: EncoderSettings
 ) -> PhaseJob:
-    """The job for one session: clips by cache entry where the voice kept them, else by value."""
+    """The job for one session: clips by cache entry where the voice kept them, else by value
+    (tones always by value: they are small, and workers never import pydub to make them)."""
     cached: dict[str, Path] = {}
-    given: dict[str, Clip] = {}
+    given: dict[str, Clip] = {label: clips[label] for label in session.script.tones}
     for text in session.script.texts:
         entry = _entry(voice, text)
         if entry is None:
@@ -159,7 +161,7 @@ def build_many(
             print_ = fingerprint(
                 script, f"{target.voice.identity};{target.fingerprint_extra()}", encoder
             )
-            name = session_file_name(script.phase)
+            name = session_file_name(script.phase, script.variant)
             entry = None if force else manifests[number].unchanged(name, print_)
             if entry is None:
                 todo.append((number, index, print_))
@@ -271,9 +273,9 @@ class _Speaker:
 
     def __init__(self, voice: Voice, progress: _Progress) -> None:
         self.voice = voice
-        self.lengths: dict[str, int] = {}
-        self.clips: dict[str, Clip] = {}
+        self.clips: dict[str, Clip] = tone_clips()
         """The clips that travel with a job by value (see :func:`phase_job`)."""
+        self.lengths: dict[str, int] = {}
         self.progress = progress
 
     def session(self, script: SessionScript) -> Session:
