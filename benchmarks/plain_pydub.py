@@ -15,9 +15,8 @@ Run alone: ``python benchmarks/plain_pydub.py [PROGRAM_FILE] [OUT_DIR]``.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import lameenc
 
