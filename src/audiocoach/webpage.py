@@ -140,16 +140,18 @@ def qr_data_url(url: str) -> str:
     return str(segno.make(url, error="m", micro=False).svg_data_uri(border=4))
 
 
-POSTER_TEXT = "Hier staat de gesproken tekst tijdens het afspelen"
+POSTER_TEXT = "Gesproken tekst"
 
 
 def poster_data_url() -> str:
-    """A quiet picture for each player before it plays: a soft panel saying the captions will
-    be there, so the empty video area reads as a place for text, not as a broken video."""
+    """A quiet picture behind each player: a soft panel named for what appears on it, so the
+    video area reads as a place for the captions, not as a broken video. An MP3 has no
+    pictures, so it stays while the session plays; its label sits at the top, clear of the
+    captions, which browsers draw from the bottom."""
     svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="200" viewBox="0 0 800 200">'
-        '<rect width="800" height="200" fill="#e8f1f6"/>'
-        '<text x="400" y="92" font-family="sans-serif" font-size="24" fill="#5a7485" '
+        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="240" viewBox="0 0 800 240">'
+        '<rect width="800" height="240" fill="#e8f1f6"/>'
+        '<text x="400" y="36" font-family="sans-serif" font-size="20" fill="#5a7485" '
         f'text-anchor="middle">{POSTER_TEXT}</text></svg>'
     )
     return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(svg, safe="")
