@@ -276,8 +276,14 @@ def test_the_label_names_the_patient_everywhere(
     written = write_extras(
         program, described(default_build), tmp_path, label="J.D.", base_url="https://x.nl/o"
     )
-    page = html5lib.parse((tmp_path / "index.html").read_bytes(), namespaceHTMLElements=False)
+    strict = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    page = strict.parse((tmp_path / "index.html").read_bytes())
     assert page.find(".//p[@class='patient']").text == "Voor: J.D."
+    qr = page.find(".//div[@class='qr']/img")
+    assert qr.get("src").startswith("data:image/svg+xml"), "inline, nothing to fetch"
+    for element in page.iter():
+        for value in element.attrib.values():
+            assert not re.match(r"\s*(https?:)?//", value, re.I), value
     assert "voor J.D." in page.find("head/title").text
     for path in written:
         if path.name.endswith("-tekst.html"):
