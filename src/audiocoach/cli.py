@@ -269,8 +269,10 @@ def build_command(
     """Build one MP3 per phase of the program into the output folder.
 
     Beside the MP3s (tagged, with a chapter per exercise, at an even loudness): a transcript
-    per phase (.vtt), a playlist (sessies.m3u8) and index.html, a page that plays them in
-    any browser, also opened from a USB stick.
+    per phase (.vtt, and -tekst.html to read), a playlist (sessies.m3u8) and index.html, a
+    page that plays them with captions in any browser, also opened from a USB stick. Page,
+    playlist and feed list every session file in the folder, and name the patient file's
+    label.
 
     Every value is checked before any audio is made. Files are written under a temporary name
     and renamed into place when complete, so an interrupted build leaves the earlier files as
