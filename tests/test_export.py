@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,13 +15,13 @@ from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
 from audiocoach.build import BuiltFile
-from audiocoach.bundle import SessionFile, present
-from audiocoach.export import check_base_url, feed, webvtt, write_extras
+from audiocoach.export import check_base_url, feed, webvtt, write_bundle, write_extras
+from audiocoach.listing import SessionFile, present
 from audiocoach.manifest import Manifest
 from audiocoach.program import Program
 from audiocoach.tags import id3_tag
 from audiocoach.webpage import clock, dosage_words, exercise_span, schedule
-from helpers import decode, run_cli
+from helpers import decode, run_cli, tree_hashes
 
 
 def described(default_build: list[BuiltFile]) -> list[SessionFile]:
@@ -366,3 +367,30 @@ def test_a_bad_base_url_is_one_line_and_exit_2(runner: CliRunner, url: str) -> N
 )
 def test_good_base_urls_end_with_a_slash(url: str, base: str) -> None:
     assert check_base_url(url) == base
+
+
+def test_the_bundle_can_be_read_and_written_where_a_build_stages_it(
+    default_build: list[BuiltFile], program: Program, tmp_path: Path
+) -> None:
+    """A build that stages its new files elsewhere first: a session file is read where it is
+    now, the extras go into the stage, and the folder itself is left as it was."""
+    folder = tmp_path / "uit"
+    shutil.copytree(default_build[0].path.parent, folder)
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    moved = default_build[1].path.name
+    (folder / moved).rename(stage / moved)
+    before = tree_hashes(folder)
+    names = write_bundle(
+        program,
+        Manifest.load(folder),
+        locate=lambda name: stage / name if (stage / name).exists() else folder / name,
+        into=stage,
+    )
+    assert names[:2] == [b.path.name for b in default_build], "both listed"
+    assert sorted(p.name for p in stage.iterdir()) == sorted([moved, *names[2:]])
+    assert tree_hashes(folder) == before
+    assert "index.html" in names
+    # Without the locator the moved file is not there, so it is not listed.
+    alone = write_bundle(program, Manifest.load(folder), into=stage)
+    assert [n for n in alone if n.endswith(".mp3")] == names[:1]

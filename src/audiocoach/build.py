@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audiocoach import export
-from audiocoach.bundle import describe
 from audiocoach.cache import CachedVoice
 from audiocoach.files import prepare_folder
+from audiocoach.listing import describe
 from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.manifest import Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings
@@ -220,7 +220,7 @@ def build_many(
             number, index, print_, session = pending[future]
             duration = session.timeline.duration_ms
             about = describe(targets[number].program, session)
-            manifests[number].record(path.name, print_, duration, about)
+            manifests[number].record(path.name, print_, duration, about=about)
             manifests[number].save()
             results[number][index] = BuiltFile(path, session.phase, duration, session)
             if progress:
@@ -228,14 +228,16 @@ def build_many(
     built_all = [[built for built in files if built is not None] for files in results]
     for target, manifest in zip(targets, manifests, strict=True):
         # Page, playlist and feed list every session file in the folder, not only this build's.
-        export.write_bundle(
+        names = export.write_bundle(
             target.program,
             manifest,
             practice=target.practice,
             label=target.label,
             base_url=target.base_url,
-            zip_path=target.zip_path,
         )
+        manifest.save()
+        if target.zip_path is not None:  # once every file is in place
+            export.write_zip(target.zip_path, target.out_dir, names)
     return built_all
 
 

@@ -1,7 +1,7 @@
 """What goes beside the MP3s for a practice to hand out: transcripts, a playlist, a page, a feed,
 and the whole bundle as one zip.
 
-Everything here is read from the session files the folder holds, as :mod:`audiocoach.bundle`
+Everything here is read from the session files the folder holds, as :mod:`audiocoach.listing`
 describes them (their timelines are the single source of what is said and when); nothing is
 measured from the audio. Files are written atomically, only when their bytes change, and
 nothing depends on the clock, so a rebuild writes the same bytes.
@@ -16,10 +16,10 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from audiocoach.bundle import SessionFile, present
 from audiocoach.dutch import written_forms
 from audiocoach.errors import UrlError
 from audiocoach.files import atomic_writer, write_bytes
+from audiocoach.listing import Locate, SessionFile, present
 from audiocoach.manifest import Manifest
 from audiocoach.program import Program
 from audiocoach.tags import DEFAULT_ARTIST, for_patient
@@ -199,28 +199,28 @@ def write_bundle(
     practice: str | None = None,
     label: str | None = None,
     base_url: str | None = None,
-    zip_path: Path | None = None,
-) -> list[Path]:
+    locate: Locate | None = None,
+    into: Path | None = None,
+) -> list[str]:
     """Bring the folder's extras up to date with every session file in it, present and intact
-    (not just the ones this build made), and record them in ``manifest``.
+    (not just the ones this build made), and record them in ``manifest`` (the caller saves it).
 
-    Without ``base_url`` a feed an earlier build wrote is removed: it would describe files
-    that may have changed since. With ``zip_path`` the bundle is also written as one zip.
-    Returns the bundle's files: the session files, then the extras.
+    Session files are read where ``locate`` says and the extras written into ``into`` (both
+    the manifest's folder by default), so a build that stages its files elsewhere first can
+    use this as it is. Without ``base_url`` a feed an earlier build wrote is removed: it would
+    describe files that may have changed since. Returns the names of the bundle's files: the
+    session files, then the extras (see :func:`write_zip`).
     """
     folder = manifest.folder
-    files = present(manifest)
-    extras = write_extras(program, files, folder, practice=practice, label=label, base_url=base_url)
+    out = into or folder
+    files = present(manifest, locate)
+    extras = write_extras(program, files, out, practice=practice, label=label, base_url=base_url)
     for path in extras:
-        manifest.record(path.name, EXTRA, 0)
+        manifest.record(path.name, EXTRA, 0, at=path)
     if base_url is None and FEED_NAME in manifest.entries:
         (folder / FEED_NAME).unlink(missing_ok=True)
         manifest.forget(FEED_NAME)
-    manifest.save()
-    bundle = [folder / file.name for file in files] + extras
-    if zip_path is not None:
-        write_zip(zip_path, bundle, folder.resolve().name or "audiocoach")
-    return bundle
+    return [file.name for file in files] + [path.name for path in extras]
 
 
 def zip_beside(folder: Path) -> Path:
@@ -229,13 +229,16 @@ def zip_beside(folder: Path) -> Path:
     return folder.parent / f"{folder.name or 'audiocoach'}.zip"
 
 
-def write_zip(path: Path, files: Sequence[Path], top: str) -> Path:
-    """The files as one zip, in a folder ``top``, byte-identical for the same files.
+def write_zip(path: Path, folder: Path, names: Sequence[str]) -> Path:
+    """The files ``names`` of ``folder`` as one zip at ``path``, in a folder named like
+    ``folder``, byte-identical for the same files.
 
     Fixed times, permissions and order; MP3s are stored (they do not compress), the rest is
-    deflated. Written to a temporary name and renamed into place, as every file."""
+    deflated. Written to a temporary name and renamed into place, as every file. Call it once
+    the files are in place in ``folder``."""
+    top = folder.resolve().name or "audiocoach"
     with atomic_writer(path) as handle, zipfile.ZipFile(handle, "w") as archive:
-        for file in sorted(files, key=lambda f: f.name):
+        for file in sorted(folder / name for name in names):
             info = zipfile.ZipInfo(f"{top}/{file.name}", date_time=ZIP_TIME)
             info.create_system = 3  # Unix, whatever the platform: the permissions below apply
             info.external_attr = 0o100644 << 16

@@ -76,7 +76,7 @@ class Entry:
     sha256: str
     duration_ms: int
     about: dict[str, Any] | None = None
-    """For a session file: what the page, playlist and feed say about it (see ``bundle``)."""
+    """For a session file: what the page, playlist and feed say about it (see ``listing``)."""
 
 
 @dataclass
@@ -110,12 +110,13 @@ class Manifest:
             manifest.entries.clear()
         return manifest
 
-    def unchanged(self, name: str, print_: str) -> Entry | None:
-        """The entry when ``name`` was made from ``print_`` and is on disk as it was written."""
+    def unchanged(self, name: str, print_: str, at: Path | None = None) -> Entry | None:
+        """The entry when ``name`` was made from ``print_`` and is on disk as it was written
+        (at ``at`` when that is not the folder)."""
         entry = self.entries.get(name)
         if entry is None or entry.fingerprint != print_:
             return None
-        path = self.folder / name
+        path = at or self.folder / name
         try:
             if path.stat().st_size != entry.size or file_digest(path) != entry.sha256:
                 return None
@@ -123,17 +124,24 @@ class Manifest:
             return None
         return entry
 
-    def intact(self, name: str) -> Entry | None:
+    def intact(self, name: str, at: Path | None = None) -> Entry | None:
         """The entry when the file ``name`` is on disk as it was written, whatever it was made
-        from."""
+        from (at ``at`` when that is not the folder)."""
         entry = self.entries.get(name)
-        return None if entry is None else self.unchanged(name, entry.fingerprint)
+        return None if entry is None else self.unchanged(name, entry.fingerprint, at)
 
     def record(
-        self, name: str, print_: str, duration_ms: int, about: dict[str, Any] | None = None
+        self,
+        name: str,
+        print_: str,
+        duration_ms: int,
+        *,
+        about: dict[str, Any] | None = None,
+        at: Path | None = None,
     ) -> None:
-        """Remember the file ``name`` as just written from ``print_``."""
-        path = self.folder / name
+        """Remember the file ``name`` as just written from ``print_``; ``at`` is where it is
+        now when that is not yet the folder."""
+        path = at or self.folder / name
         self.entries[name] = Entry(
             print_, path.stat().st_size, file_digest(path), duration_ms, about
         )

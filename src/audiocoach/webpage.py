@@ -20,8 +20,8 @@ from pathlib import Path
 import jinja2
 import segno
 
-from audiocoach.bundle import SessionFile
 from audiocoach.dutch import number_word, written_forms
+from audiocoach.listing import SessionFile
 from audiocoach.program import Dosage, Exercise, Program
 
 TEMPLATE = "index.html.j2"

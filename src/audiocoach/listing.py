@@ -14,6 +14,7 @@ phase, then its ``variant`` (0 for the full session), then its name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -126,15 +127,20 @@ def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFi
         return None
 
 
-def present(manifest: Manifest) -> list[SessionFile]:
+Locate = Callable[[str], Path]
+"""Where a file of the folder is now, by name: the folder itself, or where a build staged it."""
+
+
+def present(manifest: Manifest, locate: Locate | None = None) -> list[SessionFile]:
     """Every session file of the folder that is there, intact and described, in order.
 
     Intact means the size and SHA-256 the manifest recorded when the file was written: a file
-    changed or cut short since is not listed, nor is one the manifest does not know.
+    changed or cut short since is not listed, nor is one the manifest does not know. Each file
+    is looked for where ``locate`` says (by default in the manifest's folder).
     """
     files = []
     for name in sorted(manifest.entries):
-        entry = manifest.intact(name)
+        entry = manifest.intact(name, None if locate is None else locate(name))
         if entry is None or entry.about is None:
             continue
         described = _read(name, entry.about, entry.size, entry.sha256)
