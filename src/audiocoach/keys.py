@@ -32,14 +32,27 @@ def _dosage(dosage: Dosage) -> str:
     return f"dosering-{amount}{rest}"
 
 
+def _opening(context: Mapping[str, Any]) -> str:
+    """What changes the opening: the phase, how many exercises and advice, who chose them."""
+    phase = context["phase"]
+    choice = ("-gekozen" if phase.selected else "-open") if phase.open else ""
+    advice = f"-{context['advice']}-advies" if context["advice"] else ""
+    return f"sessie-{phase.number}-begin-{context['counted']}-oefeningen{advice}{choice}"
+
+
 _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
-    "sessie_begin": lambda c: f"sessie-{c['phase'].number}-begin-{c['count']}-oefeningen",
-    "sessie_einde": lambda c: f"sessie-{c['phase'].number}-einde",
-    "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-titel",
+    "sessie_begin": _opening,
+    "sessie_einde": lambda c: (
+        f"sessie-{c['phase'].number}-einde-{'-tot-'.join(map(str, c['program'].times_per_day))}"
+    ),
+    "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-naam",
     "oefening_uitleg": lambda c: f"oef-{c['exercise'].number:02d}-instructie",
+    "volgende": lambda c: f"oef-{c['exercise'].number:02d}-volgende",
     "dosering": lambda c: _dosage(c["dosage"]),
-    "klaarmaken": lambda c: "klaarmaken",
-    "serie_begin": lambda c: f"serie-{c['set']}-van-{c['sets']}",
+    "klaarmaken": lambda c: "-".join(filter(None, ("klaarmaken", c["exercise"].position))),
+    "serie_begin": lambda c: (
+        "begin-maar" if c["sets"] == 1 else f"serie-{c['set']}-van-{c['sets']}"
+    ),
     "tel": lambda c: f"tel-{c['n']:02d}",
     "aanwijzing": lambda c: f"aanwijzing-{safe_slug(c['cue'])}",
     "houden_start": lambda c: "houden-start",

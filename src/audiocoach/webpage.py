@@ -23,6 +23,7 @@ import segno
 from audiocoach.dutch import number_word, written_forms
 from audiocoach.listing import SessionFile
 from audiocoach.program import Dosage, Exercise, Program
+from audiocoach.session import time_per_day
 
 TEMPLATE = "index.html.j2"
 TRANSCRIPT_TEMPLATE = "transcript.html.j2"
@@ -51,6 +52,8 @@ class Player:
     """The transcript as a ``data:`` URL: Chromium refuses a captions track from another
     ``file:`` URL, so a page opened from a USB stick would show no captions with a file name."""
     minutes: str
+    per_day: str
+    """What this session asks of a day at the card's frequency ("3 tot 5 keer per dag: …")."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,13 @@ def render_page(
         minutes = round(file.duration_ms / 60_000)
         shown.append(
             Player(
-                file.short_title, file.name, vtt, page, vtt_data_url(vtt_text), f"{minutes} minuten"
+                file.short_title,
+                file.name,
+                vtt,
+                page,
+                vtt_data_url(vtt_text),
+                f"{minutes} minuten",
+                time_per_day(program, file.duration_ms),
             )
         )
     return (
