@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import html5lib
@@ -411,3 +412,27 @@ def test_page_shows_each_exercises_name_and_the_time_a_day(
         )
     for exercise in program.exercises:
         assert f"Oefening {exercise.number}: {exercise.name}</h3>" in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"version": 99},
+        {"exercises": [{"number": 2}]},
+        {"events": "not a list of events"},
+    ],
+)
+def test_a_description_that_cannot_be_read_lists_nothing(
+    default_build: list[BuiltFile], tmp_path: Path, change: dict[str, object]
+) -> None:
+    """Another version's description, or a damaged one, is not guessed at: that file is not
+    listed (the next build of its phase describes it again); the other file still is."""
+    folder = tmp_path / "uit"
+    shutil.copytree(default_build[0].path.parent, folder)
+    manifest = Manifest.load(folder)
+    name = default_build[1].path.name
+    entry = manifest.entries[name]
+    assert entry.about is not None
+    manifest.entries[name] = replace(entry, about={**entry.about, **change})
+    manifest.save()
+    assert [f.name for f in present(Manifest.load(folder))] == [default_build[0].path.name]

@@ -18,7 +18,6 @@ from pathlib import Path
 from audiocoach import export
 from audiocoach.cache import CachedVoice
 from audiocoach.files import prepare_folder
-from audiocoach.listing import describe
 from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.manifest import Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings
@@ -219,7 +218,7 @@ def build_many(
             path = future.result()
             number, index, print_, session = pending[future]
             duration = session.timeline.duration_ms
-            about = describe(targets[number].program, session)
+            about = export.describe(targets[number].program, session)
             manifests[number].record(path.name, print_, duration, about=about)
             manifests[number].save()
             results[number][index] = BuiltFile(path, session.phase, duration, session)

@@ -15,16 +15,18 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from audiocoach.dutch import written_forms
 from audiocoach.errors import UrlError
 from audiocoach.files import atomic_writer, write_bytes
-from audiocoach.listing import Locate, SessionFile, present
+from audiocoach.listing import ABOUT_VERSION, Locate, SessionFile, present
 from audiocoach.manifest import Manifest
 from audiocoach.program import Program
-from audiocoach.tags import DEFAULT_ARTIST, for_patient
+from audiocoach.session import Session
+from audiocoach.tags import DEFAULT_ARTIST, chapter_title, for_patient, phase_title, session_title
 from audiocoach.timeline import Timeline
-from audiocoach.webpage import render_page, render_transcript
+from audiocoach.webpage import dosage_words, render_page, render_transcript
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
@@ -65,6 +67,42 @@ def webvtt(timeline: Timeline) -> str:
         text = html.escape(written_forms(event.text or ""), quote=False)
         cues += [str(number), f"{vtt_time(event.start_ms)} --> {vtt_time(event.end_ms)}", text, ""]
     return "\n".join(cues)
+
+
+def describe(program: Program, session: Session, variant: int = 0) -> dict[str, Any]:
+    """What the manifest keeps about a session file just written, for the page, playlist and
+    feed of later builds (see :mod:`audiocoach.listing`): words and numbers only."""
+    numbers = set(session.phase.exercises)
+    return {
+        "version": ABOUT_VERSION,
+        "phase": {
+            "number": session.phase.number,
+            "title": session.phase.title,
+            "exercises": list(session.phase.exercises),
+            "fixed": list(session.phase.fixed),
+            "selected": session.phase.selected,
+        },
+        "title": session_title(program, session),
+        "short_title": phase_title(session),
+        "chapters": {
+            str(c.exercise): chapter_title(program, c.exercise) for c in session.timeline.chapters()
+        },
+        "exercises": [
+            {
+                "number": e.number,
+                "name": e.name,
+                "title": e.title,
+                "instruction": e.instruction,
+                "execution": dosage_words(e.dosage),
+            }
+            for e in program.exercises
+            if e.number in numbers
+        ],
+        "events": [
+            [e.start_ms, e.duration_ms, e.kind, e.text, e.exercise] for e in session.timeline.events
+        ],
+        "variant": variant,
+    }
 
 
 def playlist(program: Program, files: Sequence[SessionFile], label: str | None = None) -> str:

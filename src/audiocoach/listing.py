@@ -4,7 +4,8 @@ The page, the playlist and the feed list the session files in the folder, not th
 the build that happens to run: ``build`` then ``build --phase 1`` must still show phase 2,
 whose MP3 is still there. A build cannot describe that file from its own program (its dosage
 may have been another), so when a session file is written its description is kept in the
-folder's manifest (:func:`describe`), and every later build reads it back (:func:`present`).
+folder's manifest (``export.describe``), and every later build reads it back
+(:func:`present`).
 A file that is missing, or whose bytes are not those the manifest recorded, is not listed: the
 page and the feed never promise bytes that are not there.
 
@@ -15,18 +16,33 @@ phase, then its ``variant`` (0 for the full session), then its name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audiocoach.manifest import Manifest
-from audiocoach.program import Dosage, Exercise, Phase, Program
-from audiocoach.session import Session
-from audiocoach.tags import chapter_title, phase_title, session_title
+from audiocoach.program import Phase
 from audiocoach.timeline import Event, Timeline
 
 ABOUT_VERSION = 1
-"""Raise when the description's shape changes; older descriptions are then not trusted."""
+"""Raise when the description's shape changes; older descriptions are then not trusted.
+
+A description holds words and numbers only, not the program's classes, so changing those
+(a new field of an exercise) does not make the files a folder holds unreadable."""
+
+
+@dataclass(frozen=True)
+class ExerciseText:
+    """One exercise of a session file as the page shows it, with the dosage it was made with."""
+
+    number: int
+    name: str
+    """Its own short name ("Knieën opzij")."""
+    title: str
+    """The card's title."""
+    instruction: str
+    execution: str
+    """The dosage in words, as in the schedule: "Tien keer links en rechts, …"."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ class SessionFile:
     """The whole title, as in the MP3's tags: ``Fase 1: Gehele periode – <program>``."""
     short_title: str
     """The title on the page: ``Fase 1: Gehele periode``."""
-    exercises: tuple[Exercise, ...]
+    exercises: tuple[ExerciseText, ...]
     """The exercises of this file with the dosage it was made with, in the card's order."""
     timeline: Timeline
     chapter_titles: dict[int, str]
@@ -58,7 +74,7 @@ class SessionFile:
     def stem(self) -> str:
         return Path(self.name).stem
 
-    def exercise(self, number: int) -> Exercise:
+    def exercise(self, number: int) -> ExerciseText:
         """The exercise with that number, as this file does it."""
         for exercise in self.exercises:
             if exercise.number == number:
@@ -70,38 +86,22 @@ class SessionFile:
         return self.chapter_titles.get(number) or f"Oefening {number}"
 
 
-def describe(program: Program, session: Session, variant: int = 0) -> dict[str, Any]:
-    """What the manifest keeps about a session file just written: plain JSON data."""
-    numbers = set(session.phase.exercises)
-    exercises = [asdict(e) for e in program.exercises if e.number in numbers]
-    return {
-        "version": ABOUT_VERSION,
-        "phase": asdict(session.phase),
-        "title": session_title(program, session),
-        "short_title": phase_title(session),
-        "chapters": {
-            str(c.exercise): chapter_title(program, c.exercise) for c in session.timeline.chapters()
-        },
-        "exercises": exercises,
-        "events": [
-            [e.start_ms, e.duration_ms, e.kind, e.text, e.exercise] for e in session.timeline.events
-        ],
-        "variant": variant,
-    }
-
-
 def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFile | None:
     """A description read back; ``None`` when it is not one this version wrote."""
     try:
         if about.get("version") != ABOUT_VERSION:
             return None
         phase = dict(about["phase"])
-        exercises = []
-        for record in about["exercises"]:
-            fields = dict(record)
-            dosage = dict(fields.pop("dosage"))
-            dosage["cues"] = tuple(dosage.get("cues", ()))
-            exercises.append(Exercise(**fields, dosage=Dosage(**dosage)))
+        exercises = [
+            ExerciseText(
+                int(e["number"]),
+                str(e["name"]),
+                str(e["title"]),
+                str(e["instruction"]),
+                str(e["execution"]),
+            )
+            for e in about["exercises"]
+        ]
         events = tuple(
             Event(int(start), int(length), kind, text, exercise)
             for start, length, kind, text, exercise in about["events"]
@@ -113,6 +113,7 @@ def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFi
                 str(phase["title"]),
                 tuple(phase["exercises"]),
                 tuple(phase.get("fixed", ())),
+                bool(phase.get("selected", False)),
             ),
             title=str(about["title"]),
             short_title=str(about["short_title"]),

@@ -21,8 +21,8 @@ import jinja2
 import segno
 
 from audiocoach.dutch import number_word, written_forms
-from audiocoach.listing import SessionFile
-from audiocoach.program import Dosage, Exercise, Program
+from audiocoach.listing import ExerciseText, SessionFile
+from audiocoach.program import Dosage, Program
 from audiocoach.session import time_per_day
 
 TEMPLATE = "index.html.j2"
@@ -114,7 +114,7 @@ def schedule(files: Sequence[SessionFile]) -> list[ScheduleRow]:
         seen.add(file.phase.number)
         groups: list[tuple[list[int], tuple[str, bool]]] = []
         for number in file.phase.exercises:
-            key = (dosage_words(file.exercise(number).dosage), number in file.phase.fixed)
+            key = (file.exercise(number).execution, number in file.phase.fixed)
             if groups and groups[-1][0][-1] == number - 1 and groups[-1][1] == key:
                 groups[-1][0].append(number)
             else:
@@ -123,7 +123,7 @@ def schedule(files: Sequence[SessionFile]) -> list[ScheduleRow]:
     return rows
 
 
-def exercises_on_page(program: Program, files: Sequence[SessionFile]) -> list[Exercise]:
+def exercises_on_page(program: Program, files: Sequence[SessionFile]) -> list[ExerciseText]:
     """Each exercise of the session files once, in the card's order."""
     found = {e.number: e for f in files for e in f.exercises}
     order = [e.number for e in program.exercises if e.number in found]
