@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import html5lib
@@ -12,11 +16,19 @@ from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
 from audiocoach.build import BuiltFile
-from audiocoach.export import Phase, check_base_url, feed, webvtt, write_extras
+from audiocoach.export import check_base_url, feed, webvtt, write_bundle, write_extras
+from audiocoach.listing import SessionFile, present
+from audiocoach.manifest import Manifest
 from audiocoach.program import Program
 from audiocoach.tags import id3_tag
-from audiocoach.webpage import dosage_words, exercise_span, schedule
-from helpers import decode, run_cli
+from audiocoach.webpage import clock, dosage_words, exercise_span, schedule
+from helpers import decode, run_cli, tree_hashes
+
+
+def described(default_build: list[BuiltFile]) -> list[SessionFile]:
+    """The default build's session files as its folder's manifest describes them."""
+    return present(Manifest.load(default_build[0].path.parent))
+
 
 VTT_CUE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d\d\d) --> (\d\d):(\d\d):(\d\d)\.(\d\d\d)$")
 
@@ -34,8 +46,8 @@ def test_mp3s_carry_tags_and_one_chapter_per_exercise(
         tags = ID3(built.path)
         phase = built.session.phase
         assert tags.version[:2] == (2, 3)
-        short = " (kort)" if built.session.variant == "kort" else ""
-        assert str(tags["TIT2"]) == f"Fase {phase.number}: {phase.title}{short} – {program.title}"
+        kind = "kort" if built.session.variant == "kort" else "met uitleg"
+        assert str(tags["TIT2"]) == f"Fase {phase.number}: {phase.title} ({kind}) – {program.title}"
         assert str(tags["TPE1"]) == "audiocoach"
         assert str(tags["TALB"]) == program.title
         assert str(tags["TRCK"]) == f"{track}/{len(default_build)}"
@@ -57,6 +69,41 @@ def test_mp3s_carry_tags_and_one_chapter_per_exercise(
 
 
 @pytest.mark.slow
+def id3_frames(raw: bytes) -> list[tuple[str, bytes]]:
+    """The frames of an ID3v2.3 tag in the order they are stored: (id, body).
+
+    Read by hand, not by mutagen, because mutagen hands frames back sorted its own way."""
+    assert raw[:4] == b"ID3\x03"
+    size = raw[6:10]
+    end = 10 + ((size[0] << 21) | (size[1] << 14) | (size[2] << 7) | size[3])
+    frames, pos = [], 10
+    while pos + 10 <= end and raw[pos : pos + 4] != b"\0\0\0\0":
+        length = int.from_bytes(raw[pos + 4 : pos + 8], "big")
+        frames.append((raw[pos : pos + 4].decode("ascii"), raw[pos + 10 : pos + 10 + length]))
+        pos += 10 + length
+    return frames
+
+
+@pytest.mark.slow
+def test_chapters_are_stored_in_time_order(default_build: list[BuiltFile]) -> None:
+    """As a player that reads frames in file order sees them: the CHAP frames by start time,
+    and the table of contents in the same order (phase 2 was stored 8, 2, 3, ..., 9, 10)."""
+    for built in default_build:
+        frames = id3_frames(built.path.read_bytes())
+        chapters = [body for name, body in frames if name == "CHAP"]
+        ids = [body.split(b"\0", 1)[0].decode() for body in chapters]
+        starts = [
+            int.from_bytes(body[len(i) + 1 : len(i) + 5], "big")
+            for i, body in zip(ids, chapters, strict=True)
+        ]
+        assert len(ids) == len(built.session.phase.exercises) > 1
+        assert starts == sorted(starts)
+        assert ids == [f"oefening{c.exercise}" for c in built.session.timeline.chapters()]
+        assert ID3(built.path).getall("CTOC")[0].child_element_ids == ids
+        # mutagen reads every frame of the hand-assembled tag back.
+        assert len(ID3(built.path).getall("CHAP")) == len(ids)
+
+
 def test_the_tag_leaves_the_audio_as_encoded(default_build: list[BuiltFile]) -> None:
     """The tag sits in front of the frames: the decoded length is still the timeline's."""
     for built in default_build:
@@ -74,9 +121,12 @@ def test_tags_name_the_practice_and_are_the_same_every_time(
     default_build: list[BuiltFile], program: Program
 ) -> None:
     session = default_build[0].session
-    first = id3_tag(program, session, 1, 2, "Fysiotherapie De Brug")
-    assert first == id3_tag(program, session, 1, 2, "Fysiotherapie De Brug")
-    assert b"Fysiotherapie De Brug".decode() in first.decode("utf-16-le", errors="ignore")
+    first = id3_tag(program, session, 1, 2, "Fysiotherapie De Brug", label="J.D.")
+    assert first == id3_tag(program, session, 1, 2, "Fysiotherapie De Brug", label="J.D.")
+    tags = ID3(io.BytesIO(first))
+    assert str(tags["TPE1"]) == "Fysiotherapie De Brug"
+    assert str(tags["TALB"]) == f"{program.title} – voor J.D."
+    assert str(ID3(io.BytesIO(id3_tag(program, session, 1, 2)))["TALB"]) == program.title
 
 
 @pytest.mark.slow
@@ -139,7 +189,7 @@ def test_schedule_groups_exercises_done_alike(
 ) -> None:
     """As on the card: 2 to 4 together, 7 and 8 together; 10 is counted with its sides taking
     turns (its description says "afwisselend"), so it no longer shares 9's row."""
-    rows = schedule(program, [b.session for b in default_build])
+    rows = schedule(described(default_build))
     assert [(r.period, r.exercises) for r in rows] == [
         ("Gehele periode", "1"),
         ("Gehele periode", "2 tot en met 4"),
@@ -185,43 +235,113 @@ def test_page_has_what_the_card_has(default_build: list[BuiltFile], program: Pro
     headers = [th.text for th in document.iterfind(".//table//th")]
     assert headers == ["Periode", "Oefening", "Uitvoering"]
     assert "Tien keer links en rechts, daarna vijftien seconden rust; doe dit drie keer." in text
-    audios = document.findall(".//audio")
-    assert [a.get("src") for a in audios] == [b.path.name for b in default_build]
-    for audio in audios:
-        track = audio.find("track")
+    assert document.find(".//audio") is None, "browsers draw no captions for <audio>"
+    videos = document.findall(".//video")
+    assert [v.get("src") for v in videos] == [b.path.name for b in default_build]
+    for video in videos:
+        assert video.get("controls") is not None
+        assert video.get("poster").startswith("data:image/svg+xml")
+        track = video.find("track")
         assert track.get("kind") == "captions"
         assert track.get("srclang") == "nl"
+        assert track.get("default") is not None
         assert track.get("src").startswith("data:text/vtt;base64,")
+    links = {a.text: a.get("href") for a in document.iterfind(".//a")}
+    assert links["Uitgeschreven tekst"] == f"{default_build[-1].path.stem}-tekst.html"
+    assert "Voor:" not in text, "no label, no patient line"
 
 
 def test_extras_are_the_same_bytes_on_a_rebuild(
     default_build: list[BuiltFile], program: Program, tmp_path: Path
 ) -> None:
     """Nothing depends on the clock: writing the extras twice gives the same bytes."""
-    phases = [Phase(b.session, b.path) for b in default_build]
+    files = described(default_build)
     outputs = []
     for name in ("a", "b"):
         folder = tmp_path / name
         folder.mkdir()
         written = write_extras(
-            program, phases, folder, practice="De Brug", base_url="https://x.nl/o"
+            program, files, folder, practice="De Brug", label="J.D.", base_url="https://x.nl/o"
         )
         outputs.append({p.name: p.read_bytes() for p in written})
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) == {
         "fase-1-gehele-periode.vtt",
+        "fase-1-gehele-periode-tekst.html",
         "fase-1-gehele-periode-kort.vtt",
+        "fase-1-gehele-periode-kort-tekst.html",
         "fase-2-opbouw.vtt",
+        "fase-2-opbouw-tekst.html",
         "fase-2-opbouw-kort.vtt",
+        "fase-2-opbouw-kort-tekst.html",
         "sessies.m3u8",
         "index.html",
         "feed.xml",
     }
 
 
+def test_the_label_names_the_patient_everywhere(
+    default_build: list[BuiltFile], program: Program, tmp_path: Path
+) -> None:
+    """Page, transcripts, playlist and feed say whose sessions they are; initials only."""
+    written = write_extras(
+        program, described(default_build), tmp_path, label="J.D.", base_url="https://x.nl/o"
+    )
+    strict = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    page = strict.parse((tmp_path / "index.html").read_bytes())
+    assert page.find(".//p[@class='patient']").text == "Voor: J.D."
+    qr = page.find(".//div[@class='qr']/img")
+    assert qr.get("src").startswith("data:image/svg+xml"), "inline, nothing to fetch"
+    for element in page.iter():
+        for value in element.attrib.values():
+            assert not re.match(r"\s*(https?:)?//", value, re.I), value
+    assert "voor J.D." in page.find("head/title").text
+    for path in written:
+        if path.name.endswith("-tekst.html"):
+            assert "Voor: J.D." in path.read_text(encoding="utf-8")
+    playlist = (tmp_path / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
+    assert playlist[1] == f"#PLAYLIST:{program.title} – voor J.D."
+    root = ET.fromstring((tmp_path / "feed.xml").read_bytes())
+    assert root.findtext("channel/title") == f"{program.title} – voor J.D."
+
+
+@pytest.mark.slow
+def test_the_transcript_is_a_page_to_read(default_build: list[BuiltFile], program: Program) -> None:
+    """The script per exercise, in the chapters' order, every spoken line once, with times;
+    counts run on one line instead of a cue each, and no WebVTT time stamps."""
+    for built in default_build:
+        page = built.path.with_name(f"{built.path.stem}-tekst.html").read_text(encoding="utf-8")
+        document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
+        assert "-->" not in page
+        assert document.find(".//script") is None
+        headings = [h.text for h in document.iterfind(".//h2")]
+        chapters = [
+            f"Oefening {c.exercise}: {program.exercise(c.exercise).name}"
+            for c in built.session.timeline.chapters()
+        ]
+        assert headings == ["Begin", *chapters, "Afsluiting"]
+        times = [dt.text for dt in document.iterfind(".//dt")]
+        seconds = [sum(int(p) * 60**i for i, p in enumerate(reversed(t.split(":")))) for t in times]
+        assert seconds == sorted(seconds)
+        spoken = [e for e in built.session.timeline.events if e.text is not None]
+        lines = [dd.text for dd in document.iterfind(".//dd")]
+        assert len(lines) < len(spoken) / 2, "counts share a line"
+        text = " ".join(lines).lower()
+        for event in spoken:
+            assert webvtt_text(event.text).lower() in text
+        assert clock(spoken[-1].start_ms) in times
+
+
+def webvtt_text(text: str) -> str:
+    """A line as the transcripts write it (the card's spelling)."""
+    from audiocoach.dutch import written_forms
+
+    return written_forms(text)
+
+
 def test_feed_has_one_episode_per_phase(default_build: list[BuiltFile], program: Program) -> None:
-    phases = [Phase(b.session, b.path) for b in default_build]
-    root = ET.fromstring(feed(program, phases, "https://www.praktijk.nl/oefeningen", "De Brug"))
+    files = described(default_build)
+    root = ET.fromstring(feed(program, files, "https://www.praktijk.nl/oefeningen", "De Brug"))
     items = root.findall("channel/item")
     assert len(items) == len(default_build)
     for item, built in zip(items, default_build, strict=True):
@@ -230,6 +350,9 @@ def test_feed_has_one_episode_per_phase(default_build: list[BuiltFile], program:
         assert enclosure.get("url") == f"https://www.praktijk.nl/oefeningen/{built.path.name}"
         assert enclosure.get("length") == str(built.path.stat().st_size)
         assert enclosure.get("type") == "audio/mpeg"
+        guid = item.find("guid")
+        assert guid.get("isPermaLink") == "false"
+        assert guid.text == f"urn:sha256:{hashlib.sha256(built.path.read_bytes()).hexdigest()}"
     assert root.findtext("channel/language") == "nl"
 
 
@@ -256,6 +379,33 @@ def test_good_base_urls_end_with_a_slash(url: str, base: str) -> None:
     assert check_base_url(url) == base
 
 
+def test_the_bundle_can_be_read_and_written_where_a_build_stages_it(
+    default_build: list[BuiltFile], program: Program, tmp_path: Path
+) -> None:
+    """A build that stages its new files elsewhere first: a session file is read where it is
+    now, the extras go into the stage, and the folder itself is left as it was."""
+    folder = tmp_path / "uit"
+    shutil.copytree(default_build[0].path.parent, folder)
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    moved = default_build[1].path.name
+    (folder / moved).rename(stage / moved)
+    before = tree_hashes(folder)
+    names = write_bundle(
+        program,
+        Manifest.load(folder),
+        locate=lambda name: stage / name if (stage / name).exists() else folder / name,
+        into=stage,
+    )
+    assert names[:4] == [b.path.name for b in default_build], "every session listed"
+    assert sorted(p.name for p in stage.iterdir()) == sorted([moved, *names[4:]])
+    assert tree_hashes(folder) == before
+    assert "index.html" in names
+    # Without the locator the moved file is not there, so it is not listed.
+    alone = write_bundle(program, Manifest.load(folder), into=stage)
+    assert [n for n in alone if n.endswith(".mp3")] == [n for n in names[:4] if n != moved]
+
+
 @pytest.mark.slow
 def test_page_shows_each_exercises_name_and_the_time_a_day(
     default_build: list[BuiltFile], program: Program
@@ -268,3 +418,28 @@ def test_page_shows_each_exercises_name_and_the_time_a_day(
         )
     for exercise in program.exercises:
         assert f"Oefening {exercise.number}: {exercise.name}</h3>" in page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"version": 99},
+        {"exercises": [{"number": 2}]},
+        {"events": "not a list of events"},
+    ],
+)
+def test_a_description_that_cannot_be_read_lists_nothing(
+    default_build: list[BuiltFile], tmp_path: Path, change: dict[str, object]
+) -> None:
+    """Another version's description, or a damaged one, is not guessed at: that file is not
+    listed (the next build of its phase describes it again); the other file still is."""
+    folder = tmp_path / "uit"
+    shutil.copytree(default_build[0].path.parent, folder)
+    manifest = Manifest.load(folder)
+    name = default_build[1].path.name
+    entry = manifest.entries[name]
+    assert entry.about is not None
+    manifest.entries[name] = replace(entry, about={**entry.about, **change})
+    manifest.save()
+    others = [b.path.name for b in default_build if b.path.name != name]
+    assert [f.name for f in present(Manifest.load(folder))] == others

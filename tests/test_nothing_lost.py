@@ -78,6 +78,8 @@ def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunn
     assert after.keys() - before.keys() == {
         "fase-1-gehele-periode.vtt",
         "fase-1-gehele-periode-kort.vtt",
+        "fase-1-gehele-periode-tekst.html",
+        "fase-1-gehele-periode-kort-tekst.html",
         "sessies.m3u8",
         "index.html",
     }
@@ -111,8 +113,10 @@ def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
     first, second = (tree_hashes(f) for f in folders)
     assert first == second
     assert sorted(first) == [
+        "fase-1-gehele-periode-kort-tekst.html",
         "fase-1-gehele-periode-kort.mp3",
         "fase-1-gehele-periode-kort.vtt",
+        "fase-1-gehele-periode-tekst.html",
         "fase-1-gehele-periode.mp3",
         "fase-1-gehele-periode.vtt",
         "index.html",
@@ -204,8 +208,10 @@ def test_phase_title_with_dots_builds_inside_the_folder(tmp_path: Path, runner: 
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         ".audiocoach-manifest.json",
+        "fase-1-programma-kort-tekst.html",
         "fase-1-programma-kort.mp3",
         "fase-1-programma-kort.vtt",
+        "fase-1-programma-tekst.html",
         "fase-1-programma.mp3",
         "fase-1-programma.vtt",
         "index.html",

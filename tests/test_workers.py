@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from audiocoach import parallel
 from audiocoach.files import TEMP_PREFIX
 from helpers import tree_hashes
 
@@ -91,3 +92,22 @@ def test_one_worker_per_usable_core_by_default() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert one_core.strip() == "1"
+
+
+@pytest.mark.parametrize(("in_worker", "trims"), [(False, 0), (True, 1)])
+def test_only_a_worker_gives_its_heap_back(
+    monkeypatch: pytest.MonkeyPatch, in_worker: bool, trims: int
+) -> None:
+    """``malloc_trim`` in the process that speaks crashed espeak-ng (SIGSEGV in Synth): a job
+    run inline (one worker) must not trim the main process's heap. The suite crashed so, a
+    one-phase build in the test process followed by ``preview``."""
+    calls: list[int] = []
+
+    class Libc:
+        def malloc_trim(self, pad: int) -> None:
+            calls.append(pad)
+
+    monkeypatch.setattr(parallel.ctypes, "CDLL", lambda *_args, **_kwargs: Libc())
+    monkeypatch.setattr(parallel, "_IN_WORKER", [in_worker])
+    parallel.release_memory()
+    assert len(calls) == (trims if sys.platform.startswith("linux") else 0)

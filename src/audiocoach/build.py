@@ -10,7 +10,6 @@ next phase is spoken.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, replace
@@ -105,10 +104,16 @@ class Target:
     """Names the practice in the tags and on the page."""
     base_url: str | None = None
     """Where the folder will be published; a podcast feed is written when given."""
+    label: str | None = None
+    """The patient's initials: on the page, in the tags, the playlist and the feed."""
+    zip_path: Path | None = None
+    """Where to write the whole bundle as one zip, if anywhere."""
 
     def fingerprint_extra(self) -> str:
         """What besides script, voice and encoder changes the MP3s: tags and loudness."""
-        return f"practice={self.practice!r};lufs={TARGET_LUFS};dbtp={LIMIT_DBTP}"
+        return (
+            f"practice={self.practice!r};label={self.label!r};lufs={TARGET_LUFS};dbtp={LIMIT_DBTP}"
+        )
 
 
 def build(
@@ -123,15 +128,17 @@ def build(
     force: bool = False,
     practice: str | None = None,
     base_url: str | None = None,
+    label: str | None = None,
+    zip_path: Path | None = None,
 ) -> list[BuiltFile]:
     """Write one MP3 per phase into ``out_dir``, with transcripts, playlist and page beside them,
     redoing only phases whose inputs changed.
 
     Files are replaced whole; ``force`` rebuilds every phase whatever the manifest says.
-    ``practice`` names the practice in the tags and on the page; with ``base_url`` a podcast
-    feed is written too.
+    ``practice`` names the practice in the tags and on the page, ``label`` the patient; with
+    ``base_url`` a podcast feed is written too, with ``zip_path`` the bundle as one zip.
     """
-    target = Target(program, out_dir, voice, phases, practice, base_url)
+    target = Target(program, out_dir, voice, phases, practice, base_url, label, zip_path)
     return build_many([target], encoder=encoder, progress=progress, workers=workers, force=force)[0]
 
 
@@ -155,6 +162,8 @@ def build_many(
     all_scripts = [write_scripts(t.program, t.phases) for t in targets]  # templates checked first
     for target in targets:
         prepare_folder(target.out_dir)
+        if target.zip_path is not None:
+            prepare_folder(target.zip_path.parent)
     manifests = [Manifest.load(t.out_dir) for t in targets]
     results: list[list[BuiltFile | None]] = []
     todo: list[tuple[int, int, str]] = []  # (target, phase index, fingerprint)
@@ -197,7 +206,14 @@ def build_many(
                         target.voice,
                         encoder,
                     ),
-                    header=id3_tag(target.program, session, index + 1, count, target.practice),
+                    header=id3_tag(
+                        target.program,
+                        session,
+                        index + 1,
+                        count,
+                        target.practice,
+                        label=target.label,
+                    ),
                 )
                 pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
             speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
@@ -207,49 +223,26 @@ def build_many(
             path = future.result()
             number, index, print_, session = pending[future]
             duration = session.timeline.duration_ms
-            manifests[number].record(path.name, print_, duration)
+            about = export.describe(targets[number].program, session)
+            manifests[number].record(path.name, print_, duration, about=about)
             manifests[number].save()
             results[number][index] = BuiltFile(path, session.phase, duration, session)
             if progress:
                 progress(done, len(todo), "encoding")
     built_all = [[built for built in files if built is not None] for files in results]
-    for number, (target, scripts, built) in enumerate(
-        zip(targets, all_scripts, built_all, strict=True)
-    ):
-        prints = sorted(manifests[number].entries[b.path.name].fingerprint for b in built)
-        extras_print = hashlib.sha256(
-            f"{prints};{target.base_url!r};{target.practice!r}".encode()
-        ).hexdigest()
-        manifest = manifests[number]
-        extras = [n for n, e in manifest.entries.items() if e.fingerprint == extras_print]
-        if not force and extras and all(manifest.unchanged(n, extras_print) for n in extras):
-            continue
-        for path in _write_extras(target, scripts, built):
-            manifest.record(path.name, extras_print, 0)
+    for target, manifest in zip(targets, manifests, strict=True):
+        # Page, playlist and feed list every session file in the folder, not only this build's.
+        names = export.write_bundle(
+            target.program,
+            manifest,
+            practice=target.practice,
+            label=target.label,
+            base_url=target.base_url,
+        )
         manifest.save()
+        if target.zip_path is not None:  # once every file is in place
+            export.write_zip(target.zip_path, target.out_dir, names)
     return built_all
-
-
-def _write_extras(
-    target: Target, scripts: list[SessionScript], built: list[BuiltFile]
-) -> list[Path]:
-    """Transcripts, playlist, page (and feed) for every phase, kept ones included: their
-    sessions are laid out again from the (cached) clips, which costs no encoding."""
-    sessions = {b.path: b.session for b in built if b.session is not None}
-    kept = [s for s, b in zip(scripts, built, strict=True) if b.session is None]
-    if kept:
-        speaker = _Speaker(target.voice, _Progress(None, 0))
-        for script, b in zip(scripts, built, strict=True):
-            if b.session is None:
-                sessions[b.path] = speaker.session(script)
-    phases = [export.Phase(sessions[b.path], b.path) for b in built]
-    return export.write_extras(
-        target.program,
-        phases,
-        target.out_dir,
-        practice=target.practice,
-        base_url=target.base_url,
-    )
 
 
 class _Progress:

@@ -21,7 +21,8 @@ from audiocoach.build import Target, build_many, prepare
 from audiocoach.cache import CachedVoice, cache_info, clear_cache
 from audiocoach.dosage import cli_overrides
 from audiocoach.errors import AudiocoachError
-from audiocoach.export import check_base_url
+from audiocoach.export import check_base_url, zip_beside
+from audiocoach.files import output_folder
 from audiocoach.parallel import DEFAULT_WORKERS
 from audiocoach.patient import Job, parse_rate, resolve_job, write_example
 from audiocoach.phrases import phrase_list, write_phrases
@@ -45,7 +46,7 @@ app = typer.Typer(
 T = TypeVar("T")
 
 OutOption = Annotated[
-    Path, typer.Option("--out", "-o", help="Folder for the MP3 files; created when missing.")
+    str, typer.Option("--out", "-o", help="Folder for the MP3 files; created when missing.")
 ]
 VoiceOption = Annotated[
     str | None,
@@ -231,7 +232,7 @@ def build_command(
             show_default=False,
         ),
     ] = None,
-    out: OutOption = Path("output"),
+    out: OutOption = "output",
     program_file: ProgramOption = None,
     voice: VoiceOption = None,
     rate: RateOption = None,
@@ -257,6 +258,14 @@ def build_command(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild every file, even those that are up to date.")
     ] = False,
+    zip_: Annotated[
+        bool,
+        typer.Option(
+            "--zip",
+            help="Also write the whole bundle as one zip beside the output folder (uit.zip "
+            "beside uit/), to send by e-mail; the same inputs give the same bytes.",
+        ),
+    ] = False,
     jobs: Annotated[
         int,
         typer.Option(
@@ -271,8 +280,10 @@ def build_command(
     """Build one MP3 per phase of the program into the output folder.
 
     Beside the MP3s (tagged, with a chapter per exercise, at an even loudness): a transcript
-    per phase (.vtt), a playlist (sessies.m3u8) and index.html, a page that plays them in
-    any browser, also opened from a USB stick.
+    per phase (.vtt, and -tekst.html to read), a playlist (sessies.m3u8) and index.html, a
+    page that plays them with captions in any browser, also opened from a USB stick. Page,
+    playlist and feed list every session file in the folder, and name the patient file's
+    label.
 
     Every value is checked before any audio is made. Files are written under a temporary name
     and renamed into place when complete, so an interrupted build leaves the earlier files as
@@ -280,6 +291,7 @@ def build_command(
     and encoder settings are unchanged since it was written is kept as it is.
     """
     with plain_errors():
+        out_dir = output_folder(out, "--out")
         if base_url is not None:
             base_url = check_base_url(base_url)
         files: list[Path | None] = [*patient_files] if patient_files else [None]
@@ -300,7 +312,7 @@ def build_command(
             )
             for file in files
         ]
-        folders = patient_folders(jobs_, out) if len(jobs_) > 1 else [out]
+        folders = patient_folders(jobs_, out_dir) if len(jobs_) > 1 else [out_dir]
         targets = [
             Target(
                 job.program,
@@ -308,6 +320,8 @@ def build_command(
                 make_voice(voice_for_job(job, voice_dir), no_cache),
                 practice=job.patient.practice if job.patient and job.patient.practice else None,
                 base_url=base_url,
+                label=job.patient.label if job.patient and job.patient.label else None,
+                zip_path=zip_beside(folder) if zip_ else None,
             )
             for job, folder in zip(jobs_, folders, strict=True)
         ]
@@ -389,8 +403,8 @@ def init_command(
 def phrases_command(
     *,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for phrases.csv and phrases.html.")
-    ] = Path("opnames"),
+        str, typer.Option("--out", "-o", help="Folder for phrases.csv and phrases.html.")
+    ] = "opnames",
     patient_file: PatientArgument = None,
     program_file: ProgramOption = None,
     reps: RepsOption = None,
@@ -408,6 +422,7 @@ def phrases_command(
     same patient file and dosage options as 'build', so the list matches that build.
     """
     with plain_errors():
+        folder = output_folder(out, "--out")
         program = job_from_options(
             patient_file=patient_file,
             program_file=program_file,
@@ -422,7 +437,7 @@ def phrases_command(
             settings=settings,
         ).program
         phrases = phrase_list(write_scripts(program))
-        csv_path, html_path = write_phrases(phrases, out, program.title)
+        csv_path, html_path = write_phrases(phrases, folder, program.title)
         typer.echo(f"{len(phrases)} phrases: {csv_path}, {html_path}")
 
 

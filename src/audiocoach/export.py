@@ -1,7 +1,9 @@
-"""What goes beside the MP3s for a practice to hand out: transcripts, a playlist, a page, a feed.
+"""What goes beside the MP3s for a practice to hand out: transcripts, a playlist, a page, a feed,
+and the whole bundle as one zip.
 
-Everything here is read from the sessions' timelines (the single source of what is said and
-when) and the program; nothing is measured from the audio. Files are written atomically, and
+Everything here is read from the session files the folder holds, as :mod:`audiocoach.listing`
+describes them (their timelines are the single source of what is said and when); nothing is
+measured from the audio. Files are written atomically, only when their bytes change, and
 nothing depends on the clock, so a rebuild writes the same bytes.
 """
 
@@ -10,40 +12,40 @@ from __future__ import annotations
 import html
 import urllib.parse
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audiocoach.dutch import written_forms
 from audiocoach.errors import UrlError
-from audiocoach.files import write_bytes, write_text
+from audiocoach.files import atomic_writer, write_bytes
+from audiocoach.listing import ABOUT_VERSION, Locate, SessionFile, present
+from audiocoach.manifest import Manifest
 from audiocoach.program import Program
 from audiocoach.session import Session
-from audiocoach.tags import DEFAULT_ARTIST, phase_title, session_title
+from audiocoach.tags import DEFAULT_ARTIST, chapter_title, for_patient, phase_title, session_title
 from audiocoach.timeline import Timeline
-from audiocoach.webpage import render_page
+from audiocoach.webpage import dosage_words, render_page, render_transcript
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
 FEED_NAME = "feed.xml"
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One built MP3 as the extras see it: the session, its file, its transcript."""
-
-    session: Session
-    path: Path
-
-    @property
-    def transcript_name(self) -> str:
-        return transcript_name(self.path.name)
+EXTRA = "extra"
+"""The manifest's fingerprint for the files made from the session files (page, feed, ...)."""
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+"""Every zip entry's time: the earliest a zip can hold, so a rebuild gives the same bytes."""
 
 
 def transcript_name(mp3_name: str) -> str:
     """``fase-1-gehele-periode.vtt`` beside ``fase-1-gehele-periode.mp3``."""
     return f"{Path(mp3_name).stem}.vtt"
+
+
+def transcript_page_name(mp3_name: str) -> str:
+    """``fase-1-gehele-periode-tekst.html``: the transcript to read, beside the MP3."""
+    return f"{Path(mp3_name).stem}-tekst.html"
 
 
 def vtt_time(ms: int) -> str:
@@ -67,12 +69,49 @@ def webvtt(timeline: Timeline) -> str:
     return "\n".join(cues)
 
 
-def playlist(program: Program, phases: Sequence[Phase]) -> str:
-    """An extended M3U (UTF-8) listing the phases in order, with titles and whole seconds."""
-    lines = ["#EXTM3U", f"#PLAYLIST:{program.title}"]
-    for phase in phases:
-        seconds = round(phase.session.timeline.duration_ms / 1000)
-        lines += [f"#EXTINF:{seconds},{session_title(program, phase.session)}", phase.path.name]
+def describe(program: Program, session: Session) -> dict[str, Any]:
+    """What the manifest keeps about a session file just written, for the page, playlist and
+    feed of later builds (see :mod:`audiocoach.listing`): words and numbers only."""
+    numbers = set(session.phase.exercises)
+    return {
+        "version": ABOUT_VERSION,
+        "phase": {
+            "number": session.phase.number,
+            "title": session.phase.title,
+            "exercises": list(session.phase.exercises),
+            "fixed": list(session.phase.fixed),
+            "selected": session.phase.selected,
+        },
+        "title": session_title(program, session),
+        "short_title": phase_title(session),
+        "chapters": {
+            str(c.exercise): chapter_title(program, c.exercise) for c in session.timeline.chapters()
+        },
+        "exercises": [
+            {
+                "number": e.number,
+                "name": e.name,
+                "title": e.title,
+                "instruction": e.instruction,
+                "execution": dosage_words(e.dosage),
+            }
+            for e in program.exercises
+            if e.number in numbers
+        ],
+        "events": [
+            [e.start_ms, e.duration_ms, e.kind, e.text, e.exercise] for e in session.timeline.events
+        ],
+        "variant": session.variant,
+    }
+
+
+def playlist(program: Program, files: Sequence[SessionFile], label: str | None = None) -> str:
+    """An extended M3U (UTF-8) listing the session files in order, with titles and whole
+    seconds; its name says whose sessions they are."""
+    lines = ["#EXTM3U", f"#PLAYLIST:{for_patient(program.title, label)}"]
+    for file in files:
+        seconds = round(file.duration_ms / 1000)
+        lines += [f"#EXTINF:{seconds},{file.title}", file.name]
     return "\n".join(lines) + "\n"
 
 
@@ -97,37 +136,56 @@ def check_base_url(url: str) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+def guid(file: SessionFile) -> str:
+    """An episode's identity: its content's SHA-256, so a new dosage is a new episode.
+
+    Podcast apps fetch an episode once per ``guid``; with the URL as ``guid`` (the file name
+    stays when the dosage changes) they kept playing the old file."""
+    return f"urn:sha256:{file.sha256}"
+
+
+def page_url(base_url: str) -> str:
+    """The page's own address under ``base_url``: what its QR code opens."""
+    return check_base_url(base_url) + PAGE_NAME
+
+
 def feed(
-    program: Program, phases: Sequence[Phase], base_url: str, practice: str | None = None
+    program: Program,
+    files: Sequence[SessionFile],
+    base_url: str,
+    practice: str | None = None,
+    label: str | None = None,
 ) -> bytes:
-    """A podcast RSS 2.0 feed with one episode per phase, its MP3 under ``base_url``."""
+    """A podcast RSS 2.0 feed with one episode per session file, its MP3 under ``base_url``.
+
+    Each enclosure's length is the size the manifest recorded for bytes that are there, and
+    each ``guid`` is made from those bytes.
+    """
     base = check_base_url(base_url)
     ET.register_namespace("itunes", ITUNES)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
     author = practice or DEFAULT_ARTIST
     for name, text in (
-        ("title", program.title),
+        ("title", for_patient(program.title, label)),
         ("link", base + PAGE_NAME),
         ("description", program.subtitle or program.title),
         ("language", "nl"),
         (f"{{{ITUNES}}}author", author),
     ):
         ET.SubElement(channel, name).text = text
-    for phase in phases:
-        url = base + urllib.parse.quote(phase.path.name)
+    for file in files:
+        url = base + urllib.parse.quote(file.name)
         item = ET.SubElement(channel, "item")
-        ET.SubElement(item, "title").text = session_title(program, phase.session)
-        ET.SubElement(item, "description").text = phase_title(phase.session)
+        ET.SubElement(item, "title").text = file.title
+        ET.SubElement(item, "description").text = file.short_title
         ET.SubElement(
-            item,
-            "enclosure",
-            {"url": url, "length": str(phase.path.stat().st_size), "type": "audio/mpeg"},
+            item, "enclosure", {"url": url, "length": str(file.size), "type": "audio/mpeg"}
         )
-        ET.SubElement(item, "guid", {"isPermaLink": "true"}).text = url
-        seconds = round(phase.session.timeline.duration_ms / 1000)
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = guid(file)
+        seconds = round(file.duration_ms / 1000)
         ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
-        ET.SubElement(item, f"{{{ITUNES}}}episode").text = str(phase.session.phase.number)
+        ET.SubElement(item, f"{{{ITUNES}}}episode").text = str(file.phase.number)
     ET.indent(rss)
     document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
@@ -135,29 +193,104 @@ def feed(
 
 def write_extras(
     program: Program,
-    phases: Sequence[Phase],
+    files: Sequence[SessionFile],
     out_dir: Path,
     *,
     practice: str | None = None,
+    label: str | None = None,
     base_url: str | None = None,
 ) -> list[Path]:
-    """Write the transcripts, the playlist, the page and (with ``base_url``) the feed."""
+    """Write the transcripts (WebVTT and a page to read), the playlist, the page and (with
+    ``base_url``) the feed for these session files; returns every one of them.
+
+    A file whose bytes would not change is left as it is, so a build that changed nothing
+    touches nothing."""
     written = []
     transcripts = []
-    for phase in phases:
-        path = out_dir / phase.transcript_name
-        transcripts.append(webvtt(phase.session.timeline))
-        write_text(path, transcripts[-1])
-        written.append(path)
-    write_text(out_dir / PLAYLIST_NAME, playlist(program, phases))
+    for file in files:
+        transcripts.append(webvtt(file.timeline))
+        _put(out_dir / transcript_name(file.name), transcripts[-1].encode("utf-8"))
+        written.append(out_dir / transcript_name(file.name))
+        text = render_transcript(program, file, transcript_name(file.name), label, practice)
+        _put(out_dir / transcript_page_name(file.name), text.encode("utf-8"))
+        written.append(out_dir / transcript_page_name(file.name))
+    _put(out_dir / PLAYLIST_NAME, playlist(program, files, label).encode("utf-8"))
     written.append(out_dir / PLAYLIST_NAME)
-    pages = [
-        (p.session, p.path.name, p.transcript_name, text)
-        for p, text in zip(phases, transcripts, strict=True)
+    players = [
+        (file, transcript_name(file.name), transcript_page_name(file.name), vtt)
+        for file, vtt in zip(files, transcripts, strict=True)
     ]
-    write_text(out_dir / PAGE_NAME, render_page(program, pages, practice))
+    url = None if base_url is None else page_url(base_url)
+    page = render_page(program, players, practice=practice, label=label, url=url)
+    _put(out_dir / PAGE_NAME, page.encode("utf-8"))
     written.append(out_dir / PAGE_NAME)
     if base_url is not None:
-        write_bytes(out_dir / FEED_NAME, feed(program, phases, base_url, practice))
+        _put(out_dir / FEED_NAME, feed(program, files, base_url, practice, label))
         written.append(out_dir / FEED_NAME)
     return written
+
+
+def write_bundle(
+    program: Program,
+    manifest: Manifest,
+    *,
+    practice: str | None = None,
+    label: str | None = None,
+    base_url: str | None = None,
+    locate: Locate | None = None,
+    into: Path | None = None,
+) -> list[str]:
+    """Bring the folder's extras up to date with every session file in it, present and intact
+    (not just the ones this build made), and record them in ``manifest`` (the caller saves it).
+
+    Session files are read where ``locate`` says and the extras written into ``into`` (both
+    the manifest's folder by default), so a build that stages its files elsewhere first can
+    use this as it is. Without ``base_url`` a feed an earlier build wrote is removed: it would
+    describe files that may have changed since. Returns the names of the bundle's files: the
+    session files, then the extras (see :func:`write_zip`).
+    """
+    folder = manifest.folder
+    out = into or folder
+    files = present(manifest, locate)
+    extras = write_extras(program, files, out, practice=practice, label=label, base_url=base_url)
+    for path in extras:
+        manifest.record(path.name, EXTRA, 0, at=path)
+    if base_url is None and FEED_NAME in manifest.entries:
+        (folder / FEED_NAME).unlink(missing_ok=True)
+        manifest.forget(FEED_NAME)
+    return [file.name for file in files] + [path.name for path in extras]
+
+
+def zip_beside(folder: Path) -> Path:
+    """``uit.zip`` beside the folder ``uit``: where ``--zip`` writes the bundle."""
+    folder = folder.resolve()
+    return folder.parent / f"{folder.name or 'audiocoach'}.zip"
+
+
+def write_zip(path: Path, folder: Path, names: Sequence[str]) -> Path:
+    """The files ``names`` of ``folder`` as one zip at ``path``, in a folder named like
+    ``folder``, byte-identical for the same files.
+
+    Fixed times, permissions and order; MP3s are stored (they do not compress), the rest is
+    deflated. Written to a temporary name and renamed into place, as every file. Call it once
+    the files are in place in ``folder``."""
+    top = folder.resolve().name or "audiocoach"
+    with atomic_writer(path) as handle, zipfile.ZipFile(handle, "w") as archive:
+        for file in sorted(folder / name for name in names):
+            info = zipfile.ZipInfo(f"{top}/{file.name}", date_time=ZIP_TIME)
+            info.create_system = 3  # Unix, whatever the platform: the permissions below apply
+            info.external_attr = 0o100644 << 16
+            stored = file.suffix == ".mp3"
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(info, file.read_bytes(), compresslevel=None if stored else 9)
+    return path
+
+
+def _put(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, unless the file already holds exactly that."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_bytes(path, data)

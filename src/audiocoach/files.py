@@ -21,6 +21,19 @@ from audiocoach.errors import OutputError
 TEMP_PREFIX = ".audiocoach-"
 
 
+def output_folder(text: str, option: str) -> Path:
+    """The output folder as typed; an empty one is an error, not the current folder.
+
+    ``Path("")`` is ``.``: ``--out ""`` (an unset variable in a script) would have written the
+    bundle among whatever the current folder holds. ``--out .`` still says so on purpose."""
+    if not text.strip():
+        raise OutputError(
+            f"{option} is empty; give a folder such as {option} uitvoer "
+            f"(or {option} . for the current folder)."
+        )
+    return Path(text)
+
+
 def prepare_folder(folder: Path) -> Path:
     """Create the output folder if needed and prove it can be written to."""
     try:

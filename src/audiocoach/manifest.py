@@ -4,7 +4,9 @@ Beside the MP3s, ``.audiocoach-manifest.json`` records for each file a fingerpri
 everything it was made from (the program and phase, the script the templates and dosage wrote,
 the voice's identity, the encoder settings, the audiocoach version) and the file's size and
 SHA-256. A phase whose fingerprint matches and whose file is intact is neither rendered nor
-encoded again.
+encoded again. A session file's entry also holds ``about``: what the page, playlist and feed say
+about it (titles, exercises, timeline), so they can list a file a later build did not make
+(``build`` then ``build --phase 1``) exactly as it is.
 
 The fingerprint is computed from the script and the voice's identity, never from clips: the
 identity stands for everything that changes the sound, so checking costs no synthesis and a
@@ -27,8 +29,10 @@ from audiocoach.script import SessionScript
 from audiocoach.tones import TONES
 
 MANIFEST_NAME = ".audiocoach-manifest.json"
-FORMAT_VERSION = 1
-"""Part of every fingerprint: raise it when what a file is made from changes meaning."""
+FORMAT_VERSION = 2
+"""Part of every fingerprint: raise it when what a file is made from changes meaning.
+
+2: the tags name the patient and hold the chapters in time order; entries describe sessions."""
 
 
 def fingerprint(script: SessionScript, voice_identity: str, encoder: EncoderSettings) -> str:
@@ -73,6 +77,8 @@ class Entry:
     size: int
     sha256: str
     duration_ms: int
+    about: dict[str, Any] | None = None
+    """For a session file: what the page, playlist and feed say about it (see ``listing``)."""
 
 
 @dataclass
@@ -100,17 +106,19 @@ class Manifest:
                     int(record["size"]),
                     str(record["sha256"]),
                     int(record["duration_ms"]),
+                    dict(record["about"]) if record.get("about") is not None else None,
                 )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             manifest.entries.clear()
         return manifest
 
-    def unchanged(self, name: str, print_: str) -> Entry | None:
-        """The entry when ``name`` was made from ``print_`` and is on disk as it was written."""
+    def unchanged(self, name: str, print_: str, at: Path | None = None) -> Entry | None:
+        """The entry when ``name`` was made from ``print_`` and is on disk as it was written
+        (at ``at`` when that is not the folder)."""
         entry = self.entries.get(name)
         if entry is None or entry.fingerprint != print_:
             return None
-        path = self.folder / name
+        path = at or self.folder / name
         try:
             if path.stat().st_size != entry.size or file_digest(path) != entry.sha256:
                 return None
@@ -118,14 +126,43 @@ class Manifest:
             return None
         return entry
 
-    def record(self, name: str, print_: str, duration_ms: int) -> None:
-        """Remember the file ``name`` as just written from ``print_``."""
-        path = self.folder / name
-        self.entries[name] = Entry(print_, path.stat().st_size, file_digest(path), duration_ms)
+    def intact(self, name: str, at: Path | None = None) -> Entry | None:
+        """The entry when the file ``name`` is on disk as it was written, whatever it was made
+        from (at ``at`` when that is not the folder)."""
+        entry = self.entries.get(name)
+        return None if entry is None else self.unchanged(name, entry.fingerprint, at)
+
+    def record(
+        self,
+        name: str,
+        print_: str,
+        duration_ms: int,
+        *,
+        about: dict[str, Any] | None = None,
+        at: Path | None = None,
+    ) -> None:
+        """Remember the file ``name`` as just written from ``print_``; ``at`` is where it is
+        now when that is not yet the folder."""
+        path = at or self.folder / name
+        self.entries[name] = Entry(
+            print_, path.stat().st_size, file_digest(path), duration_ms, about
+        )
+
+    def forget(self, name: str) -> None:
+        """The file ``name`` is no longer one of this folder's build."""
+        self.entries.pop(name, None)
 
     def save(self) -> None:
         data: dict[str, Any] = {
             "format": FORMAT_VERSION,
-            "files": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
+            "files": {name: _record(entry) for name, entry in sorted(self.entries.items())},
         }
         write_text(self.path, json.dumps(data, indent=1) + "\n")
+
+
+def _record(entry: Entry) -> dict[str, Any]:
+    """An entry as JSON; ``about`` only where there is one."""
+    record = asdict(entry)
+    if record["about"] is None:
+        del record["about"]
+    return record

@@ -52,6 +52,7 @@ def _start_worker(parent: int, preload: Sequence[str]) -> None:
     (``atomic_writer``) and no half-encoded file replaces a good one. On Linux the kernel sends
     SIGTERM when the main process dies, even by SIGKILL.
     """
+    _IN_WORKER[0] = True
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_term)
     if sys.platform.startswith("linux"):
@@ -73,6 +74,8 @@ class _Stopped(BaseException):
 
 _BUSY = [False]
 _STOPPING = [False]
+_IN_WORKER = [False]
+"""Set in worker processes: only they may trim the heap (see :func:`release_memory`)."""
 
 
 def _exit_on_term(_signal: int, _frame: object) -> None:
@@ -182,7 +185,12 @@ def release_memory() -> None:
     """Give freed heap memory back to the system (glibc); a no-op elsewhere.
 
     For workers only: espeak-ng crashed (SIGSEGV in Synth) when the main process did this
-    between two of its syntheses."""
+    between two of its syntheses. A job run inline (one worker, ``--jobs 1``, a one-core
+    machine) runs in the main process, which speaks the next phase or patient afterwards, so
+    there it does nothing; the test suite crashed so, a build of one phase in the test process
+    followed by speech."""
+    if not _IN_WORKER[0]:
+        return
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)

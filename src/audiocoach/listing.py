@@ -1,0 +1,150 @@
+"""What an output folder holds for a patient: the session files present and intact, described.
+
+The page, the playlist and the feed list the session files in the folder, not the phases of
+the build that happens to run: ``build`` then ``build --phase 1`` must still show phase 2,
+whose MP3 is still there. A build cannot describe that file from its own program (its dosage
+may have been another), so when a session file is written its description is kept in the
+folder's manifest (``export.describe``), and every later build reads it back
+(:func:`present`).
+A file that is missing, or whose bytes are not those the manifest recorded, is not listed: the
+page and the feed never promise bytes that are not there.
+
+Nothing here assumes one file per phase: every described file is listed, in the order of its
+phase, then its ``variant`` (0 for the full session), then its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audiocoach.manifest import Manifest
+from audiocoach.program import Phase
+from audiocoach.timeline import Event, Timeline
+
+ABOUT_VERSION = 1
+"""Raise when the description's shape changes; older descriptions are then not trusted.
+
+A description holds words and numbers only, not the program's classes, so changing those
+(a new field of an exercise) does not make the files a folder holds unreadable."""
+
+
+@dataclass(frozen=True)
+class ExerciseText:
+    """One exercise of a session file as the page shows it, with the dosage it was made with."""
+
+    number: int
+    name: str
+    """Its own short name ("Knieën opzij")."""
+    title: str
+    """The card's title."""
+    instruction: str
+    execution: str
+    """The dosage in words, as in the schedule: "Tien keer links en rechts, …"."""
+
+
+@dataclass(frozen=True)
+class SessionFile:
+    """One session file in the folder, as the page, playlist and feed describe it."""
+
+    name: str
+    """The MP3's file name in the folder."""
+    phase: Phase
+    title: str
+    """The whole title, as in the MP3's tags: ``Fase 1: Gehele periode – <program>``."""
+    short_title: str
+    """The title on the page: ``Fase 1: Gehele periode``."""
+    exercises: tuple[ExerciseText, ...]
+    """The exercises of this file with the dosage it was made with, in the card's order."""
+    timeline: Timeline
+    chapter_titles: dict[int, str]
+    """Each exercise's chapter title, as the MP3's CHAP frame says it."""
+    size: int
+    sha256: str
+    variant: str = "volledig"
+    """``volledig`` (the first time, with every explanation) or ``kort`` (every day after)."""
+
+    @property
+    def duration_ms(self) -> int:
+        return self.timeline.duration_ms
+
+    @property
+    def stem(self) -> str:
+        return Path(self.name).stem
+
+    def exercise(self, number: int) -> ExerciseText:
+        """The exercise with that number, as this file does it."""
+        for exercise in self.exercises:
+            if exercise.number == number:
+                return exercise
+        raise KeyError(number)
+
+    def chapter_title(self, number: int) -> str:
+        """``Oefening 7: <title>``, as the MP3's chapter says."""
+        return self.chapter_titles.get(number) or f"Oefening {number}"
+
+
+def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFile | None:
+    """A description read back; ``None`` when it is not one this version wrote."""
+    try:
+        if about.get("version") != ABOUT_VERSION:
+            return None
+        phase = dict(about["phase"])
+        exercises = [
+            ExerciseText(
+                int(e["number"]),
+                str(e["name"]),
+                str(e["title"]),
+                str(e["instruction"]),
+                str(e["execution"]),
+            )
+            for e in about["exercises"]
+        ]
+        events = tuple(
+            Event(int(start), int(length), kind, text, exercise)
+            for start, length, kind, text, exercise in about["events"]
+        )
+        return SessionFile(
+            name=name,
+            phase=Phase(
+                int(phase["number"]),
+                str(phase["title"]),
+                tuple(phase["exercises"]),
+                tuple(phase.get("fixed", ())),
+                bool(phase.get("selected", False)),
+            ),
+            title=str(about["title"]),
+            short_title=str(about["short_title"]),
+            exercises=tuple(exercises),
+            timeline=Timeline(events),
+            chapter_titles={int(n): str(t) for n, t in about["chapters"].items()},
+            size=size,
+            sha256=sha256,
+            variant=str(about.get("variant", "volledig")),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+Locate = Callable[[str], Path]
+"""Where a file of the folder is now, by name: the folder itself, or where a build staged it."""
+
+
+def present(manifest: Manifest, locate: Locate | None = None) -> list[SessionFile]:
+    """Every session file of the folder that is there, intact and described, in order.
+
+    Intact means the size and SHA-256 the manifest recorded when the file was written: a file
+    changed or cut short since is not listed, nor is one the manifest does not know. Each file
+    is looked for where ``locate`` says (by default in the manifest's folder).
+    """
+    files = []
+    for name in sorted(manifest.entries):
+        entry = manifest.intact(name, None if locate is None else locate(name))
+        if entry is None or entry.about is None:
+            continue
+        described = _read(name, entry.about, entry.size, entry.sha256)
+        if described is not None:
+            files.append(described)
+    return sorted(files, key=lambda f: (f.phase.number, f.variant != "volledig", f.name))
