@@ -123,6 +123,9 @@ def check_form(
     if program is None:
         return state
     choices = open_choices(program)
+    if values.get("shown_program", values.get("program", "")) != values.get("program", ""):
+        # Another program was chosen: its exercises were not on the page to tick.
+        state.selected = selected = set(choices)
     selection = None if not choices or set(choices) <= selected else tuple(sorted(selected))
     if selection is not None:
         _check(errors, "selection", lambda: parse_selection(",".join(map(str, selection))))

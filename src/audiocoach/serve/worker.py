@@ -19,6 +19,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -215,6 +216,7 @@ def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
     from audiocoach.serve.form import PATIENT_NAME
     from audiocoach.session import time_per_day
 
+    started = time.monotonic()
     folder = prepare_folder(request.folder)
     write_text(folder / PATIENT_NAME, request.patient_toml)
 
@@ -242,4 +244,7 @@ def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
         ],
         "zip": zip_path.name,
         "patient": PATIENT_NAME,
+        # When it ran, on the system's monotonic clock (the same in every process): two
+        # builds asked for at once must not overlap.
+        "ran": (started, time.monotonic()),
     }
