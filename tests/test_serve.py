@@ -252,6 +252,10 @@ def test_two_builds_at_once_are_queued_not_mixed(client: TestClient, out: Path) 
     data["kies"] = ["1"]
     first = client.post("/", data={**data, "label": "P.Q.", "reps": "5"}, follow_redirects=False)
     second = client.post("/", data={**data, "label": "R.S.", "reps": "6"}, follow_redirects=False)
+    # The second waits or runs, or is done: its page says so in any case.
+    page = client.get(second.headers["location"])
+    assert page.status_code == 200
+    assert "<progress" in page.text or 'id="klaar"' in page.text
     done = [wait(client, answer.headers["location"]) for answer in (first, second)]
     (_, end_1), (start_2, _) = (d["result"]["ran"] for d in done)
     assert end_1 <= start_2

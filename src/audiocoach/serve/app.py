@@ -66,10 +66,11 @@ PREVIEW_TIMEOUT_S = 300
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-        "media-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        "media-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
     ),
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    # "no-referrer" made Chromium send "Origin: null" with the form, which is refused.
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
