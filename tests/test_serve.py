@@ -298,3 +298,26 @@ def test_the_zip_is_deterministic(tmp_path: Path) -> None:
     (tmp_path / "b.mp3").touch()
     assert zip_bytes(list(reversed(files))) == first
     assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["a.vtt", "b.mp3"]
+
+
+def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: TestClient) -> None:
+    """A browser sends the page's own Origin with the form; a full name is refused."""
+    data = {"csrf": token(client), "actie": "maak", "label": "Jan Jansen 1970"}
+    data["kies"] = every_choice(None)
+    answer = client.post("/", data=data, headers={"origin": BASE})
+    assert answer.status_code == 400
+    found = messages(answer.text)
+    assert list(found) == ["label"]
+    assert "'label' must be initials such as 'J.d.V.'" in found["label"]
+
+
+def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Path) -> None:
+    """A crash of the engine takes its process down, never the server: the next build runs."""
+    worker = client.app.state.server.worker  # type: ignore[attr-defined]
+    process = worker._process
+    assert process is not None
+    process.kill()
+    process.join(10)
+    status = build(client, label="U.V.", program="klein.toml", reps="2", sets="1")
+    assert status["result"]["files"][0]["name"] == "fase-1-begin.mp3"
+    assert worker._process is not process
