@@ -452,6 +452,38 @@ def voices_command() -> None:
             typer.echo(f"{info.id}\t{info.name}")
 
 
+@app.command("serve")
+def serve_command(
+    *,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1 (default 8017)."),
+    ] = 8017,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for every patient's sessions (a folder per patient) and for program "
+            "files to choose from; created when missing.",
+        ),
+    ] = Path("output"),
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in the web browser.")
+    ] = False,
+) -> None:
+    """Start the therapist's screen: a page in the web browser to make a patient's audio.
+
+    Runs on this computer only (127.0.0.1) until Ctrl-C. The page checks every value as
+    'build' does, shows the sessions' lengths before building, builds with a progress bar and
+    hands out the MP3s, the patient's page and a zip, and saves the patient file.
+    """
+    from audiocoach.serve.app import serve
+
+    with plain_errors():
+        serve(out, port, open_browser)
+
+
 def make_voice(voice: Voice, no_cache: bool) -> Voice:
     """The chosen voice, behind the speech cache unless ``--no-cache``.
 

@@ -1,0 +1,258 @@
+"""Builds and previews for the web app, one at a time, in one process of their own.
+
+The speech engine (pyttsx3 with espeak-ng) is one engine per process and has crashed when
+misused: it must never be driven from the web server's threads, nor from two requests at
+once. So every task that speaks (a build, a preview, the list of voices) goes to a single
+spawned process, the way ``audiocoach build`` runs in a process of its own. Tasks wait their
+turn in a queue and run in order; two builds asked for at once are never mixed. The build in
+that process starts its encoding workers exactly as the command line does. Should the process
+die (a crash of the engine), the task fails with one sentence and the next task starts a new
+process; the web server itself keeps running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from audiocoach.errors import AudiocoachError, SpeechError
+
+Progress = Callable[[int, str], None]
+"""Called with (percent done, what is being done)."""
+
+
+@dataclass(frozen=True)
+class _Task:
+    kind: str
+    payload: Any
+    progress: Progress | None
+    future: Future[Any]
+
+
+class SpeechWorker:
+    """A queue of tasks and the one process that runs them."""
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")
+        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        # The process is started from this thread, which lives as long as the worker: on
+        # Linux the process is told to stop when the thread that started it ends.
+        self._thread = threading.Thread(target=self._run, name="audiocoach-speech", daemon=True)
+        self._thread.start()
+
+    def submit(self, kind: str, payload: Any, progress: Progress | None = None) -> Future[Any]:
+        """Queue a task (``build``, ``preview``, ``voices``); its future holds the result."""
+        future: Future[Any] = Future()
+        self._tasks.put(_Task(kind, payload, progress, future))
+        return future
+
+    def pending(self) -> int:
+        """Tasks waiting for their turn (not the one running)."""
+        return self._tasks.qsize()
+
+    def close(self, timeout_s: float = 10) -> None:
+        """Cancel what waits, let the running task finish (within ``timeout_s``), stop."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                task = self._tasks.get_nowait()
+                if task is not None:
+                    task.future.cancel()
+        self._tasks.put(None)
+        self._thread.join(timeout_s)
+        self._stop_process()
+
+    def _run(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            if not task.future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = self._do(task)
+            except BaseException as error:
+                task.future.set_exception(error)
+            else:
+                task.future.set_result(result)
+        self._stop_process()
+
+    def _do(self, task: _Task) -> Any:
+        connection = self._ensure_process()
+        connection.send((task.kind, task.payload))
+        while True:
+            try:
+                tag, value = connection.recv()
+            except (EOFError, OSError):
+                self._stop_process()
+                raise SpeechError(
+                    "The speech engine stopped unexpectedly; nothing was changed, try again."
+                ) from None
+            if tag == "progress":
+                if task.progress is not None:
+                    task.progress(*value)
+            elif tag == "ok":
+                return value
+            elif tag == "error":
+                raise AudiocoachError(value)
+            else:
+                print(value, file=sys.stderr)
+                raise RuntimeError(f"The {task.kind} failed: see the terminal for details.")
+
+    def _ensure_process(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._connection:
+            return self._connection
+        self._stop_process()
+        mine, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=serve_tasks, args=(theirs,), name="audiocoach-speech", daemon=False
+        )
+        process.start()
+        theirs.close()
+        self._process, self._connection = process, mine
+        return mine
+
+    def _stop_process(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join(10)
+            self._process = None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def serve_tasks(connection: Connection) -> None:
+    """The speech process: run each task sent, send its progress and its result back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    tasks: dict[str, Callable[[Any, Progress], Any]] = {
+        "build": run_build,
+        "preview": run_preview,
+        "voices": run_voices,
+    }
+    while True:
+        try:
+            kind, payload = connection.recv()
+        except (EOFError, OSError):
+            return
+
+        def progress(percent: int, what: str) -> None:
+            connection.send(("progress", (percent, what)))
+
+        try:
+            result = tasks[kind](payload, progress)
+        except AudiocoachError as error:
+            connection.send(("error", str(error)))
+        except Exception:
+            connection.send(("crash", traceback.format_exc()))
+        else:
+            connection.send(("ok", result))
+
+
+def _voice(job: Any) -> Any:
+    """The job's voice behind the speech cache, as ``audiocoach build`` makes it."""
+    from audiocoach.cache import CachedVoice
+    from audiocoach.speech.recorded import RecordedVoice
+    from audiocoach.voices import voice_for_job
+
+    voice = voice_for_job(job)
+    return voice if isinstance(voice, RecordedVoice) else CachedVoice(voice)
+
+
+def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
+    """The engine's Dutch voices: (id, name)."""
+    from audiocoach.speech.espeak import dutch_voices
+
+    return [(info.id, info.name) for info in dutch_voices()]
+
+
+def run_preview(job: Any, _progress: Progress) -> dict[str, Any]:
+    """``preview --json``'s data for the job, each phase with its time per day."""
+    from audiocoach.build import prepare
+    from audiocoach.preview import preview_data
+    from audiocoach.session import time_per_day
+
+    sessions, _ = prepare(job.program, _voice(job))
+    data = preview_data(job.program, sessions)
+    for phase, session in zip(data["phases"], sessions, strict=True):
+        phase["per_day"] = time_per_day(job.program, session.timeline.duration_ms)
+    return data
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """A checked form: what to build, where, and the patient file to save beside it."""
+
+    job: Any
+    """The :class:`~audiocoach.patient.Job` (``Any``: this module stays light to import)."""
+    folder: Path
+    practice: str
+    patient_toml: str
+    label: str = ""
+    """The patient's initials: on the page, in the tags, the playlist and the feed."""
+
+
+def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
+    """Save the patient file, build as ``audiocoach build --zip`` does (the zip inside the
+    patient's folder, the only folder the app serves from)."""
+    from audiocoach.build import build
+    from audiocoach.files import prepare_folder, write_text
+    from audiocoach.serve.form import PATIENT_NAME
+    from audiocoach.session import time_per_day
+
+    started = time.monotonic()
+    folder = prepare_folder(request.folder)
+    write_text(folder / PATIENT_NAME, request.patient_toml)
+
+    def advance(done: int, total: int, what: str) -> None:
+        # Speaking is the first half of the work, encoding the second (as on the command line).
+        percent = (done / total) * 50 + (50 if what == "encoding" else 0)
+        progress(int(percent), "spreken" if what == "speaking" else "coderen")
+
+    program = request.job.program
+    zip_path = folder / f"{folder.name}.zip"
+    built = build(
+        program,
+        folder,
+        _voice(request.job),
+        practice=request.practice or None,
+        label=request.label or None,
+        zip_path=zip_path,
+        progress=advance,
+    )
+    return {
+        "files": [
+            {
+                "name": b.path.name,
+                "title": f"Fase {b.phase.number}: {b.phase.title}"
+                + (" (kort)" if b.path.stem.endswith("-kort") else ""),
+                "duration_s": b.duration_ms / 1000,
+                "per_day": time_per_day(program, b.duration_ms),
+                "kept": b.kept,
+            }
+            for b in built
+        ],
+        "zip": zip_path.name,
+        "patient": PATIENT_NAME,
+        # When it ran, on the system's monotonic clock (the same in every process): two
+        # builds asked for at once must not overlap.
+        "ran": (started, time.monotonic()),
+    }

@@ -1,0 +1,164 @@
+"""``audiocoach serve`` end to end: the real command, driven in headless Chromium by its labels.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them when it can);
+where they are missing the test is skipped and says why (the ``browser`` fixture).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import decode, preview_json
+from test_browser import browser  # the headless Chromium fixture, skipped where absent
+
+pytestmark = pytest.mark.slow
+__all__ = ["browser"]
+
+DEADLINE_S = 300
+"""A build of both phases on a busy two-core machine takes well under this."""
+
+MEDIA_DURATIONS = """
+const done = arguments[arguments.length - 1];
+const audios = [...document.querySelectorAll("audio")];
+Promise.all(audios.map((audio) => new Promise((resolve) => {
+  const check = () => (audio.error || audio.readyState >= 1) ? resolve() : setTimeout(check, 50);
+  check();
+}))).then(() => done(audios.map((a) => [a.getAttribute("src"), a.error ? -1 : a.duration])));
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``audiocoach serve`` as a therapist starts it, on a free port; stopped with Ctrl-C."""
+    out, port = tmp_path / "uit", free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "audiocoach", "serve", "--port", str(port), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # bounded: until it listens on 127.0.0.1, it stops, or the deadline
+            assert server.poll() is None, server.communicate()[0]
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "audiocoach serve did not start"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/", out
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output, _ = server.communicate()
+            raise AssertionError(f"Ctrl-C did not stop audiocoach serve: {output}") from None
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "Traceback" not in output, output
+
+
+def by_label(browser: Any, text: str) -> Any:
+    """The visible field whose label says ``text``, as a person finds it."""
+    from selenium.webdriver.common.by import By
+
+    labels = browser.find_elements(By.XPATH, f"//label[normalize-space(.)='{text}']")
+    shown = [label for label in labels if label.is_displayed()]
+    assert len(shown) == 1, f"{len(shown)} visible labels say {text!r}"
+    return browser.find_element(By.ID, shown[0].get_attribute("for"))
+
+
+def test_a_therapist_makes_audio_in_the_browser(
+    browser: Any, served: tuple[str, Path], runner: CliRunner
+) -> None:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, out = served
+    expected = preview_json(runner, "--reps", "1", "--sets", "1")
+    browser.get(url)
+    by_label(browser, "Initialen").send_keys("T.E.")
+    reps = by_label(browser, "Herhalingen")
+    reps.send_keys("1")
+    by_label(browser, "Series").send_keys("1")
+
+    # Before building: the lengths for this dosage, updated as the form changes.
+    def lengths(_: Any) -> list[str] | None:
+        cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "td.lengte")]
+        wanted = [minutes(p["duration_s"]) for p in expected["phases"]]
+        return cells if cells == wanted else None
+
+    try:
+        WebDriverWait(browser, DEADLINE_S, poll_frequency=0.2).until(lengths)
+    except TimeoutException:
+        cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "td.lengte")]
+        raise AssertionError(
+            f"the page shows {cells}, preview --json {expected['phases']!r:.300}; "
+            f"{browser.find_element(By.ID, 'fout-form').text}"
+        ) from None
+
+    # A value out of bounds: its sentence next to the field, as the form changes.
+    reps.send_keys("00")  # 100
+    message = WebDriverWait(browser, DEADLINE_S, poll_frequency=0.2).until(
+        lambda _: browser.find_element(By.ID, "fout-reps").text or None
+    )
+    assert message == "--reps must be from 1 to 50, not 100."
+    reps.clear()
+    reps.send_keys("1")
+
+    browser.find_element(By.XPATH, "//button[normalize-space(.)='Maak audio']").click()
+    WebDriverWait(browser, DEADLINE_S, poll_frequency=0.25).until(
+        lambda _: browser.find_elements(By.ID, "klaar") or browser.find_elements(By.ID, "fout")
+    )
+    assert not browser.find_elements(By.ID, "fout"), browser.find_element(By.ID, "fout").text
+
+    mp3_links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a.mp3")]
+    names = [link.rsplit("/", 1)[1] for link in mp3_links]
+    assert names == [p["file"] for p in expected["phases"]]
+    folder = out / "t-e"
+    for phase in expected["phases"]:
+        samples, rate = decode(folder / phase["file"])
+        assert abs(len(samples) / rate - phase["duration_s"]) < 0.1, phase["file"]
+    for src, duration in browser.execute_async_script(MEDIA_DURATIONS):
+        phase = next(p for p in expected["phases"] if src.endswith("/" + p["file"]))
+        assert abs(duration - phase["duration_s"]) < 0.5, (src, duration)
+
+    zip_link = browser.find_element(By.LINK_TEXT, "Download alles").get_attribute("href")
+    with urllib.request.urlopen(zip_link, timeout=30) as answer:
+        archive = zipfile.ZipFile(io.BytesIO(answer.read()))
+    inside = {name.split("/", 1)[1] for name in archive.namelist()}  # under the folder's name
+    assert set(names) | {"index.html", "sessies.m3u8"} <= inside
+    assert browser.find_element(By.ID, "pagina").get_attribute("href").endswith("index.html")
+    assert (folder / "patient.toml").is_file()
+    problems = [m for m in browser.get_log("browser") if m["level"] in ("SEVERE", "WARNING")]
+    assert problems == [], problems
+
+
+def minutes(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
