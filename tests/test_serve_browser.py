@@ -95,7 +95,7 @@ def by_label(browser: Any, text: str) -> Any:
 def test_a_therapist_makes_audio_in_the_browser(
     browser: Any, served: tuple[str, Path], runner: CliRunner
 ) -> None:
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -114,7 +114,13 @@ def test_a_therapist_makes_audio_in_the_browser(
         return cells if cells == wanted else None
 
     try:
-        WebDriverWait(browser, DEADLINE_S, poll_frequency=0.2).until(lengths)
+        WebDriverWait(
+            browser,
+            DEADLINE_S,
+            poll_frequency=0.2,
+            # The page redraws its preview as the form changes: an element read just then is gone.
+            ignored_exceptions=(StaleElementReferenceException,),
+        ).until(lengths)
     except TimeoutException:
         cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "td.lengte")]
         raise AssertionError(
@@ -124,9 +130,13 @@ def test_a_therapist_makes_audio_in_the_browser(
 
     # A value out of bounds: its sentence next to the field, as the form changes.
     reps.send_keys("00")  # 100
-    message = WebDriverWait(browser, DEADLINE_S, poll_frequency=0.2).until(
-        lambda _: browser.find_element(By.ID, "fout-reps").text or None
-    )
+    message = WebDriverWait(
+        browser,
+        DEADLINE_S,
+        poll_frequency=0.2,
+        # The page redraws its preview as the form changes: an element read just then is gone.
+        ignored_exceptions=(StaleElementReferenceException,),
+    ).until(lambda _: browser.find_element(By.ID, "fout-reps").text or None)
     assert message == "--reps must be from 1 to 50, not 100."
     reps.clear()
     reps.send_keys("1")
