@@ -18,14 +18,15 @@ from pathlib import Path
 
 from audiocoach import export
 from audiocoach.cache import CachedVoice
-from audiocoach.files import prepare_folder
+from audiocoach.errors import Interrupted, ProgramError
+from audiocoach.files import Bundle, checkpoint, commit_all, prepare_folder
 from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS
-from audiocoach.manifest import Manifest, fingerprint
+from audiocoach.manifest import MANIFEST_NAME, Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.parallel import DEFAULT_WORKERS, Workers
 from audiocoach.phase_file import PhaseJob, make_phase_file
 from audiocoach.program import Phase, Program
-from audiocoach.script import SessionScript
+from audiocoach.script import Line, SessionScript, Step
 from audiocoach.session import (
     Progress,
     Session,
@@ -38,6 +39,11 @@ from audiocoach.session import (
 from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.tags import id3_tag
 from audiocoach.timeline import build_timeline
+
+MAX_SESSION_MS = 3 * 3_600_000
+"""The longest session a build makes: three hours per file. A home session lasts minutes;
+anything near this is a typing error, and a file of thousands of hours fills the disk (and
+overflows the chapters' 32-bit millisecond times)."""
 
 
 @dataclass(frozen=True)
@@ -148,8 +154,88 @@ def build_many(
         for t in targets
     ]
     all_scripts = [write_scripts(t.program, t.phases) for t in targets]  # templates checked first
+    for target, scripts in zip(targets, all_scripts, strict=True):
+        check_scripts(scripts, target.out_dir)
     for target in targets:
         prepare_folder(target.out_dir)
+    bundles: list[Bundle] = []
+    try:
+        for target, scripts in zip(targets, all_scripts, strict=True):
+            bundles.append(Bundle(target.out_dir))
+            bundles[-1].check(_names(scripts))
+        built_all = _stage(
+            targets,
+            all_scripts,
+            bundles,
+            encoder=encoder,
+            progress=progress,
+            workers=workers,
+            force=force,
+        )
+        checkpoint("staged")
+        commit_all(bundles)
+    except KeyboardInterrupt as stop:
+        if isinstance(stop, Interrupted):
+            raise
+        if any(b.committed for b in bundles):
+            raise Interrupted(
+                "stopped after the new files were put in place; they are complete."
+            ) from None
+        raise Interrupted("stopped; files that were there before are unchanged.") from None
+    finally:
+        for bundle in bundles:
+            bundle.discard()
+    return built_all
+
+
+def _names(scripts: Sequence[SessionScript]) -> list[str]:
+    """The files a build of these scripts writes, as far as they are known before it starts."""
+    mp3s = [session_file_name(s.phase) for s in scripts]
+    extras = [export.PLAYLIST_NAME, export.PAGE_NAME, export.FEED_NAME, MANIFEST_NAME]
+    return [*mp3s, *(export.transcript_name(n) for n in mp3s), *extras]
+
+
+def check_scripts(scripts: Sequence[SessionScript], out_dir: Path) -> None:
+    """What can be known of each file before any audio: one file per session, and no
+    session longer than :data:`MAX_SESSION_MS` even before a word is said."""
+    seen: dict[str, int] = {}
+    for script in scripts:
+        name = session_file_name(script.phase)
+        if name in seen:
+            raise ProgramError(
+                f"Phases {seen[name]} and {script.phase.number} would both be written to "
+                f"{out_dir / name}; give every phase its own number."
+            )
+        seen[name] = script.phase.number
+        check_length(script.phase.number, silent_ms(script.steps))
+
+
+def silent_ms(steps: Sequence[Step]) -> int:
+    """The least a session lasts, known without speech: its silences and movement slots."""
+    return sum(step.slot_ms if isinstance(step, Line) else step.ms for step in steps)
+
+
+def check_length(phase: int, duration_ms: int) -> None:
+    """Refuse a session longer than :data:`MAX_SESSION_MS`, before audio is made."""
+    if duration_ms > MAX_SESSION_MS:
+        hours = MAX_SESSION_MS // 3_600_000
+        raise ProgramError(
+            f"Phase {phase} would last {duration_ms / 3_600_000:.1f} hours or more; a session "
+            f"may last at most {hours} hours: lower the repetitions, sets, rests or 'rep_s'."
+        )
+
+
+def _stage(
+    targets: Sequence[Target],
+    all_scripts: list[list[SessionScript]],
+    bundles: Sequence[Bundle],
+    *,
+    encoder: EncoderSettings,
+    progress: Progress | None,
+    workers: int,
+    force: bool,
+) -> list[list[BuiltFile]]:
+    """Write every changed file of every target into its bundle; nothing is put in place."""
     manifests = [Manifest.load(t.out_dir) for t in targets]
     results: list[list[BuiltFile | None]] = []
     todo: list[tuple[int, int, str]] = []  # (target, phase index, fingerprint)
@@ -183,10 +269,11 @@ def build_many(
             count = len(all_scripts[number])
             for index, print_ in mine:
                 session = speaker.session(all_scripts[number][index])
+                check_length(session.phase.number, session.timeline.duration_ms)
                 # The worker reads cached clips itself, and levels and encodes them.
                 job = replace(
                     phase_job(
-                        target.out_dir / session.file_name,
+                        bundles[number].path(session.file_name),
                         session,
                         speaker.clips,
                         target.voice,
@@ -199,12 +286,13 @@ def build_many(
         # No malloc_trim here: espeak-ng crashed (SIGSEGV in Synth) when the heap was trimmed
         # between two of its syntheses, and a later build in this process would be just that.
         for done, future in enumerate(as_completed(pending), 1):
-            path = future.result()
+            staged = future.result()
             number, index, print_, session = pending[future]
             duration = session.timeline.duration_ms
-            manifests[number].record(path.name, print_, duration)
-            manifests[number].save()
-            results[number][index] = BuiltFile(path, session.phase, duration, session)
+            manifests[number].record(staged.name, print_, duration, staged)
+            final = targets[number].out_dir / staged.name
+            results[number][index] = BuiltFile(final, session.phase, duration, session)
+            checkpoint(f"encoded-{done}")
             if progress:
                 progress(done, len(todo), "encoding")
     built_all = [[built for built in files if built is not None] for files in results]
@@ -217,19 +305,22 @@ def build_many(
         ).hexdigest()
         manifest = manifests[number]
         extras = [n for n, e in manifest.entries.items() if e.fingerprint == extras_print]
-        if not force and extras and all(manifest.unchanged(n, extras_print) for n in extras):
-            continue
-        for path in _write_extras(target, scripts, built):
-            manifest.record(path.name, extras_print, 0)
-        manifest.save()
+        if force or not extras or not all(manifest.unchanged(n, extras_print) for n in extras):
+            for path in _write_extras(target, scripts, built, bundles[number]):
+                manifest.record(path.name, extras_print, 0, path)
+        if bundles[number].staged():
+            manifest.save(bundles[number].stage)
     return built_all
 
 
 def _write_extras(
-    target: Target, scripts: list[SessionScript], built: list[BuiltFile]
+    target: Target, scripts: list[SessionScript], built: list[BuiltFile], bundle: Bundle
 ) -> list[Path]:
     """Transcripts, playlist, page (and feed) for every phase, kept ones included: their
-    sessions are laid out again from the (cached) clips, which costs no encoding."""
+    sessions are laid out again from the (cached) clips, which costs no encoding.
+
+    Written into the bundle; a phase's MP3 is read (for its size) where it is now: staged
+    when it was made in this build, in the folder when it was kept."""
     sessions = {b.path: b.session for b in built if b.session is not None}
     kept = [s for s, b in zip(scripts, built, strict=True) if b.session is None]
     if kept:
@@ -237,11 +328,14 @@ def _write_extras(
         for script, b in zip(scripts, built, strict=True):
             if b.session is None:
                 sessions[b.path] = speaker.session(script)
-    phases = [export.Phase(sessions[b.path], b.path) for b in built]
+    phases = [
+        export.Phase(sessions[b.path], b.path if b.kept else bundle.path(b.path.name))
+        for b in built
+    ]
     return export.write_extras(
         target.program,
         phases,
-        target.out_dir,
+        bundle.stage,
         practice=target.practice,
         base_url=target.base_url,
     )

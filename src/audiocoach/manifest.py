@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from audiocoach import __version__
-from audiocoach.files import write_text
+from audiocoach.files import read_regular, write_text
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.script import SessionScript
 
 MANIFEST_NAME = ".audiocoach-manifest.json"
+MANIFEST_MAX_BYTES = 4 << 20
+"""A manifest lists a few files; anything larger is not one of ours."""
 FORMAT_VERSION = 1
 """Part of every fingerprint: raise it when what a file is made from changes meaning."""
 
@@ -89,7 +92,7 @@ class Manifest:
         """The folder's manifest; empty when there is none or it cannot be trusted."""
         manifest = cls(folder)
         try:
-            data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+            data = json.loads(read_regular(folder / MANIFEST_NAME, MANIFEST_MAX_BYTES))
             if data.get("format") != FORMAT_VERSION:
                 return manifest
             for name, record in data["files"].items():
@@ -99,7 +102,7 @@ class Manifest:
                     str(record["sha256"]),
                     int(record["duration_ms"]),
                 )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             manifest.entries.clear()
         return manifest
 
@@ -110,20 +113,27 @@ class Manifest:
             return None
         path = self.folder / name
         try:
-            if path.stat().st_size != entry.size or file_digest(path) != entry.sha256:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
+                return None
+            if file_digest(path) != entry.sha256:
                 return None
         except OSError:
             return None
         return entry
 
-    def record(self, name: str, print_: str, duration_ms: int) -> None:
-        """Remember the file ``name`` as just written from ``print_``."""
-        path = self.folder / name
+    def record(self, name: str, print_: str, duration_ms: int, written: Path | None = None) -> None:
+        """Remember the file ``name`` as just written from ``print_``; ``written`` is where it
+        is now (staged in a bundle) when that is not yet the folder."""
+        path = written or self.folder / name
         self.entries[name] = Entry(print_, path.stat().st_size, file_digest(path), duration_ms)
 
-    def save(self) -> None:
+    def save(self, folder: Path | None = None) -> Path:
+        """Write the manifest into ``folder`` (a bundle's stage; the folder itself by default)."""
         data: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "files": {name: asdict(entry) for name, entry in sorted(self.entries.items())},
         }
-        write_text(self.path, json.dumps(data, indent=1) + "\n")
+        path = (folder or self.folder) / MANIFEST_NAME
+        write_text(path, json.dumps(data, indent=1) + "\n")
+        return path
