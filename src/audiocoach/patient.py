@@ -22,7 +22,7 @@ from audiocoach.dosage import (
     parse_whole,
     selected_exercises,
 )
-from audiocoach.errors import AudiocoachError, PatientError
+from audiocoach.errors import AudiocoachError, PatientError, shown
 from audiocoach.files import write_text
 from audiocoach.program import Program, load_program, read_toml
 
@@ -130,7 +130,7 @@ def check_rate(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise PatientError(
             f"{what} must be a whole number of words per minute from {low} to {high}, "
-            f"not {value!r}."
+            f"not {shown(value)}."
         )
     return value
 
@@ -145,7 +145,7 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise PatientError(f"{where}: '{key}' must be text, not {value!r}.")
+        raise PatientError(f"{where}: '{key}' must be text, not {shown(value)}.")
     return value.strip()
 
 
