@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiocoach.dutch import written_forms
-from audiocoach.errors import UrlError
+from audiocoach.errors import UrlError, shown
 from audiocoach.files import write_bytes, write_text
 from audiocoach.program import Program
 from audiocoach.session import Session
@@ -86,11 +86,12 @@ def check_base_url(url: str) -> str:
         parts.scheme not in ("http", "https")
         or not parts.hostname
         or any(c.isspace() for c in url.strip())
+        or not url.strip().isprintable()  # a control character would break the feed's XML
         or parts.query
         or parts.fragment
     ):
         raise UrlError(
-            f"The base URL {url!r} is not a web address; give one like "
+            f"The base URL {shown(url, 80)} is not a web address; give one like "
             "https://www.praktijk.nl/oefeningen/ (http or https, a host, no query)."
         )
     base = urllib.parse.urlunsplit(parts._replace(path=parts.path or "/"))

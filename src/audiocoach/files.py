@@ -126,9 +126,7 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     handle: IO[bytes] | None = None
     try:
         try:
-            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed after
-                dir=path.parent, prefix=_temp_prefix(), suffix=".part", delete=False
-            )
+            handle = _open_temp(path.parent)
             with handle:
                 yield handle
                 handle.flush()
@@ -145,6 +143,13 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
         if handle is not None:
             Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _open_temp(folder: Path) -> IO[bytes]:
+    """The temporary file :func:`atomic_writer` fills; tests replace it to fill the disk."""
+    return tempfile.NamedTemporaryFile(
+        dir=folder, prefix=_temp_prefix(), suffix=".part", delete=False
+    )
 
 
 def _shown_folder(path: Path) -> Path:
