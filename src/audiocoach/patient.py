@@ -162,7 +162,7 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
     if not isinstance(per_exercise, Mapping):
         raise PatientError(f"{where}: 'exercises' must be tables such as [exercises.7].")
     for key, values in per_exercise.items():
-        if not re.fullmatch(r"[0-9]+", key):
+        if not re.fullmatch(r"[0-9]{1,9}", key):
             raise PatientError(
                 f"{where}: [exercises.{key}] must name an exercise number, such as [exercises.7]."
             )
