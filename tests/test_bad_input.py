@@ -7,6 +7,7 @@ MP3 and a file of the practice's own; the whole tree is hashed before and after.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -447,6 +448,12 @@ def prepare(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 
 FIFO = "<a FIFO>"
 
+
+def bounded_memory() -> None:
+    if hasattr(resource, "RLIMIT_AS"):
+        resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
+
+
 # Cases that would wait forever or fill the memory if a check went missing: each runs as a real
 # process with a generous time-out as a hang guard.
 WAITING_CASES: list[Case] = [
@@ -506,6 +513,7 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
         check=False,
         cwd=tmp_path,
         timeout=120,  # a hang guard only
+        preexec_fn=bounded_memory,  # reading /dev/zero must fail the test, not the machine
     )
     assert result.returncode == 2
     assert result.stdout == ""

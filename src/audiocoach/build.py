@@ -66,6 +66,7 @@ def phase_job(
 ) -> PhaseJob:
     """The job for one session: clips by cache entry where the voice kept them, else by value."""
     cached: dict[str, Path] = {}
+    checksums: dict[str, bytes] = {}
     given: dict[str, Clip] = {}
     for text in session.script.texts:
         entry = _entry(voice, text)
@@ -73,7 +74,10 @@ def phase_job(
             given[text] = clips[text]
         else:
             cached[text] = entry
-    return PhaseJob(path, session.timeline, given, cached, encoder)
+            checksum = voice.checksum(text) if isinstance(voice, CachedVoice) else None
+            if checksum is not None:
+                checksums[text] = checksum
+    return PhaseJob(path, session.timeline, given, cached, encoder, checksums=checksums)
 
 
 def _entry(voice: Voice, text: str) -> Path | None:
