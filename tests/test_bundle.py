@@ -142,6 +142,20 @@ def test_a_stopped_build_leaves_the_whole_old_or_the_whole_new_bundle(
     assert not list(out.glob(f"{TEMP_PREFIX}*[0-9]-*"))
 
 
+@pytest.mark.slow
+def test_a_killed_worker_leaves_the_whole_old_bundle(
+    bundles: tuple[Path, dict[str, str], dict[str, str]], tmp_path: Path
+) -> None:
+    work, old, _ = bundles
+    out = tmp_path / "uit"
+    assert run_build(work, out, 2).returncode == 0
+    stopped = run_build(work, out, 3, stop_at="encoding:KILL")  # each worker kills itself
+    assert stopped.returncode == 2, stopped.stderr
+    (line,) = stopped.stderr.splitlines()
+    assert line.startswith("audiocoach: An encoding process stopped unexpectedly"), line
+    assert everything(out) == old
+
+
 def test_a_bundle_goes_in_whole_and_a_ctrl_c_meanwhile_waits(tmp_path: Path) -> None:
     """In process: SIGINT while the files move is held until every file is in place."""
     (tmp_path / "a.txt").write_text("old a", encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import ScriptError
-from audiocoach.keys import KEYED_TEMPLATES
+from audiocoach.keys import KEYED_TEMPLATES, text_hash
 from audiocoach.phrases import phrase_list
 from audiocoach.program import Program
 from audiocoach.script import Line, templates_dir
@@ -50,7 +50,9 @@ def test_same_text_same_key_and_different_texts_different_keys(program: Program)
                 assert SAFE_KEY.match(line.key), line.key
                 assert key_of.setdefault(line.text, line.key) == line.key, line.text
                 assert text_of.setdefault(line.key, line.text) == line.text, line.key
-    assert {"tel-01", "tel-50", "serie-2-van-3", "oef-07-instructie", "klaarmaken"} <= set(text_of)
+    assert {"tel-01", "tel-50", "serie-2-van-3", "klaarmaken"} <= set(text_of)
+    instruction = program.exercise(7).instruction
+    assert f"oef-07-instructie-{text_hash(instruction)}" in text_of
     assert len(text_of) > 100
 
 
@@ -90,3 +92,32 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
         assert html.escape(row["text"], quote=False) in page
         assert f">{row['key']}<" in page
     assert f"{len(rows)} phrases" in result.output
+
+
+def test_an_edited_instruction_gets_another_key(program: Program) -> None:
+    """A recording of the old instruction is then never played for the new one."""
+
+    def keys(card: Program) -> dict[str, str]:
+        return {
+            line.text: line.key
+            for script in write_scripts(card)
+            for line in script.steps
+            if isinstance(line, Line)
+        }
+
+    seven = program.exercise(7)
+    edited = replace(
+        program,
+        exercises=tuple(
+            replace(e, instruction=e.instruction + " Adem rustig door.") if e is seven else e
+            for e in program.exercises
+        ),
+    )
+    before, after = keys(program), keys(edited)
+    old = before[seven.instruction]
+    new = after[seven.instruction + " Adem rustig door."]
+    assert old.startswith("oef-07-instructie-")
+    assert new.startswith("oef-07-instructie-")
+    assert old != new
+    assert old not in after.values()
+    assert before["één"] == after["één"] == "tel-01"  # template text keeps its plain key

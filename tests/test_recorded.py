@@ -182,7 +182,7 @@ def test_build_names_the_missing_phrases_and_where_the_list_is(
     with listed.open(encoding="utf-8", newline="") as handle:
         keys = [row["key"] for row in csv.DictReader(handle)]
     assert "tel-03" in keys
-    assert "oef-01-instructie" in keys
+    assert any(key.startswith("oef-01-instructie-") for key in keys)
     assert not set(RECORDINGS) & set(keys)
     assert result.output.count("\n") == 2  # the MP3, then the one line about recordings
 

@@ -268,8 +268,8 @@ class Bundle:
             target = self.folder / name
             if target.is_dir() and not target.is_symlink():
                 raise OutputError(
-                    f"{target} is a folder; the build writes a file of that name there. "
-                    "Rename or move the folder."
+                    f"{target} is a folder where the build writes a file of that name; "
+                    "rename or move the folder."
                 )
 
     def commit(self) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audiocoach.cache import load_entry
+from audiocoach.files import checkpoint
 from audiocoach.loudness import level
 from audiocoach.mp3 import EncoderSettings, write_mp3
 from audiocoach.parallel import release_memory
@@ -44,6 +45,7 @@ def make_phase_file(job: PhaseJob) -> Path:
     The loudness is measured here, not in the main process, so the main process holds no
     more than the clips it speaks and goes on speaking the next phase meanwhile.
     """
+    checkpoint("encoding")
     clips = {
         **job.clips,
         **{

@@ -159,7 +159,7 @@ class _Writer:
         """The line ``template`` renders, with the key naming its recording."""
         context = {"program": self.program, "phase": self.phase, **context}
         text = self.templates.say(template, **context)
-        return Line(kind, text, number, slot_ms, key=phrase_key(template, context))
+        return Line(kind, text, number, slot_ms, key=phrase_key(template, context, text))
 
     def opening(self, count: int) -> Iterator[Step]:
         yield from self.speech("sessie_begin", count=count)
