@@ -371,6 +371,12 @@ CASES: list[Case] = [
         "is larger than 256 KB",
     ),
     ("program is /dev/null", {}, ["--program", "/dev/null"], "/dev/null is not a regular file"),
+    (
+        "program name with a line break",
+        {},
+        ["--program", "geen\nbestand\x1b[2J.toml"],
+        "geen\\nbestand\\x1b[2J.toml does not exist",
+    ),
     # Patient files: text
     (
         "patient practice line break",

@@ -26,7 +26,7 @@ from audiocoach.mp3 import EncoderSettings
 from audiocoach.parallel import DEFAULT_WORKERS, Workers
 from audiocoach.phase_file import PhaseJob, make_phase_file
 from audiocoach.program import Phase, Program
-from audiocoach.script import Line, SessionScript, Step
+from audiocoach.script import Line, SessionScript, Step, least_ms
 from audiocoach.session import (
     Progress,
     Session,
@@ -157,6 +157,9 @@ def build_many(
         t if t.base_url is None else replace(t, base_url=export.check_base_url(t.base_url))
         for t in targets
     ]
+    for target in targets:
+        for phase in target.phases or target.program.phases:
+            check_length(phase.number, least_ms(target.program, phase))
     all_scripts = [write_scripts(t.program, t.phases) for t in targets]  # templates checked first
     for target, scripts in zip(targets, all_scripts, strict=True):
         check_scripts(scripts, target.out_dir)

@@ -51,7 +51,7 @@ class _OneLineErrors(TyperGroup):
             sys.exit(error.exit_code)
         except click.ClickException as error:
             message = " ".join(error.format_message().split())
-            typer.echo(f"audiocoach: {message}", err=True)
+            typer.echo(f"audiocoach: {one_line(message)}", err=True)
             sys.exit(2)
         except typer.Abort:
             sys.exit(1)
@@ -113,9 +113,17 @@ NoCacheOption = Annotated[
 
 
 def fail(message: str) -> None:
-    """Print one plain sentence on stderr and exit 2."""
-    typer.echo(f"audiocoach: {message}", err=True)
+    """Print one plain sentence on stderr and exit 2.
+
+    A file name or value the user gave may hold a line break or a terminal escape: shown
+    escaped, so the sentence stays one line and the terminal shows what was typed."""
+    typer.echo(f"audiocoach: {one_line(message)}", err=True)
     raise typer.Exit(2)
+
+
+def one_line(message: str) -> str:
+    """``message`` with every character that is not printable written as its escape."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 @contextmanager
@@ -127,10 +135,8 @@ def plain_errors() -> Iterator[None]:
         fail(str(error))
     except KeyboardInterrupt as stop:
         said = str(stop) if isinstance(stop, Interrupted) else ""
-        typer.echo(
-            f"audiocoach: {said or 'stopped; files that were there before are unchanged.'}",
-            err=True,
-        )
+        said = said or "stopped; files that were there before are unchanged."
+        typer.echo(f"audiocoach: {one_line(said)}", err=True)
         raise typer.Exit(130) from None
 
 
