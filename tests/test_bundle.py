@@ -12,11 +12,13 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from audiocoach.errors import Interrupted
+from audiocoach.build import build
+from audiocoach.errors import Interrupted, ProgramError
 from audiocoach.files import (
     STOP_AT_VAR,
     TEMP_PREFIX,
@@ -25,6 +27,9 @@ from audiocoach.files import (
     finish_interrupted,
     prepare_folder,
 )
+from audiocoach.program import Program
+from audiocoach.speech.espeak import EspeakVoice
+from counting import CountingVoice
 
 TWO_PHASES = """
 [program]
@@ -192,3 +197,13 @@ def test_a_bundle_of_a_gone_build_going_in_is_finished(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("new a", encoding="utf-8")  # moved before the kill
     assert finish_interrupted(tmp_path) == [tmp_path / "b.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_two_sessions_that_map_to_one_file_are_refused(program: Program, tmp_path: Path) -> None:
+    """The program file refuses two phases with one number; a build refuses any two sessions
+    with one file name, however the program was made."""
+    first = program.phases[0]
+    twice = replace(program, phases=(first, replace(first, exercises=(2,))))
+    with pytest.raises(ProgramError, match="would both be written to"):
+        build(twice, tmp_path / "uit", CountingVoice(EspeakVoice()))
+    assert not (tmp_path / "uit").exists()
