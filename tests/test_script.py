@@ -111,7 +111,7 @@ def test_broken_template_names_itself(
         session_script(program, program.phase(1), Templates(folder))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     reps=st.integers(1, 50),
     sets=st.integers(1, 10),
