@@ -335,10 +335,7 @@ def _write_extras(
         for script, b in zip(scripts, built, strict=True):
             if b.session is None:
                 sessions[b.path] = speaker.session(script)
-    phases = [
-        export.Phase(sessions[b.path], b.path if b.kept else bundle.path(b.path.name))
-        for b in built
-    ]
+    phases = [export.Phase(sessions[b.path], bundle.current(b.path.name)) for b in built]
     return export.write_extras(
         target.program,
         phases,

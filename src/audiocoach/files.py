@@ -262,6 +262,18 @@ class Bundle:
             return []
         return sorted(p.name for p in self.stage.iterdir() if _owner(p) is None)
 
+    def names_after(self) -> list[str]:
+        """The names the folder will hold once the bundle is in place: what is there now and
+        what is staged (for a page or playlist that lists every file present)."""
+        there = (p.name for p in self.folder.iterdir() if _owner(p) is None and p.is_file())
+        return sorted({*there, *self.staged()})
+
+    def current(self, name: str) -> Path:
+        """Where ``name`` is read now (its size for a feed): staged when this build wrote it,
+        else in the folder."""
+        staged = self.path(name)
+        return staged if staged.is_file() else self.folder / name
+
     def check(self, names: Iterable[str]) -> None:
         """Every name can take a file: a folder of that name would stop the bundle halfway."""
         for name in names:
