@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from audiocoach.build import build
-from audiocoach.errors import Interrupted, ProgramError
+from audiocoach.errors import Interrupted, OutputError, ProgramError
 from audiocoach.files import (
     STOP_AT_VAR,
     TEMP_PREFIX,
@@ -190,6 +190,18 @@ def test_a_bundle_tells_what_the_folder_will_hold(tmp_path: Path) -> None:
     assert bundle.current("fase-1-a.mp3") == tmp_path / "fase-1-a.mp3"
     assert bundle.current("fase-2-b.mp3") == bundle.path("fase-2-b.mp3")
     bundle.discard()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folders are locked on POSIX")
+def test_two_builds_into_one_folder_at_once_are_refused(tmp_path: Path) -> None:
+    out = tmp_path / "uit"
+    out.mkdir()
+    first = Bundle(out)
+    with pytest.raises(OutputError, match="Another audiocoach build is writing into"):
+        Bundle(out)
+    first.discard()
+    Bundle(out).discard()  # free again
+    assert list(out.iterdir()) == []
 
 
 def test_a_discarded_bundle_leaves_the_folder_as_it_was(tmp_path: Path) -> None:

@@ -242,11 +242,13 @@ class Bundle:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._lock = _lock_folder(folder)
         try:
             self.stage = Path(
                 tempfile.mkdtemp(dir=folder, prefix=_temp_prefix(), suffix=STAGE_SUFFIX)
             )
         except OSError as error:
+            _unlock(self._lock)
             raise OutputError(
                 f"The output folder {folder} cannot be written to: {error.strerror}."
             ) from None
@@ -300,9 +302,42 @@ class Bundle:
             ) from None
 
     def discard(self) -> None:
-        """Remove what was staged; the folder keeps the earlier bundle. Nothing once committed."""
+        """Remove what was staged (the folder keeps the earlier bundle; nothing once
+        committed), and let other builds write into the folder."""
         if not self.committed:
             shutil.rmtree(self.stage, ignore_errors=True)
+        _unlock(self._lock)
+        self._lock = None
+
+
+def _lock_folder(folder: Path) -> int | None:
+    """Hold the folder for one build: two builds into one folder at once would each put in a
+    page describing its own files. POSIX only; ``None`` where folders cannot be locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(
+            f"Another audiocoach build is writing into {folder}; wait until it has finished."
+        ) from None
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)  # closing releases the lock
 
 
 def commit_all(bundles: Iterable[Bundle]) -> None:
