@@ -67,7 +67,7 @@ number = 1
 title = "Knie heffen"
 aim = "versterken"
 instruction = "Til de knie langzaam op en laat hem weer zakken."
-dosage = { pattern = "reps", reps = 3, sets = 2, rest_s = 10, rep_s = 2 }
+dosage = { pattern = "reps", reps = 3, sets = 2, rest_s = 10, move_s = 2 }
 """
 
 

@@ -346,7 +346,7 @@ CASES: list[Case] = [
             "k.toml": program_with(
                 '{ pattern = "reps", reps = 1, sets = 1, rest_s = 0 }',
                 '{ pattern = "parts", cues = ["a", "b", "c", "d", "e", "f"], reps = 50, '
-                "sets = 10, rest_s = 300, rep_s = 30 }",
+                "sets = 10, rest_s = 300, move_s = 30 }",
             )
         },
         ["--program", "k.toml"],
@@ -354,7 +354,7 @@ CASES: list[Case] = [
     ),
     (
         "dosage over three hours",
-        {"k.toml": program_with("rest_s = 0 }", "rest_s = 0, rep_s = 30 }")},
+        {"k.toml": program_with("rest_s = 0 }", "rest_s = 0, move_s = 30 }")},
         ["--program", "k.toml", "--reps", "50", "--sets", "10", "--rest", "300"],
         "a session may last at most 3 hours",
     ),

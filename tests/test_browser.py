@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from audiocoach.build import BuiltFile
+from audiocoach.dutch import written_forms
 from helpers import decode
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_page_plays_from_disk(browser: Any, default_build: list[BuiltFile]) -> N
         assert player["trackState"] == 2, f"captions did not load: {player}"
         spoken = [e for e in built.session.timeline.events if e.text is not None]
         assert player["cues"] == len(spoken)
-        assert player["firstCue"] == spoken[0].text
+        assert player["firstCue"] == written_forms(spoken[0].text or "")
     messages = browser.get_log("browser")
     problems = [m for m in messages if m["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems

@@ -51,14 +51,14 @@ number = 1
 title = "Knie heffen"
 aim = "versterken"
 instruction = "Til de knie op."
-dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, rep_s = 1 }
+dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 1 }
 
 [[exercises]]
 number = 2
 title = "Bruggetje"
 aim = "versterken"
 instruction = "Til het bekken op."
-dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, rep_s = 1 }
+dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 1 }
 """
 
 

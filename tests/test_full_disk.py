@@ -120,7 +120,7 @@ def _mount_small(folder: Path) -> bool:
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("mount"):
         return False
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(folder)],
+        ["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(folder)],
         capture_output=True,
         check=False,
     )
@@ -128,7 +128,7 @@ def _mount_small(folder: Path) -> bool:
 
 
 def test_a_really_full_disk(tmp_path: Path, runner: CliRunner) -> None:
-    """On a 600 kB file system: the earlier build fits, the new one (reps 20) does not."""
+    """On a 1.5 MB file system: the earlier build fits, the new one (reps 20) does not."""
     disk = tmp_path / "klein-schijfje"
     disk.mkdir()
     if not _mount_small(disk):

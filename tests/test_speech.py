@@ -62,7 +62,7 @@ def test_voice_and_rate_are_sent_only_when_they_change(
     faster = [clip_of(t, other.synthesize(t)).ms for t in texts]
     assert sent[-2:] == [("voice", voice.voice_id), ("rate", voice.rate + 40)]
     assert sum(faster) < sum(lengths), "the new rate is used"
-    assert [clip_of(t, voice.synthesize(t)).ms for t in texts] == pytest.approx(lengths, abs=3)
+    assert [clip_of(t, voice.synthesize(t)).ms for t in texts] == pytest.approx(lengths, abs=10)
     assert sent[-1] == ("rate", voice.rate), "and the old one again"
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiocoach.program import Dosage, Program, load_program
-from audiocoach.script import Line, Templates, session_script
+from audiocoach.script import Templates, session_script
 from audiocoach.timeline import build_timeline
 
 PROGRAM = load_program()
@@ -58,17 +58,34 @@ def test_events_never_overlap_and_counts_match_dosage(
         assert all(e.text is None for e in rests)
 
 
-def test_counts_land_on_the_beat_whatever_the_clip_length() -> None:
-    """A short and a long voice give the same count spacing: slot_ms, not the clip, sets it."""
-    script = session_script(PROGRAM, PROGRAM.phase(2), TEMPLATES)
-    steps = [s for s in script.steps if isinstance(s, Line)]
-    assert steps
-    starts = []
-    for clip_ms in (300, 900):
-        timeline = build_timeline(script.steps, fixed_lengths(script.texts, clip_ms))
-        counts = [e.start_ms for e in timeline.events if e.kind == "count" and e.exercise == 9]
-        starts.append([b - a for a, b in itertools.pairwise(counts)][:9])
-    assert starts[0] == starts[1] == [3000] * 9
+@settings(max_examples=40, deadline=None)
+@given(clip_ms=st.integers(100, 3000), move_s=st.sampled_from([0.5, 2.0, 2.5, 3.5, 30.0]))
+def test_time_to_move_follows_every_cue_whatever_the_voice(clip_ms: int, move_s: float) -> None:
+    """After a cue (or a count with no cue) comes exactly ``move_s`` of silence, however long
+    the voice takes to say it; a count and its cue are never run together."""
+    program = with_dosage(PROGRAM, sets=1)
+    program = replace(
+        program,
+        exercises=tuple(
+            replace(e, dosage=replace(e.dosage, move_s=move_s)) for e in program.exercises
+        ),
+    )
+    script = session_script(program, program.phase(2), TEMPLATES)
+    events = build_timeline(script.steps, fixed_lengths(script.texts, clip_ms)).events
+    cues = 0
+    for event, gap, cue in zip(events, events[1:], events[2:], strict=False):
+        if event.kind == "count" and cue.kind == "cue":
+            assert gap.kind == "pause"
+            assert gap.duration_ms >= 200
+    for event, after in itertools.pairwise(events):
+        movement = event.kind == "cue" or (
+            event.kind == "count" and program.exercise(event.exercise or 0).dosage.pattern == "reps"
+        )
+        if movement:
+            cues += 1
+            assert after.kind == "pause"
+            assert after.duration_ms == round(move_s * 1000)
+    assert cues > 0
 
 
 def test_chapters_start_at_each_exercise() -> None:

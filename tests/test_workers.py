@@ -17,7 +17,7 @@ from helpers import tree_hashes
 pytestmark = pytest.mark.slow
 
 PART = f"{TEMP_PREFIX}*.part"
-LONG_WRITE = ("--sets", "9", "--rest", "60", "--jobs", "2")
+LONG_WRITE = ("--sets", "8", "--rest", "50", "--jobs", "2")
 """Hours of audio in both phases (under the three-hour cap): two workers encode for seconds,
 so signals land mid-write."""
 

@@ -228,7 +228,7 @@ def check_length(phase: int, duration_ms: int) -> None:
         hours = MAX_SESSION_MS // 3_600_000
         raise ProgramError(
             f"Phase {phase} would last {duration_ms / 3_600_000:.1f} hours or more; a session "
-            f"may last at most {hours} hours: lower the repetitions, sets, rests or 'rep_s'."
+            f"may last at most {hours} hours: lower the repetitions, sets, rests or 'move_s'."
         )
 
 

@@ -289,7 +289,7 @@ def _select(program: Program, selection: tuple[int, ...] | None) -> list[Phase]:
                     f"Phase {phase.number} would have no exercises: choose at least one of "
                     f"{_span(choosable(phase))}."
                 )
-            phases.append(replace(phase, exercises=kept))
+            phases.append(replace(phase, exercises=kept, selected=True))
         else:
             phases.append(phase)
     return phases

@@ -8,7 +8,7 @@ pure ``str -> str`` steps, and :func:`unspeakable` finds what slipped through.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 _UNITS = ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
 _TEENS = [
@@ -53,32 +53,71 @@ def number_word(n: int) -> str:
     return head + (_compound(rest) if rest else "")
 
 
+def enumeration(items: Iterable[str]) -> str:
+    """Words as a spoken list: "twee, drie en vier"."""
+    words = list(items)
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} en {words[-1]}"
+
+
 def _compound(n: int) -> str:
     """A number as the tail of a longer one: "honderdeen", not "honderdéén"."""
     return "een" if n == 1 else number_word(n)
 
 
-# Written forms that espeak-ng would misread, with how they are said.
-_SPOKEN_FORMS: tuple[tuple[str, str], ...] = (
-    ("SI-gewricht", "es-ie-gewricht"),
-    ("SI-blokkade", "es-ie-blokkade"),
-    ("S1-gewricht", "es-ie-gewricht"),
-)
+LEXICON: Mapping[str, str] = {
+    # Codes: said letter by letter, as a Dutch therapist says them.
+    "SI-gewricht": "es-ie-gewricht",
+    "SI-blokkade": "es-ie-blokkade",
+    # Compounds whose "-er-" espeak-ng stresses and lengthens ("linkeer-arm", "achteer-over").
+    "linkerarm": "linker-arm",
+    "rechterarm": "rechter-arm",
+    "achterover": "achter-over",
+    "herstelbevorderende": "herstel-bevorderende",
+    # Words espeak-ng stresses on the wrong syllable ("PLAfond", "ELkaar", "HETzelfde").
+    "plafond": "pla-fond",
+    "elkaar": "el-kaar",
+    "hetzelfde": "het-zelfde",
+}
+"""The pronunciation lexicon: every word the speech engine misreads, with a respelling it reads
+right. Found by reading the phonemes of every line (``espeak-ng -v nl -x``), not by ear alone;
+tests/test_lexicon.py checks each respelling's phonemes with the bundled espeak-ng. Respellings
+rather than espeak's ``[[phonemes]]``, so that any engine (a recorded voice, Piper) still gets
+readable Dutch. Transcripts show the written word (:func:`written_forms`)."""
+
+TYPOS: Mapping[str, str] = {"S1-gewricht": "es-ie-gewricht"}
+"""The card's typos, said as meant; a transcript shows the corrected word."""
+
+
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+
+
+def _respell(text: str, lexicon: Mapping[str, str]) -> str:
+    """Replace each word of ``lexicon`` where it stands whole; a capital at a sentence's start
+    stays a capital."""
+
+    def replacement(written: str, said: str) -> Callable[[re.Match[str]], str]:
+        def sub(match: re.Match[str]) -> str:
+            capital = match.group()[:1].isupper() and not written[:1].isupper()
+            return said[:1].upper() + said[1:] if capital else said
+
+        return sub
+
+    for written, said in lexicon.items():
+        text = _word_pattern(written).sub(replacement(written, said), text)
+    return text
 
 
 def spoken_forms(text: str) -> str:
-    """Replace written forms (abbreviations, codes) by the words that are said."""
-    for written, said in _SPOKEN_FORMS:
-        text = text.replace(written, said)
-    return text
+    """Replace every lexicon word (and the card's typos) by how the engine must be given it."""
+    return _respell(_respell(text, TYPOS), LEXICON)
 
 
 def written_forms(text: str) -> str:
     """Undo :func:`spoken_forms` for reading: a transcript says "SI-gewricht", as the card does."""
-    for written, said in _SPOKEN_FORMS:
-        if said in text and not written.startswith("S1"):
-            text = text.replace(said, written)
-    return text
+    return _respell(text, {said: written for written, said in LEXICON.items()})
 
 
 def numbers_as_words(text: str) -> str:

@@ -6,11 +6,11 @@ value that changes the text (``tel-07``, ``serie-2-van-3``, ``dosering-3x10-rust
 same text always gets the same key, and a text that changes (another dosage, another number
 of exercises) gets another key, so an old recording is never played for a new text.
 
-Text the program file gives (titles, instructions, the opening that says the program's and
-phase's titles) is named by its exercise or phase number and ends in a short hash of the
-text (``oef-07-instructie-3f9a2c``): a folder of recordings belongs to one program, and when
-an instruction is edited its key changes, so the recording of the old text is never played
-for the new one.
+Text the program file gives (names, instructions, the next exercise's name, the opening that
+says the program's and phase's titles) is named by its exercise or phase number and ends in
+a short hash of the text (``oef-07-instructie-3f9a2c``): a folder of recordings belongs to
+one program, and when an instruction is edited its key changes, so the recording of the old
+text is never played for the new one.
 """
 
 from __future__ import annotations
@@ -36,14 +36,27 @@ def _dosage(dosage: Dosage) -> str:
     return f"dosering-{amount}{rest}"
 
 
+def _opening(context: Mapping[str, Any]) -> str:
+    """What changes the opening: the phase, how many exercises and advice, who chose them."""
+    phase = context["phase"]
+    choice = ("-gekozen" if phase.selected else "-open") if phase.open else ""
+    advice = f"-{context['advice']}-advies" if context["advice"] else ""
+    return f"sessie-{phase.number}-begin-{context['counted']}-oefeningen{advice}{choice}"
+
+
 _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
-    "sessie_begin": lambda c: f"sessie-{c['phase'].number}-begin-{c['count']}-oefeningen",
-    "sessie_einde": lambda c: f"sessie-{c['phase'].number}-einde",
-    "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-titel",
+    "sessie_begin": _opening,
+    "sessie_einde": lambda c: (
+        f"sessie-{c['phase'].number}-einde-{'-tot-'.join(map(str, c['program'].times_per_day))}"
+    ),
+    "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-naam",
     "oefening_uitleg": lambda c: f"oef-{c['exercise'].number:02d}-instructie",
+    "volgende": lambda c: f"oef-{c['exercise'].number:02d}-volgende",
     "dosering": lambda c: _dosage(c["dosage"]),
-    "klaarmaken": lambda c: "klaarmaken",
-    "serie_begin": lambda c: f"serie-{c['set']}-van-{c['sets']}",
+    "klaarmaken": lambda c: "-".join(filter(None, ("klaarmaken", c["exercise"].position))),
+    "serie_begin": lambda c: (
+        "begin-maar" if c["sets"] == 1 else f"serie-{c['set']}-van-{c['sets']}"
+    ),
     "tel": lambda c: f"tel-{c['n']:02d}",
     "aanwijzing": lambda c: f"aanwijzing-{safe_slug(c['cue'])}",
     "houden_start": lambda c: "houden-start",
@@ -54,7 +67,7 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
 
 KEYED_TEMPLATES = frozenset(_KEYS)
 """Templates with a key rule; a test checks that every template in scripts_nl/ has one."""
-TEXT_FROM_PROGRAM = frozenset({"sessie_begin", "oefening_begin", "oefening_uitleg"})
+TEXT_FROM_PROGRAM = frozenset({"sessie_begin", "oefening_begin", "oefening_uitleg", "volgende"})
 """Templates that say text of the program file, which its numbers alone do not name."""
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from audiocoach.program import Program
-from audiocoach.session import Session
+from audiocoach.session import Session, time_per_day
 
 
 def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any]:
@@ -44,6 +44,7 @@ def preview_text(program: Program, sessions: Sequence[Session]) -> str:
         lines += [
             "",
             f"Fase {s.phase.number}: {s.phase.title} ({minutes}:{seconds:02d}) -> {s.file_name}",
+            f"      {time_per_day(program, s.timeline.duration_ms)}",
         ]
         for e in s.timeline.events:
             stamp = f"{e.start_ms // 60000:3d}:{e.start_ms // 1000 % 60:02d}"

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from audiocoach.errors import ProgramError, shown
 from audiocoach.files import FileTooLarge, NotRegularFile, read_regular
@@ -37,7 +37,15 @@ Pattern = Literal["advice", "reps", "parts", "alternate", "hold"]
 
 Aim = Literal["mobiliseren", "versterken"]
 
+Position = Literal["rug", "buik", "zij", "zit", "staan"]
+"""The starting position of an exercise, as the card describes it: the session says it before
+the first set and when it announces the exercise that comes next, so the patient can turn over
+during the rest. The spoken words for each are in the templates."""
+
 BUILTIN_PROGRAM = "si-gewricht-lage-rug"
+
+HOLD_COUNTDOWN = 3
+"""Seconds counted down aloud at the end of a hold."""
 
 # Bounds for every number a user can set; documented in the README.
 BOUNDS: Mapping[str, tuple[int, int]] = {
@@ -62,16 +70,21 @@ class Dosage:
     """Seconds of rest after each set (the card: "daarna ± 15 sec. rust")."""
     hold_s: int = 12
     """Seconds a ``hold`` lasts (the card: "duur: 10-12 sec.")."""
-    rep_s: float = 3.0
-    """Seconds given to one movement: a repetition, or one cue of a ``parts`` repetition.
+    move_s: float = 3.0
+    """Seconds of silence after each cue (``parts``, ``alternate``) or count (``reps``): the
+    time to make that movement before anything else is said, whatever the voice's speed.
 
-    The card gives no pace; three seconds is a calm pace for these movements."""
+    The card gives no pace; the program file sets it per exercise (larger movements get more)."""
     cues: tuple[str, ...] = ()
     """Words spoken within a repetition (``parts``) or in turn (``alternate``)."""
 
     def counts_per_set(self) -> int:
-        """Spoken repetition numbers in one set."""
-        return 0 if self.pattern in ("advice", "hold") else self.reps
+        """Spoken numbers in one set: each repetition, or a hold's last seconds counted down."""
+        if self.pattern == "advice":
+            return 0
+        if self.pattern == "hold":
+            return min(HOLD_COUNTDOWN, self.hold_s - 1)
+        return self.reps
 
 
 @dataclass(frozen=True)
@@ -80,11 +93,16 @@ class Exercise:
 
     number: int
     title: str
-    """Display title, as on the card, typos corrected."""
+    """The card's own title, typos corrected; shown on the page beside the name."""
+    name: str
+    """A short spoken name of its own ("Knieën opzij"), distinct within the program: eight of
+    the card's titles are the same, so the announcement, chapters and page use this."""
     aim: Aim
     instruction: str
     """The card's description rewritten as spoken Dutch."""
     dosage: Dosage
+    position: Position | None = None
+    """Where the exercise starts; said before the first set and when the exercise is next."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,14 @@ class Phase:
     exercises: tuple[int, ...]
     fixed: tuple[int, ...] = ()
     """Exercises that always stay in this phase, whatever the therapist selects."""
+    selected: bool = False
+    """Whether the therapist chose which of the open exercises are here (``--select``); a
+    phase that leaves a choice and has none made says that the therapist chooses."""
+
+    @property
+    def open(self) -> bool:
+        """Whether the therapist chooses some of this phase's exercises (the card's "vul in")."""
+        return any(n not in self.fixed for n in self.exercises) or self.selected
 
 
 @dataclass(frozen=True)
@@ -110,6 +136,8 @@ class Program:
     exercises: tuple[Exercise, ...]
     phases: tuple[Phase, ...]
     notes: tuple[str, ...] = field(default=())
+    times_per_day: tuple[int, int] = (3, 5)
+    """How often a day the card asks for the series ("drie tot vijf maal daags")."""
 
     def exercise(self, number: int) -> Exercise:
         """The exercise with that number (the card's numbering)."""
@@ -292,9 +320,13 @@ def dosage_from_dict(table: Mapping[str, Any], where: str) -> Dosage:
         name: check_bounds(name, read.get(name, int, getattr(defaults, name)), where)
         for name in BOUNDS
     }
-    rep_s = read.get("rep_s", float, defaults.rep_s)
-    if not 0.5 <= rep_s <= 30:
-        raise ProgramError(f"{where}: 'rep_s' must be from 0.5 to 30 seconds, not {rep_s}.")
+    if "rep_s" in table:
+        raise ProgramError(
+            f"{where}: 'rep_s' is now 'move_s', the seconds of silence to move after each cue."
+        )
+    move_s = read.get("move_s", float, defaults.move_s)
+    if not 0.5 <= move_s <= 30:
+        raise ProgramError(f"{where}: 'move_s' must be from 0.5 to 30 seconds, not {move_s}.")
     cues = tuple(read.get("cues", list, []))
     if not all(isinstance(cue, str) and cue.strip() for cue in cues) or len(cues) > MAX_CUES:
         raise ProgramError(f"{where}: 'cues' must be a list of at most {MAX_CUES} words.")
@@ -305,7 +337,43 @@ def dosage_from_dict(table: Mapping[str, Any], where: str) -> Dosage:
     if pattern in ("parts", "alternate") and len(cues) < 2:
         raise ProgramError(f"{where}: pattern '{pattern}' needs at least two 'cues'.")
     read.finish()
-    return Dosage(pattern=pattern, rep_s=rep_s, cues=cues, **numbers)
+    return Dosage(pattern=pattern, move_s=move_s, cues=cues, **numbers)
+
+
+def _position(value: str | None, where: str) -> Position | None:
+    """The starting position, when the program file gives one."""
+    if value is not None and value not in get_args(Position):
+        choices = ", ".join(get_args(Position))
+        raise ProgramError(f"{where}: 'position' must be one of {choices}, not {value!r}.")
+    return cast("Position | None", value)
+
+
+def _check_names_distinct(exercises: list[Exercise], origin: str) -> None:
+    """Two exercises with one spoken name cannot be told apart in a session or its chapters."""
+    seen: dict[str, int] = {}
+    for exercise in exercises:
+        key = exercise.name.casefold()
+        if key in seen:
+            raise ProgramError(
+                f"{origin}: exercises {seen[key]} and {exercise.number} share the name "
+                f"'{exercise.name}'; give each a 'name' of its own."
+            )
+        seen[key] = exercise.number
+
+
+def _times_per_day(value: list[Any], origin: str) -> tuple[int, int]:
+    """``[3, 5]``: the fewest and most times a day the series is done."""
+    ok = (
+        len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and 1 <= value[0] <= value[1] <= 12
+    )
+    if not ok:
+        raise ProgramError(
+            f"{origin} [program]: 'times_per_day' must be two whole numbers from 1 to 12, "
+            f"fewest first, such as [3, 5]; not {value!r}."
+        )
+    return value[0], value[1]
 
 
 MAX_CUES = 6
@@ -336,6 +404,7 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
         "subtitle": head.get("subtitle", str, ""),
         "source": head.get("source", str, ""),
         "notes": tuple(check_items(head.get("notes", list, []), f"{origin} [program] 'notes'")),
+        "times_per_day": _times_per_day(head.get("times_per_day", list, [3, 5]), origin),
     }
     for note in program_fields["notes"]:
         if not isinstance(note, str):
@@ -354,19 +423,24 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
         aim = read.get("aim", str)
         if aim not in get_args(Aim):
             raise ProgramError(f"{where}: 'aim' must be one of {', '.join(get_args(Aim))}.")
+        title = read.get("title", str)
+        dosage = dosage_from_dict(read.get("dosage", dict), f"{where} dosage")
         exercises.append(
             Exercise(
                 number=number,
-                title=read.get("title", str),
+                title=title,
+                name=" ".join(read.get("name", str, title).split()),
                 aim=aim,
                 instruction=" ".join(read.get("instruction", str).split()),
-                dosage=dosage_from_dict(read.get("dosage", dict), f"{where} dosage"),
+                dosage=dosage,
+                position=_position(read.get("position", str, None), where),
             )
         )
         read.finish()
     numbers = [e.number for e in exercises]
     if len(set(numbers)) != len(numbers):
         raise ProgramError(f"{origin}: two exercises share a number.")
+    _check_names_distinct(exercises, origin)
 
     phases: list[Phase] = []
     for index, table in enumerate(check_items(top.get("phases", list), f"{origin} phases")):

@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 import jinja2
 
-from audiocoach.dutch import number_word, speakable, unspeakable
+from audiocoach.dutch import enumeration, number_word, speakable, unspeakable
 from audiocoach.errors import ScriptError
 from audiocoach.keys import phrase_key
-from audiocoach.program import Dosage, Exercise, Phase, Program
+from audiocoach.program import HOLD_COUNTDOWN, Dosage, Exercise, Phase, Program
 
 SpokenKind = Literal["speech", "count", "cue"]
 SilentKind = Literal["rest", "pause"]
@@ -28,13 +28,13 @@ SilentKind = Literal["rest", "pause"]
 # Pacing, in milliseconds. The card gives none of these; they are chosen for a calm session.
 SENTENCE_GAP_MS = 700
 """Silence after an announcement or instruction."""
+COUNT_TO_CUE_MS = 300
+"""Silence between a count and its cue, so "één" and "links" do not run together."""
 GET_READY_MS = 4000
 """Time to take the starting position after an exercise is explained."""
 REST_WARNING_MS = 5000
 """The rest's last seconds, announced ("nog vijf seconden") when the rest is long enough."""
 MIN_REST_FOR_WARNING_MS = 10_000
-COUNTDOWN = 3
-"""Seconds counted down at the end of a hold."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class Templates:
             keep_trailing_newline=False,
         )
         self.env.filters["woord"] = number_word
+        self.env.filters["opsomming"] = enumeration
         self.used: set[str] = set()
         """Names of the templates rendered so far."""
 
@@ -131,12 +132,13 @@ def session_script(program: Program, phase: Phase, templates: Templates) -> Sess
     """Write the script for one phase: opening, every exercise, closing."""
     exercises = [program.exercise(n) for n in phase.exercises]
     writer = _Writer(templates, program, phase)
+    following: list[Exercise | None] = [*exercises[1:], None]
     steps = [
-        *writer.opening(len(exercises)),
+        *writer.opening(exercises),
         *(
             step
-            for index, exercise in enumerate(exercises)
-            for step in writer.exercise(exercise, last=index == len(exercises) - 1)
+            for exercise, after in zip(exercises, following, strict=True)
+            for step in writer.exercise(exercise, after)
         ),
         *writer.closing(),
     ]
@@ -161,13 +163,15 @@ class _Writer:
         text = self.templates.say(template, **context)
         return Line(kind, text, number, slot_ms, key=phrase_key(template, context, text))
 
-    def opening(self, count: int) -> Iterator[Step]:
-        yield from self.speech("sessie_begin", count=count)
+    def opening(self, exercises: list[Exercise]) -> Iterator[Step]:
+        advice = sum(e.dosage.pattern == "advice" for e in exercises)
+        yield from self.speech("sessie_begin", counted=len(exercises) - advice, advice=advice)
 
     def closing(self) -> Iterator[Step]:
         yield from self.speech("sessie_einde")
 
-    def exercise(self, exercise: Exercise, *, last: bool) -> Iterator[Step]:
+    def exercise(self, exercise: Exercise, after: Exercise | None) -> Iterator[Step]:
+        """One exercise; ``after`` is the exercise that follows it (``None`` for the last)."""
         number, dosage = exercise.number, exercise.dosage
         yield from self.speech("oefening_begin", number, exercise=exercise)
         yield from self.speech("oefening_uitleg", number, exercise=exercise)
@@ -181,50 +185,63 @@ class _Writer:
                 "serie_begin", number, exercise=exercise, set=set_number, sets=dosage.sets
             )
             yield from self.movements(number, dosage)
-            if not (last and set_number == dosage.sets):
+            if set_number < dosage.sets:
                 yield from self.rest(number, dosage)
+            elif after is not None:
+                yield from self.rest(number, dosage, then=after)
 
     def movements(self, number: int, dosage: Dosage) -> Iterator[Step]:
-        rep_ms = round(dosage.rep_s * 1000)
+        """Every repetition of one set: the count, then each cue with time to move after it."""
         if dosage.pattern == "hold":
             yield from self.hold(number, dosage)
             return
+        move = Silence("pause", round(dosage.move_s * 1000), number)
         for rep in range(1, dosage.reps + 1):
+            yield self._line("count", "tel", number, n=rep)
             if dosage.pattern == "reps":
-                yield self._line("count", "tel", number, rep_ms, n=rep)
-            elif dosage.pattern == "parts":
-                yield self._line("count", "tel", number, n=rep)
-                for cue in dosage.cues:
-                    yield self._line("cue", "aanwijzing", number, rep_ms, cue=cue)
-            else:  # alternate
-                cue = dosage.cues[(rep - 1) % len(dosage.cues)]
-                yield self._line("count", "tel", number, n=rep)
-                yield self._line("cue", "aanwijzing", number, rep_ms, cue=cue)
+                yield move
+                continue
+            if dosage.pattern == "parts":
+                cues = dosage.cues
+            else:  # alternate: the cues take turns
+                cues = (dosage.cues[(rep - 1) % len(dosage.cues)],)
+            yield Silence("pause", COUNT_TO_CUE_MS, number)
+            for cue in cues:
+                yield self._line("cue", "aanwijzing", number, cue=cue)
+                yield move
 
     def hold(self, number: int, dosage: Dosage) -> Iterator[Step]:
-        countdown = min(COUNTDOWN, dosage.hold_s - 1)
-        yield self._line("cue", "houden_start", number, dosage=dosage)
+        countdown = min(HOLD_COUNTDOWN, dosage.hold_s - 1)
+        yield self._line("speech", "houden_start", number, dosage=dosage)
         yield Silence("pause", (dosage.hold_s - countdown) * 1000, number)
         for second in range(countdown, 0, -1):
-            yield self._line("cue", "tel", number, 1000, n=second)
-        yield self._line("cue", "houden_stop", number, dosage=dosage)
+            yield self._line("count", "tel", number, 1000, n=second)
+        yield self._line("speech", "houden_stop", number, dosage=dosage)
         yield Silence("pause", SENTENCE_GAP_MS, number)
 
-    def rest(self, number: int, dosage: Dosage) -> Iterator[Step]:
+    def rest(self, number: int, dosage: Dosage, then: Exercise | None = None) -> Iterator[Step]:
+        """The rest after a set. Before another set, its last seconds are announced; before
+        another exercise, that exercise and its position are, so the patient can turn over."""
         rest_ms = dosage.rest_s * 1000
         if rest_ms == 0:
             return
         yield self._line("speech", "rust", number, dosage=dosage)
+        if then is not None:
+            yield Silence("pause", SENTENCE_GAP_MS, number)
+            yield self._line("speech", "volgende", number, exercise=then)
+            yield Silence("rest", rest_ms, number)
+            return
         warn = rest_ms >= MIN_REST_FOR_WARNING_MS
         yield Silence("rest", rest_ms - (REST_WARNING_MS if warn else 0), number)
         if warn:
             seconds = REST_WARNING_MS // 1000
-            yield self._line("cue", "rust_bijna_klaar", number, REST_WARNING_MS, seconds=seconds)
+            yield self._line("speech", "rust_bijna_klaar", number, REST_WARNING_MS, seconds=seconds)
 
 
 def least_ms(program: Program, phase: Phase) -> int:
     """The least the session of ``phase`` lasts, from the dosage alone, before any script is
-    written: its movement slots, holds and rests, with no word said.
+    written: its silences to move after each cue or count, holds and rests, with no word
+    said.
 
     A typing error in a program file (fifty repetitions of six cues of thirty seconds, for
     99 exercises) would otherwise be scripted line by line before the session is found to
@@ -239,6 +256,6 @@ def least_ms(program: Program, phase: Phase) -> int:
             per_set = dosage.hold_s * 1000
         else:
             slots = len(dosage.cues) if dosage.pattern == "parts" else 1
-            per_set = dosage.reps * slots * round(dosage.rep_s * 1000)
+            per_set = dosage.reps * slots * round(dosage.move_s * 1000)
         total += dosage.sets * per_set + (dosage.sets - 1) * dosage.rest_s * 1000
     return total

@@ -38,6 +38,16 @@ def session_file_name(phase: Phase) -> str:
     return f"fase-{phase.number}-{safe_slug(phase.title)}.mp3"
 
 
+def time_per_day(program: Program, duration_ms: int) -> str:
+    """What one session's length asks of a day at the card's frequency, for the therapist to
+    see before handing it out: "3 tot 5 keer per dag: 51 tot 85 minuten"."""
+    fewest, most = program.times_per_day
+    low, high = (round(duration_ms * times / 60_000) for times in (fewest, most))
+    if fewest == most:
+        return f"{fewest} keer per dag: {low} minuten"
+    return f"{fewest} tot {most} keer per dag: {low} tot {high} minuten"
+
+
 def write_scripts(
     program: Program, phases: Sequence[Phase] | None = None, templates: Templates | None = None
 ) -> list[SessionScript]:

@@ -52,8 +52,9 @@ def phase_title(session: Session) -> str:
 
 
 def chapter_title(program: Program, exercise: int) -> str:
-    """``Oefening 7: Mobiliseren van het SI-gewricht``."""
-    return f"Oefening {exercise}: {program.exercise(exercise).title}"
+    """``Oefening 7: Knieën naar de schouder``: the exercise's own name, not the card's title
+    (eight exercises share one)."""
+    return f"Oefening {exercise}: {program.exercise(exercise).name}"
 
 
 def disclaimer(program: Program) -> str:

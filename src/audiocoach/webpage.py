@@ -17,7 +17,7 @@ import jinja2
 
 from audiocoach.dutch import number_word
 from audiocoach.program import Dosage, Exercise, Program
-from audiocoach.session import Session
+from audiocoach.session import Session, time_per_day
 from audiocoach.tags import phase_title
 
 TEMPLATE = "index.html.j2"
@@ -43,6 +43,8 @@ class Player:
     """The transcript as a ``data:`` URL: Chromium refuses a captions track from another
     ``file:`` URL, so a page opened from a USB stick would show no captions with a file name."""
     minutes: str
+    per_day: str
+    """What this session asks of a day at the card's frequency ("3 tot 5 keer per dag: …")."""
 
 
 def dosage_words(dosage: Dosage) -> str:
@@ -125,7 +127,14 @@ def render_page(
     for session, mp3, vtt, vtt_text in phases:
         minutes = round(session.timeline.duration_ms / 60_000)
         players.append(
-            Player(phase_title(session), mp3, vtt, vtt_data_url(vtt_text), f"{minutes} minuten")
+            Player(
+                phase_title(session),
+                mp3,
+                vtt,
+                vtt_data_url(vtt_text),
+                f"{minutes} minuten",
+                time_per_day(program, session.timeline.duration_ms),
+            )
         )
     return env.get_template(TEMPLATE).render(
         program=program,
