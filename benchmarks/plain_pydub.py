@@ -15,20 +15,29 @@ Run alone: ``python benchmarks/plain_pydub.py [PROGRAM_FILE] [OUT_DIR]``.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import lameenc
-from pydub import AudioSegment
+
+with warnings.catch_warnings():  # pydub warns about ffmpeg, which nothing here needs
+    warnings.simplefilter("ignore")
+    from pydub import AudioSegment
 
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.program import load_program
-from audiocoach.script import Line
+from audiocoach.script import Line, Tone
 from audiocoach.session import session_file_name, write_scripts
 from audiocoach.speech.espeak import EspeakVoice
+from audiocoach.tones import tone_clip
+
+
+def segment(samples: bytes, rate: int) -> AudioSegment:
+    return AudioSegment(data=samples, sample_width=2, frame_rate=rate, channels=1)
 
 
 def build_plain(program_file: Path | None, out_dir: Path) -> list[Path]:
-    """One MP3 per phase, the plain pydub way."""
+    """One MP3 per session (each phase in full and short), the plain pydub way."""
     program = load_program(program_file)
     voice = EspeakVoice()
     settings = EncoderSettings()
@@ -37,9 +46,12 @@ def build_plain(program_file: Path | None, out_dir: Path) -> list[Path]:
     for script in write_scripts(program):
         audio = AudioSegment.silent(0, frame_rate=22_050)
         for step in script.steps:
-            if isinstance(step, Line):
+            if isinstance(step, Tone):
+                audio += segment(tone_clip(step.label).samples.tobytes(), 22_050)
+            elif isinstance(step, Line):
                 if step.text not in clips:
-                    clips[step.text] = voice.synthesize(step.text).set_frame_rate(22_050)
+                    sound = voice.synthesize(step.text)
+                    clips[step.text] = segment(sound.samples.tobytes(), sound.rate)
                 clip = clips[step.text]
                 audio += clip
                 if step.slot_ms > len(clip):
@@ -51,7 +63,7 @@ def build_plain(program_file: Path | None, out_dir: Path) -> list[Path]:
         encoder.set_in_sample_rate(audio.frame_rate)
         encoder.set_channels(audio.channels)
         encoder.set_quality(settings.quality)
-        path = out_dir / session_file_name(script.phase)
+        path = out_dir / session_file_name(script.phase, script.variant)
         path.write_bytes(bytes(encoder.encode(audio.raw_data)) + bytes(encoder.flush()))
         written.append(path)
     return written

@@ -37,13 +37,16 @@ def test_each_patient_gets_a_folder_and_reruns_skip_them(tmp_path: Path, runner:
     lengths = {}
     for folder in ("a-b", "j-d-v"):
         files = sorted((out / folder).glob("*.mp3"))
-        assert [f.name for f in files] == ["fase-1-gehele-periode.mp3"]
-        samples, rate = decode(files[0])
+        assert [f.name for f in files] == [
+            "fase-1-gehele-periode-kort.mp3",
+            "fase-1-gehele-periode.mp3",
+        ]
+        samples, rate = decode(files[1])
         lengths[folder] = len(samples) / rate
     assert lengths["j-d-v"] > lengths["a-b"], "three reps a set take longer than two"
     again = run_cli(runner, *args)
     assert again.exit_code == 0, again.output
-    assert again.stdout.count("unchanged") == 2
+    assert again.stdout.count("unchanged") == 4
 
 
 def test_two_patients_in_one_folder_is_a_plain_error(tmp_path: Path, runner: CliRunner) -> None:

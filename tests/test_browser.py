@@ -100,7 +100,7 @@ def test_page_plays_from_disk(browser: Any, default_build: list[BuiltFile]) -> N
         assert player["readyState"] >= 1, player
         assert abs(player["duration"] - len(samples) / rate) < 0.5, player
         assert player["trackState"] == 2, f"captions did not load: {player}"
-        spoken = [e for e in built.session.timeline.events if e.text is not None]
+        spoken = [e for e in built.session.timeline.events if e.spoken]
         assert player["cues"] == len(spoken)
         assert player["firstCue"] == written_forms(spoken[0].text or "")
     messages = browser.get_log("browser")

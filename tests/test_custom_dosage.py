@@ -36,21 +36,25 @@ def test_five_reps_two_sets(tmp_path: Path) -> None:
     built = audiocoach("build", "--reps", "5", "--sets", "2", "--out", str(tmp_path), "--quiet")
     assert built.returncode == 0, built.stderr
     shown = preview("--reps", "5", "--sets", "2")
-    assert len(shown["phases"]) == 2
+    assert len(shown["phases"]) == 4  # each phase in full and short
     for phase in shown["phases"]:
         for number in phase["exercises"]:
             events = [e for e in phase["events"] if e["exercise"] == number]
             counts = [e["text"] for e in events if e["kind"] == "count"]
             cues = [e["text"] for e in events if e["kind"] == "cue"]
-            sets = [e["text"] for e in events if e["text"] and e["text"].startswith("Serie ")]
+            sets = [
+                e["text"]
+                for e in events
+                if e["text"] and e["text"].startswith(("Serie ", "Laatste s"))
+            ]
             if number == 1:  # advice: nothing to count
                 assert counts == sets == []
             elif number == 11:  # held: two holds, the last three seconds counted down
-                assert sets == ["Serie één van twee.", "Serie twee van twee."]
+                assert sets == ["Serie één van twee.", "Laatste serie."]
                 assert counts == ["drie", "twee", "één"] * 2
             else:
                 assert counts == NUMBERS * 2, (phase["number"], number)
-                assert sets == ["Serie één van twee.", "Serie twee van twee."]
+                assert sets == ["Serie één van twee.", "Laatste serie."]
                 if number in (2, 3, 4, 5, 6):  # "één: links, rechts": each side five times
                     assert list(Counter(cues).values()) == [5 * 2, 5 * 2], cues
         samples, rate = decode(tmp_path / phase["file"])
@@ -63,8 +67,8 @@ def test_select_five_and_nine(tmp_path: Path) -> None:
     built = audiocoach("build", *args, "--out", str(tmp_path), "--quiet")
     assert built.returncode == 0, built.stderr
     shown = preview(*args)
-    assert [p["exercises"] for p in shown["phases"]] == [[1, 2, 3, 4], [2, 3, 4, 5, 9]]
-    phase2 = shown["phases"][1]
+    assert [p["exercises"] for p in shown["phases"]] == [[1, 2, 3, 4]] * 2 + [[2, 3, 4, 5, 9]] * 2
+    phase2 = shown["phases"][2]
     assert {e["exercise"] for e in phase2["events"]} == {None, 2, 3, 4, 5, 9}
     assert "Deze sessie heeft vijf oefeningen." in phase2["events"][0]["text"]
     for phase in shown["phases"]:

@@ -19,7 +19,7 @@ from helpers import decode, preview_json, rms_db, run_cli
 pytestmark = pytest.mark.slow
 
 EVENT_KEYS = {"start_s", "duration_s", "kind", "text", "exercise"}
-PHASE_KEYS = {"number", "title", "file", "duration_s", "exercises", "events"}
+PHASE_KEYS = {"number", "title", "variant", "file", "duration_s", "exercises", "events"}
 
 
 def audiocoach(*args: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +38,10 @@ def test_one_mp3_per_phase_with_the_previewed_duration(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     preview = json.loads(shown.stdout)
     files = sorted(p.name for p in tmp_path.glob("*.mp3"))
-    assert files == [p["file"] for p in preview["phases"]]
+    assert files == sorted(p["file"] for p in preview["phases"])
+    assert [(p["number"], p["variant"]) for p in preview["phases"]] == [
+        (1, "volledig"), (1, "kort"), (2, "volledig"), (2, "kort"),
+    ]  # fmt: skip
     for phase in preview["phases"]:
         samples, rate = decode(tmp_path / phase["file"])
         assert rate == 22_050
@@ -53,10 +56,11 @@ def test_preview_json_has_the_documented_shape(runner: CliRunner) -> None:
     assert isinstance(preview["program"], str)
     for phase in preview["phases"]:
         assert set(phase) == PHASE_KEYS
+        assert phase["variant"] in {"volledig", "kort"}
         assert all(isinstance(n, int) for n in phase["exercises"])
         for event in phase["events"]:
             assert set(event) == EVENT_KEYS
-            assert event["kind"] in {"speech", "count", "cue", "rest", "pause"}
+            assert event["kind"] in {"speech", "count", "cue", "tone", "rest", "pause"}
             assert (event["text"] is None) == (event["kind"] in {"rest", "pause"})
 
 
@@ -123,8 +127,12 @@ def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> Non
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
         ".audiocoach-manifest.json",
+        "fase-1-gehele-periode-kort.mp3",
+        "fase-1-gehele-periode-kort.vtt",
         "fase-1-gehele-periode.mp3",
         "fase-1-gehele-periode.vtt",
+        "fase-2-opbouw-kort.mp3",
+        "fase-2-opbouw-kort.vtt",
         "fase-2-opbouw.mp3",
         "fase-2-opbouw.vtt",
         "index.html",

@@ -23,6 +23,7 @@ from audiocoach.files import (
     write_bytes,
 )
 from audiocoach.program import Phase
+from audiocoach.script import VARIANTS, Variant
 from audiocoach.session import session_file_name
 from helpers import run_cli, tree_hashes
 
@@ -58,7 +59,9 @@ def wait_for_part(out: Path, build: subprocess.Popen[bytes], timeout_s: float = 
 @pytest.mark.slow
 def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunner) -> None:
     before = tree_hashes(earlier)
-    build = start_build(earlier, *LONG_WRITE)
+    # One process: a killed worker removes its own temporary file (its parent's death sends it
+    # SIGTERM), but nothing is left to clean up after the main process itself.
+    build = start_build(earlier, *LONG_WRITE, "--jobs", "1")
     part = wait_for_part(earlier, build)
     build.send_signal(signal.SIGKILL)
     build.communicate()
@@ -77,12 +80,13 @@ def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunn
     after = tree_hashes(earlier)
     assert after.keys() - before.keys() == {
         "fase-1-gehele-periode.vtt",
+        "fase-1-gehele-periode-kort.vtt",
         "sessies.m3u8",
         "index.html",
     }
     assert before.keys() <= after.keys()
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"fase-1-gehele-periode.mp3"}
+    assert changed == {"fase-1-gehele-periode.mp3", "fase-1-gehele-periode-kort.mp3"}
 
 
 @pytest.mark.slow
@@ -110,6 +114,8 @@ def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
     first, second = (tree_hashes(f) for f in folders)
     assert first == second
     assert sorted(first) == [
+        "fase-1-gehele-periode-kort.mp3",
+        "fase-1-gehele-periode-kort.vtt",
         "fase-1-gehele-periode.mp3",
         "fase-1-gehele-periode.vtt",
         "index.html",
@@ -176,9 +182,10 @@ def test_failed_write_leaves_the_earlier_file(tmp_path: Path) -> None:
     assert path.read_bytes() == b"new"
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("title", ["../../x", "..", "/etc/passwd", "a\\b", "C:\\fase", ""])
-def test_file_names_are_safe_whatever_the_program_says(title: str) -> None:
-    name = session_file_name(Phase(number=1, title=title, exercises=(1,)))
+def test_file_names_are_safe_whatever_the_program_says(title: str, variant: Variant) -> None:
+    name = session_file_name(Phase(number=1, title=title, exercises=(1,)), variant)
     assert name.startswith("fase-1-")
     assert name.endswith(".mp3")
     assert "/" not in name
@@ -200,6 +207,8 @@ def test_phase_title_with_dots_builds_inside_the_folder(tmp_path: Path, runner: 
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         ".audiocoach-manifest.json",
+        "fase-1-programma-kort.mp3",
+        "fase-1-programma-kort.vtt",
         "fase-1-programma.mp3",
         "fase-1-programma.vtt",
         "index.html",

@@ -11,6 +11,7 @@ from audiocoach.render import CHUNK_FRAMES, chunk_pieces, render, render_chunks
 from audiocoach.script import Templates, session_script
 from audiocoach.speech import Clip
 from audiocoach.timeline import Timeline, build_timeline
+from audiocoach.tones import tone_clips
 from counting import with_dosage
 
 TEMPLATES = Templates()
@@ -24,6 +25,7 @@ def laid_out(program: Program, phase: int = 1) -> tuple[Timeline, dict[str, Clip
         text: Clip(text, rng.integers(1, 30_000, int(rng.integers(2_000, 40_000)), np.int16))
         for text in script.texts
     }
+    clips.update(tone_clips(script.tones))
     return build_timeline(script.steps, {t: c.ms for t, c in clips.items()}), clips
 
 

@@ -14,6 +14,7 @@ from audiocoach.dutch import unspeakable
 from audiocoach.errors import ScriptError
 from audiocoach.program import Program
 from audiocoach.script import (
+    VARIANTS,
     Line,
     Silence,
     Templates,
@@ -43,8 +44,10 @@ def test_every_spoken_text_of_the_default_program_is_speakable(
 
 def test_every_template_file_is_used(program: Program, templates: Templates) -> None:
     """A template nobody renders is dead text; the loader records what was loaded."""
+    long_hold = with_dosage(program, hold_s=20)
     for phase in program.phases:
-        session_script(program, phase, templates)
+        for variant in VARIANTS:
+            session_script(long_hold, phase, templates, variant)
     spoken = {p.stem for p in templates_dir().glob("*.j2") if not p.stem.startswith("_")}
     assert spoken == templates.used
 

@@ -106,6 +106,7 @@ def test_chunked_render_equals_whole_render_at_any_chunk_size() -> None:
 
     from audiocoach.render import render_chunks
     from audiocoach.speech import Clip
+    from audiocoach.tones import tone_clips
 
     script = session_script(PROGRAM, PROGRAM.phase(1), TEMPLATES)
     rng = np.random.default_rng(1)
@@ -113,6 +114,7 @@ def test_chunked_render_equals_whole_render_at_any_chunk_size() -> None:
         t: Clip(t, rng.integers(-20000, 20000, 2205 + 10 * i, dtype=np.int16))
         for i, t in enumerate(script.texts)
     }
+    clips.update(tone_clips(script.tones))
     timeline = build_timeline(script.steps, {t: c.ms for t, c in clips.items()})
     whole = np.concatenate(list(render_chunks(timeline, clips, chunk_frames=10**9)))
     for size in (997, 22050, 220500):

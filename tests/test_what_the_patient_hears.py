@@ -7,6 +7,7 @@ in the rest before it, and the time a day that the dosage asks for.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -24,8 +25,14 @@ LARGE_MOVEMENTS = {4, 5, 8}
 
 @pytest.fixture(scope="module")
 def phases() -> list[dict[str, Any]]:
+    """Every session of the default build: each phase in full, then short."""
     phases: list[dict[str, Any]] = preview_json(CliRunner())["phases"]
     return phases
+
+
+@pytest.fixture(scope="module")
+def full(phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [p for p in phases if p["variant"] == "volledig"]
 
 
 def said(phase: dict[str, Any]) -> list[Event]:
@@ -43,22 +50,22 @@ def next_sound(events: list[Event], index: int) -> tuple[float, Event | None]:
 
 
 def test_every_opening_names_the_therapist(phases: list[dict[str, Any]]) -> None:
-    for phase in phases:
+    agree = "Begin pas met deze fase als u dat met uw behandelaar hebt afgesproken."
+    for phase in phases:  # full and short alike
         opening = said(phase)[0]["text"]
         assert "in overleg met uw behandelaar" in opening
-    phase2 = said(phases[1])[0]["text"]
-    assert "Begin pas met deze fase als u dat met uw behandelaar hebt afgesproken." in phase2
+        assert (agree in opening) == (phase["number"] == 2), opening
+    phase2 = said(phases[2])[0]["text"]
     assert "Uw behandelaar kiest welke van de andere u doet." in phase2
-    assert "afgesproken" not in said(phases[0])[0]["text"]
 
 
-def test_the_opening_counts_the_exercises_not_the_advice(phases: list[dict[str, Any]]) -> None:
-    assert "Deze sessie heeft drie oefeningen en een advies." in said(phases[0])[0]["text"]
-    assert "Deze sessie heeft tien oefeningen." in said(phases[1])[0]["text"]
+def test_the_opening_counts_the_exercises_not_the_advice(full: list[dict[str, Any]]) -> None:
+    assert "Deze sessie heeft drie oefeningen en een advies." in said(full[0])[0]["text"]
+    assert "Deze sessie heeft tien oefeningen." in said(full[1])[0]["text"]
 
 
 def test_a_therapists_selection_is_named_as_such(runner: CliRunner) -> None:
-    (phase,) = preview_json(runner, "--phase", "2", "--select", "5,8")["phases"]
+    phase = preview_json(runner, "--phase", "2", "--select", "5,8")["phases"][0]
     opening = said(phase)[0]["text"]
     assert "Uw behandelaar heeft deze oefeningen voor u gekozen." in opening
     assert "Begin pas met deze fase" in opening
@@ -122,7 +129,13 @@ def test_every_rest_before_a_new_exercise_names_it(
             assert f"oefening {coming.number}" not in before["text"]  # said in words
             assert before["text"].startswith("De volgende oefening is oefening ")
             announced += 1
-    assert announced == sum(len(p["exercises"]) - 1 for p in phases) - 1  # not after advice
+    after_exercises = [  # every exercise followed by another, advice (no rest) aside
+        a
+        for p in phases
+        for a, _ in itertools.pairwise(p["exercises"])
+        if program.exercise(a).dosage.pattern != "advice"
+    ]
+    assert announced == len(after_exercises) == 22
 
 
 def test_the_rest_warning_comes_only_before_a_movement(phases: list[dict[str, Any]]) -> None:
@@ -140,10 +153,11 @@ def test_the_rest_warning_comes_only_before_a_movement(phases: list[dict[str, An
 
 
 def test_a_single_set_is_not_one_of_one(runner: CliRunner) -> None:
-    (phase,) = preview_json(runner, "--phase", "1", "--sets", "1")["phases"]
-    texts = [e["text"] for e in said(phase)]
-    assert not any("van één" in t for t in texts)
-    assert texts.count("Begin maar.") == 3
+    for phase in preview_json(runner, "--phase", "1", "--sets", "1")["phases"]:
+        texts = [e["text"] for e in said(phase)]
+        assert not any("van één" in t for t in texts)
+        assert texts.count("Begin maar.") == 3
+        assert "Laatste serie." not in texts
 
 
 def test_the_time_a_day_is_shown_before_building(runner: CliRunner) -> None:

@@ -26,7 +26,7 @@ from audiocoach.mp3 import EncoderSettings
 from audiocoach.parallel import DEFAULT_WORKERS, Workers
 from audiocoach.phase_file import PhaseJob, make_phase_file
 from audiocoach.program import Phase, Program
-from audiocoach.script import Line, SessionScript, Step, least_ms
+from audiocoach.script import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.session import (
     Progress,
     Session,
@@ -39,6 +39,7 @@ from audiocoach.session import (
 from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.tags import id3_tag
 from audiocoach.timeline import build_timeline
+from audiocoach.tones import tone_clips
 
 MAX_SESSION_MS = 3 * 3_600_000
 """The longest session a build makes: three hours per file. A home session lasts minutes;
@@ -64,10 +65,11 @@ class BuiltFile:
 def phase_job(
     path: Path, session: Session, clips: dict[str, Clip], voice: Voice, encoder: EncoderSettings
 ) -> PhaseJob:
-    """The job for one session: clips by cache entry where the voice kept them, else by value."""
+    """The job for one session: clips by cache entry where the voice kept them, else by value
+    (tones always by value: they are small, and workers never import pydub to make them)."""
     cached: dict[str, Path] = {}
     checksums: dict[str, bytes] = {}
-    given: dict[str, Clip] = {}
+    given: dict[str, Clip] = {label: clips[label] for label in session.script.tones}
     for text in session.script.texts:
         entry = _entry(voice, text)
         if entry is None:
@@ -197,7 +199,7 @@ def build_many(
 
 def _names(scripts: Sequence[SessionScript]) -> list[str]:
     """The files a build of these scripts writes, as far as they are known before it starts."""
-    mp3s = [session_file_name(s.phase) for s in scripts]
+    mp3s = [session_file_name(s.phase, s.variant) for s in scripts]
     extras = [export.PLAYLIST_NAME, export.PAGE_NAME, export.FEED_NAME, MANIFEST_NAME]
     return [*mp3s, *(export.transcript_name(n) for n in mp3s), *extras]
 
@@ -207,7 +209,7 @@ def check_scripts(scripts: Sequence[SessionScript], out_dir: Path) -> None:
     session longer than :data:`MAX_SESSION_MS` even before a word is said."""
     seen: dict[str, int] = {}
     for script in scripts:
-        name = session_file_name(script.phase)
+        name = session_file_name(script.phase, script.variant)
         if name in seen:
             raise ProgramError(
                 f"Phases {seen[name]} and {script.phase.number} would both be written to "
@@ -218,8 +220,12 @@ def check_scripts(scripts: Sequence[SessionScript], out_dir: Path) -> None:
 
 
 def silent_ms(steps: Sequence[Step]) -> int:
-    """The least a session lasts, known without speech: its silences and movement slots."""
-    return sum(step.slot_ms if isinstance(step, Line) else step.ms for step in steps)
+    """The least a session lasts, known without speech: its silences and timed slots (tones
+    count as nothing, which keeps it a lower bound)."""
+    return sum(
+        step.slot_ms if isinstance(step, Line) else step.ms if isinstance(step, Silence) else 0
+        for step in steps
+    )
 
 
 def check_length(phase: int, duration_ms: int) -> None:
@@ -252,7 +258,7 @@ def _stage(
             print_ = fingerprint(
                 script, f"{target.voice.identity};{target.fingerprint_extra()}", encoder
             )
-            name = session_file_name(script.phase)
+            name = session_file_name(script.phase, script.variant)
             entry = None if force else manifests[number].unchanged(name, print_)
             if entry is None:
                 todo.append((number, index, print_))
@@ -369,9 +375,9 @@ class _Speaker:
 
     def __init__(self, voice: Voice, progress: _Progress) -> None:
         self.voice = voice
-        self.lengths: dict[str, int] = {}
-        self.clips: dict[str, Clip] = {}
+        self.clips: dict[str, Clip] = tone_clips()
         """The clips that travel with a job by value (see :func:`phase_job`)."""
+        self.lengths: dict[str, int] = {}
         self.progress = progress
 
     def session(self, script: SessionScript) -> Session:

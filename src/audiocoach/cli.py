@@ -104,6 +104,14 @@ ProgramOption = Annotated[
     Path | None,
     typer.Option("--program", help="A program file (TOML) instead of the built-in card."),
 ]
+NoTonesOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-tones",
+        help="No tones at the start and end of each set and at the end of a session "
+        "(a patient file: tones = false).",
+    ),
+]
 NoCacheOption = Annotated[
     bool,
     typer.Option(
@@ -224,9 +232,11 @@ def job_from_options(
     select: str | None,
     phase: str | None,
     settings: list[str] | None,
+    no_tones: bool = False,
 ) -> Job:
     """The checked job for ``build`` and ``preview``: the patient file, then the options."""
     overrides = cli_overrides(
+        tones=False if no_tones else None,
         reps=reps,
         sets=sets,
         rest_s=rest,
@@ -269,6 +279,7 @@ def build_command(
     select: SelectOption = None,
     phase: PhaseOption = None,
     settings: SetOption = None,
+    no_tones: NoTonesOption = False,
     voice_dir: VoiceDirOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     base_url: Annotated[
@@ -322,6 +333,7 @@ def build_command(
                 select=select,
                 phase=phase,
                 settings=settings,
+                no_tones=no_tones,
             )
             for file in files
         ]
@@ -366,6 +378,7 @@ def preview_command(
     select: SelectOption = None,
     phase: PhaseOption = None,
     settings: SetOption = None,
+    no_tones: NoTonesOption = False,
     voice_dir: VoiceDirOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
@@ -383,6 +396,7 @@ def preview_command(
             select=select,
             phase=phase,
             settings=settings,
+            no_tones=no_tones,
         )
         program = job.program
         sessions, _ = prepare(program, make_voice(voice_for_job(job, voice_dir), no_cache))

@@ -49,6 +49,8 @@ class Overrides:
     exercises always stay)."""
     phase: int | None = None
     """Build this phase only."""
+    tones: bool | None = None
+    """Whether sets and sessions are marked by tones (``False``: ``--no-tones``)."""
 
     def over(self, base: Overrides) -> Overrides:
         """These overrides laid over ``base``: every value set here wins.
@@ -65,7 +67,7 @@ class Overrides:
             exercises.setdefault(number, {}).update(values)
         overall = {
             name: getattr(self, name) if getattr(self, name) is not None else getattr(base, name)
-            for name in (*FIELDS, "selection", "phase")
+            for name in (*FIELDS, "selection", "phase", "tones")
         }
         return Overrides(exercises=exercises, **overall)
 
@@ -154,6 +156,7 @@ def cli_overrides(
     select: str | None = None,
     phase: str | None = None,
     settings: Iterable[str] = (),
+    tones: bool | None = None,
 ) -> Overrides:
     """The overrides as typed on the command line, parsed and checked for bounds.
 
@@ -177,6 +180,7 @@ def cli_overrides(
         exercises=exercises,
         selection=None if select is None else parse_selection(select),
         phase=phase_number,
+        tones=tones,
         **overall,
     )
 
@@ -236,7 +240,8 @@ def apply_overrides(program: Program, overrides: Overrides) -> Program:
             )
         phases = [p for p in phases if p.number == overrides.phase]
     exercises = tuple(_dosed(e, overrides) for e in program.exercises)
-    return replace(program, exercises=exercises, phases=tuple(phases))
+    tones = program.tones if overrides.tones is None else overrides.tones
+    return replace(program, exercises=exercises, phases=tuple(phases), tones=tones)
 
 
 _KIND = {

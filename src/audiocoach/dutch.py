@@ -149,7 +149,7 @@ _ABBREVIATIONS = (
     "sec.", "min.", "t/m", "m.a.w.", "n.v.t.", "oef.", "afb.", "bijv.", "o.a.", "enz.", "evt.",
     "ca.", "max.", "nr.",
 )  # fmt: skip
-_FORBIDDEN = re.compile(r"[0-9±+×*/&%=<>#@\\\[\]{}|~^_]|\b\d*x\b")
+_FORBIDDEN = re.compile(r"[0-9±+×*/&%=<>#@\\\[\]{}|~^_♪]|\b\d*x\b")
 
 
 def unspeakable(text: str) -> list[str]:

@@ -61,7 +61,7 @@ def webvtt(timeline: Timeline) -> str:
     ("es-ie-gewricht") written as on the card again.
     """
     cues = ["WEBVTT", ""]
-    for number, event in enumerate((e for e in timeline.events if e.text is not None), 1):
+    for number, event in enumerate((e for e in timeline.events if e.spoken), 1):
         text = html.escape(written_forms(event.text or ""), quote=False)
         cues += [str(number), f"{vtt_time(event.start_ms)} --> {vtt_time(event.end_ms)}", text, ""]
     return "\n".join(cues)

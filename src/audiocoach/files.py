@@ -118,15 +118,32 @@ def _writer_is_gone(pid: int | None, part: Path, max_age_s: float) -> bool:
 
 
 @contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a moment: they arrive as soon as the block ends."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     """Open a temporary file beside ``path``; on success it replaces ``path`` whole.
 
     One ``try`` from the moment the file exists: a stop (Ctrl-C, a worker's SIGTERM) that
-    lands just after it was created still removes it."""
+    lands just after it was created still removes it. A stop during the creation itself is
+    held back until the file has its name here (with two workers per phase, a stop landed
+    there and left an empty temporary file)."""
     handle: IO[bytes] | None = None
     try:
         try:
-            handle = _open_temp(path.parent)
+            with _stops_held():
+                handle = _open_temp(path.parent)
             with handle:
                 yield handle
                 handle.flush()

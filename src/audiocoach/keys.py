@@ -44,6 +44,15 @@ def _opening(context: Mapping[str, Any]) -> str:
     return f"sessie-{phase.number}-begin-{context['counted']}-oefeningen{advice}{choice}"
 
 
+def _set(context: Mapping[str, Any]) -> str:
+    """A set's announcement: "Begin maar." alone, "Laatste serie." last, else "Serie 2 van 3"."""
+    if context["sets"] == 1:
+        return "begin-maar"
+    if context["set"] == context["sets"]:
+        return "serie-laatste"
+    return f"serie-{context['set']}-van-{context['sets']}"
+
+
 _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "sessie_begin": _opening,
     "sessie_einde": lambda c: (
@@ -54,9 +63,13 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "volgende": lambda c: f"oef-{c['exercise'].number:02d}-volgende",
     "dosering": lambda c: _dosage(c["dosage"]),
     "klaarmaken": lambda c: "-".join(filter(None, ("klaarmaken", c["exercise"].position))),
-    "serie_begin": lambda c: (
-        "begin-maar" if c["sets"] == 1 else f"serie-{c['set']}-van-{c['sets']}"
+    "sessie_begin_kort": lambda c: (
+        f"sessie-{c['phase'].number}-begin-kort{'-open' if c['phase'].open else ''}"
     ),
+    "sessie_einde_kort": lambda c: "sessie-einde-kort",
+    "serie_begin": _set,
+    "laatste_herhaling": lambda c: "laatste-herhaling",
+    "halverwege": lambda c: "halverwege",
     "tel": lambda c: f"tel-{c['n']:02d}",
     "aanwijzing": lambda c: f"aanwijzing-{safe_slug(c['cue'])}",
     "houden_start": lambda c: "houden-start",

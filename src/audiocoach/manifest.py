@@ -25,6 +25,7 @@ from audiocoach import __version__
 from audiocoach.files import read_regular, write_text
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.script import SessionScript
+from audiocoach.tones import TONES
 
 MANIFEST_NAME = ".audiocoach-manifest.json"
 MANIFEST_MAX_BYTES = 4 << 20
@@ -53,6 +54,7 @@ def fingerprint(script: SessionScript, voice_identity: str, encoder: EncoderSett
         # Frozen dataclasses of strings, numbers and tuples: their repr is stable and complete.
         "program": repr(own),
         "steps": repr(script.steps),
+        "tones": repr(TONES),
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 

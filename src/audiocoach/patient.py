@@ -37,6 +37,7 @@ KEYS = (
     "rate",
     "voice_dir",
     "selection",
+    "tones",
     "dosage",
     "exercises",
 )
@@ -184,7 +185,10 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
         if not selection:
             raise PatientError(f"{where}: 'selection' needs at least one exercise number.")
         selection = tuple(selection)
-    return Overrides(exercises=exercises, selection=selection, **overall)
+    tones = data.get("tones")
+    if tones is not None and not isinstance(tones, bool):
+        raise PatientError(f"{where}: 'tones' must be true or false, not {tones!r}.")
+    return Overrides(exercises=exercises, selection=selection, tones=tones, **overall)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any
             {
                 "number": s.phase.number,
                 "title": s.phase.title,
+                "variant": s.variant,
                 "file": s.file_name,
                 "duration_s": s.timeline.duration_ms / 1000,
                 "exercises": list(s.phase.exercises),
@@ -41,14 +42,18 @@ def preview_text(program: Program, sessions: Sequence[Session]) -> str:
     lines = [program.title]
     for s in sessions:
         minutes, seconds = divmod(round(s.timeline.duration_ms / 1000), 60)
+        short = ", kort" if s.variant == "kort" else ""
         lines += [
             "",
-            f"Fase {s.phase.number}: {s.phase.title} ({minutes}:{seconds:02d}) -> {s.file_name}",
+            f"Fase {s.phase.number}: {s.phase.title}{short} ({minutes}:{seconds:02d})"
+            f" -> {s.file_name}",
             f"      {time_per_day(program, s.timeline.duration_ms)}",
         ]
         for e in s.timeline.events:
             stamp = f"{e.start_ms // 60000:3d}:{e.start_ms // 1000 % 60:02d}"
-            if e.text is not None:
+            if e.kind == "tone":
+                lines.append(f"{stamp}  ({e.text})")
+            elif e.text is not None:
                 lines.append(f"{stamp}  {e.text}")
             elif e.kind == "rest":
                 lines.append(f"{stamp}  (rust {e.duration_ms / 1000:g} s)")

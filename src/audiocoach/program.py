@@ -138,6 +138,8 @@ class Program:
     notes: tuple[str, ...] = field(default=())
     times_per_day: tuple[int, int] = (3, 5)
     """How often a day the card asks for the series ("drie tot vijf maal daags")."""
+    tones: bool = True
+    """Whether sets and sessions are marked by tones (``--no-tones``, ``tones = false``)."""
 
     def exercise(self, number: int) -> Exercise:
         """The exercise with that number (the card's numbering)."""

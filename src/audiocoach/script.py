@@ -21,15 +21,24 @@ from audiocoach.dutch import enumeration, number_word, speakable, unspeakable
 from audiocoach.errors import ScriptError
 from audiocoach.keys import phrase_key
 from audiocoach.program import HOLD_COUNTDOWN, Dosage, Exercise, Phase, Program
+from audiocoach.tones import SESSION_END, SET_END, SET_START
 
 SpokenKind = Literal["speech", "count", "cue"]
 SilentKind = Literal["rest", "pause"]
+Variant = Literal["volledig", "kort"]
+"""A phase's session in full (the first time: every explanation) or short (daily: the name,
+the dosage, counts, cues, rests and tones)."""
+VARIANTS: tuple[Variant, ...] = ("volledig", "kort")
 
 # Pacing, in milliseconds. The card gives none of these; they are chosen for a calm session.
 SENTENCE_GAP_MS = 700
 """Silence after an announcement or instruction."""
 COUNT_TO_CUE_MS = 300
 """Silence between a count and its cue, so "één" and "links" do not run together."""
+AFTER_START_TONE_MS = 400
+"""Silence between a set's start tone and its first count."""
+HALFWAY_FROM_S = 20
+"""Holds this long or longer say "halverwege" halfway."""
 GET_READY_MS = 4000
 """Time to take the starting position after an exercise is explained."""
 REST_WARNING_MS = 5000
@@ -58,7 +67,15 @@ class Silence:
     exercise: int | None
 
 
-Step = Line | Silence
+@dataclass(frozen=True)
+class Tone:
+    """A sound cue (see tones.py): ``label`` names it, and is the event's text."""
+
+    label: str
+    exercise: int | None
+
+
+Step = Line | Silence | Tone
 
 
 def templates_dir() -> Path:
@@ -121,17 +138,25 @@ class SessionScript:
     program: Program
     phase: Phase
     steps: tuple[Step, ...]
+    variant: Variant = "volledig"
 
     @cached_property
     def texts(self) -> tuple[str, ...]:
         """Every distinct spoken text, in order of first use."""
         return tuple(dict.fromkeys(s.text for s in self.steps if isinstance(s, Line)))
 
+    @cached_property
+    def tones(self) -> tuple[str, ...]:
+        """The labels of the tones it plays, in order of first use."""
+        return tuple(dict.fromkeys(s.label for s in self.steps if isinstance(s, Tone)))
 
-def session_script(program: Program, phase: Phase, templates: Templates) -> SessionScript:
+
+def session_script(
+    program: Program, phase: Phase, templates: Templates, variant: Variant = "volledig"
+) -> SessionScript:
     """Write the script for one phase: opening, every exercise, closing."""
     exercises = [program.exercise(n) for n in phase.exercises]
-    writer = _Writer(templates, program, phase)
+    writer = _Writer(templates, program, phase, variant)
     following: list[Exercise | None] = [*exercises[1:], None]
     steps = [
         *writer.opening(exercises),
@@ -142,7 +167,7 @@ def session_script(program: Program, phase: Phase, templates: Templates) -> Sess
         ),
         *writer.closing(),
     ]
-    return SessionScript(program=program, phase=phase, steps=tuple(steps))
+    return SessionScript(program=program, phase=phase, steps=tuple(steps), variant=variant)
 
 
 @dataclass
@@ -150,6 +175,17 @@ class _Writer:
     templates: Templates
     program: Program
     phase: Phase
+    variant: Variant
+
+    @property
+    def short(self) -> bool:
+        return self.variant == "kort"
+
+    def tone(self, label: str, number: int | None, after_ms: int) -> Iterator[Step]:
+        """A sound cue and the silence after it; nothing when the tones are off."""
+        if self.program.tones:
+            yield Tone(label, number)
+            yield Silence("pause", after_ms, number)
 
     def speech(self, template: str, number: int | None = None, **context: Any) -> Iterator[Step]:
         yield self._line("speech", template, number, **context)
@@ -164,17 +200,22 @@ class _Writer:
         return Line(kind, text, number, slot_ms, key=phrase_key(template, context, text))
 
     def opening(self, exercises: list[Exercise]) -> Iterator[Step]:
+        if self.short:
+            yield from self.speech("sessie_begin_kort")
+            return
         advice = sum(e.dosage.pattern == "advice" for e in exercises)
         yield from self.speech("sessie_begin", counted=len(exercises) - advice, advice=advice)
 
     def closing(self) -> Iterator[Step]:
-        yield from self.speech("sessie_einde")
+        yield from self.speech("sessie_einde_kort" if self.short else "sessie_einde")
+        yield from self.tone(SESSION_END, None, SENTENCE_GAP_MS)
 
     def exercise(self, exercise: Exercise, after: Exercise | None) -> Iterator[Step]:
         """One exercise; ``after`` is the exercise that follows it (``None`` for the last)."""
         number, dosage = exercise.number, exercise.dosage
         yield from self.speech("oefening_begin", number, exercise=exercise)
-        yield from self.speech("oefening_uitleg", number, exercise=exercise)
+        if not self.short:
+            yield from self.speech("oefening_uitleg", number, exercise=exercise)
         if dosage.pattern == "advice":
             return
         yield from self.speech("dosering", number, exercise=exercise, dosage=dosage)
@@ -184,7 +225,9 @@ class _Writer:
             yield from self.speech(
                 "serie_begin", number, exercise=exercise, set=set_number, sets=dosage.sets
             )
+            yield from self.tone(SET_START, number, AFTER_START_TONE_MS)
             yield from self.movements(number, dosage)
+            yield from self.tone(SET_END, number, SENTENCE_GAP_MS)
             if set_number < dosage.sets:
                 yield from self.rest(number, dosage)
             elif after is not None:
@@ -197,6 +240,9 @@ class _Writer:
             return
         move = Silence("pause", round(dosage.move_s * 1000), number)
         for rep in range(1, dosage.reps + 1):
+            if rep == dosage.reps > 1:
+                yield self._line("speech", "laatste_herhaling", number)
+                yield Silence("pause", COUNT_TO_CUE_MS, number)
             yield self._line("count", "tel", number, n=rep)
             if dosage.pattern == "reps":
                 yield move
@@ -211,9 +257,17 @@ class _Writer:
                 yield move
 
     def hold(self, number: int, dosage: Dosage) -> Iterator[Step]:
+        """Start, the hold in silence ("halverwege" halfway in a long one), the last seconds
+        counted down, stop."""
         countdown = min(HOLD_COUNTDOWN, dosage.hold_s - 1)
+        silent_ms = (dosage.hold_s - countdown) * 1000
         yield self._line("speech", "houden_start", number, dosage=dosage)
-        yield Silence("pause", (dosage.hold_s - countdown) * 1000, number)
+        if dosage.hold_s >= HALFWAY_FROM_S:
+            half_ms = dosage.hold_s * 1000 // 2
+            yield Silence("pause", half_ms, number)
+            yield self._line("speech", "halverwege", number, silent_ms - half_ms)
+        else:
+            yield Silence("pause", silent_ms, number)
         for second in range(countdown, 0, -1):
             yield self._line("count", "tel", number, 1000, n=second)
         yield self._line("speech", "houden_stop", number, dosage=dosage)

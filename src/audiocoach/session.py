@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from audiocoach.program import Phase, Program, safe_slug
-from audiocoach.script import SessionScript, Templates, session_script
+from audiocoach.script import VARIANTS, SessionScript, Templates, Variant, session_script
 from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.timeline import Timeline, build_timeline
+from audiocoach.tones import tone_clips
 
 Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""
@@ -29,13 +30,19 @@ class Session:
         return self.script.phase
 
     @property
+    def variant(self) -> Variant:
+        return self.script.variant
+
+    @property
     def file_name(self) -> str:
-        return session_file_name(self.phase)
+        return session_file_name(self.phase, self.variant)
 
 
-def session_file_name(phase: Phase) -> str:
-    """``fase-1-gehele-periode.mp3``: sorts by phase, safe whatever the program file says."""
-    return f"fase-{phase.number}-{safe_slug(phase.title)}.mp3"
+def session_file_name(phase: Phase, variant: Variant) -> str:
+    """``fase-1-gehele-periode.mp3``, ``fase-1-gehele-periode-kort.mp3``: sorts by phase, the
+    short one after the full one, and safe whatever the program file says."""
+    short = "-kort" if variant == "kort" else ""
+    return f"fase-{phase.number}-{safe_slug(phase.title)}{short}.mp3"
 
 
 def time_per_day(program: Program, duration_ms: int) -> str:
@@ -51,9 +58,13 @@ def time_per_day(program: Program, duration_ms: int) -> str:
 def write_scripts(
     program: Program, phases: Sequence[Phase] | None = None, templates: Templates | None = None
 ) -> list[SessionScript]:
-    """The script of each phase (all phases by default)."""
+    """The scripts of each phase (all phases by default): in full, then short."""
     templates = templates or Templates()
-    return [session_script(program, phase, templates) for phase in phases or program.phases]
+    return [
+        session_script(program, phase, templates, variant)
+        for phase in phases or program.phases
+        for variant in VARIANTS
+    ]
 
 
 def distinct_texts(scripts: Iterable[SessionScript]) -> list[str]:
@@ -62,8 +73,8 @@ def distinct_texts(scripts: Iterable[SessionScript]) -> list[str]:
 
 
 def speak(voice: Voice, texts: Sequence[str], progress: Progress | None = None) -> dict[str, Clip]:
-    """A clip for every text."""
-    clips: dict[str, Clip] = {}
+    """A clip for every text, and for every tone (see tones.py), by text or label."""
+    clips: dict[str, Clip] = tone_clips()
     for done, text in enumerate(texts, 1):
         clips[text] = clip_of(text, voice.synthesize(text))
         if progress:

@@ -47,8 +47,9 @@ def session_title(program: Program, session: Session) -> str:
 
 
 def phase_title(session: Session) -> str:
-    """``Fase 1: Gehele periode``."""
-    return f"Fase {session.phase.number}: {session.phase.title}"
+    """``Fase 1: Gehele periode``, and ``Fase 1: Gehele periode (kort)`` for the short one."""
+    short = " (kort)" if session.variant == "kort" else ""
+    return f"Fase {session.phase.number}: {session.phase.title}{short}"
 
 
 def chapter_title(program: Program, exercise: int) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from audiocoach.script import Step
 
-EventKind = Literal["speech", "count", "cue", "rest", "pause"]
+EventKind = Literal["speech", "count", "cue", "tone", "rest", "pause"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Event:
     duration_ms: int
     kind: EventKind
     text: str | None
-    """What is said; ``None`` for silences."""
+    """What is said, or a tone's label ("♪ start"); ``None`` for silences."""
     exercise: int | None
     """The exercise this event belongs to; ``None`` for the opening and closing."""
 
@@ -34,7 +34,8 @@ class Event:
 
     @property
     def spoken(self) -> bool:
-        return self.text is not None
+        """Whether a voice says something here: what transcripts and captions show."""
+        return self.text is not None and self.kind != "tone"
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,16 @@ class Timeline:
 
 
 def build_timeline(steps: Iterable[Step], clip_ms: Mapping[str, int]) -> Timeline:
-    """Lay the script's steps end to end, given how long each text takes to say.
+    """Lay the script's steps end to end, given how long each text takes to say (a tone lasts
+    what tones.py says).
 
     A line with a slot longer than its clip is followed by a pause that fills the slot, so a
     count lands on the beat whatever the voice's speed.
     """
     # Imported here, not above: encoding workers unpickle timelines, and the script module
     # brings jinja2 (some 7 MB per worker) that they never use.
-    from audiocoach.script import Line
+    from audiocoach.script import Line, Tone
+    from audiocoach.tones import TONES
 
     events: list[Event] = []
     now = 0
@@ -98,6 +101,8 @@ def build_timeline(steps: Iterable[Step], clip_ms: Mapping[str, int]) -> Timelin
             length = clip_ms[step.text]
             add(length, step.kind, step.text, step.exercise)
             add(step.slot_ms - length, "pause", None, step.exercise)
+        elif isinstance(step, Tone):
+            add(TONES[step.label].ms, "tone", step.label, step.exercise)
         else:
             add(step.ms, step.kind, None, step.exercise)
     return Timeline(tuple(events))

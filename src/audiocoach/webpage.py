@@ -81,7 +81,7 @@ def schedule(program: Program, sessions: Sequence[Session]) -> list[ScheduleRow]
     with those added later (5), even when they are done alike, as on the card.
     """
     rows = []
-    for session in sessions:
+    for session in (s for s in sessions if s.variant == "volledig"):  # the short one: same rows
         groups: list[tuple[list[int], tuple[str, bool]]] = []
         for number in session.phase.exercises:
             key = (dosage_words(program.exercise(number).dosage), number in session.phase.fixed)
