@@ -94,10 +94,13 @@ def prepare(
     phases: Sequence[Phase] | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[Session], dict[str, Clip]]:
-    """Script, speak and lay out every phase; no files are written."""
+    """Script, speak and lay out every phase; no files are written. The clips (tones
+    included) are what rendering the sessions needs."""
     scripts = write_scripts(program, phases)
     clips = speak(voice, distinct_texts(scripts), progress)
-    return lay_out(scripts, clips), clips
+    sessions = lay_out(scripts, clips)
+    clips.update(tone_clips(tuple({label for s in scripts for label in s.tones})))
+    return sessions, clips
 
 
 @dataclass(frozen=True)
@@ -375,12 +378,13 @@ class _Speaker:
 
     def __init__(self, voice: Voice, progress: _Progress) -> None:
         self.voice = voice
-        self.clips: dict[str, Clip] = tone_clips()
+        self.clips: dict[str, Clip] = {}
         """The clips that travel with a job by value (see :func:`phase_job`)."""
         self.lengths: dict[str, int] = {}
         self.progress = progress
 
     def session(self, script: SessionScript) -> Session:
+        self.clips.update(tone_clips(script.tones))  # made only when a session is made
         for text in script.texts:
             if text not in self.lengths:
                 clip = clip_of(text, self.voice.synthesize(text))

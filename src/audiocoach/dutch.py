@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
 
 _UNITS = ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
 _TEENS = [
@@ -90,6 +91,7 @@ TYPOS: Mapping[str, str] = {"S1-gewricht": "es-ie-gewricht"}
 """The card's typos, said as meant; a transcript shows the corrected word."""
 
 
+@cache
 def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
 
@@ -138,8 +140,10 @@ def tidy_whitespace(text: str) -> str:
 STEPS: tuple[Callable[[str], str], ...] = (spoken_forms, numbers_as_words, tidy_whitespace)
 
 
+@lru_cache(maxsize=4096)
 def speakable(text: str) -> str:
-    """Run every normalisation step, in order."""
+    """Run every normalisation step, in order (a session says "één" and "links" hundreds of
+    times: each distinct text is made speakable once)."""
     for step in STEPS:
         text = step(text)
     return text
@@ -150,6 +154,7 @@ _ABBREVIATIONS = (
     "ca.", "max.", "nr.",
 )  # fmt: skip
 _FORBIDDEN = re.compile(r"[0-9±+×*/&%=<>#@\\\[\]{}|~^_♪]|\b\d*x\b")
+_ABBREVIATION = re.compile("|".join(rf"(?<!\w){re.escape(a)}" for a in _ABBREVIATIONS))
 
 
 def unspeakable(text: str) -> list[str]:
@@ -157,12 +162,12 @@ def unspeakable(text: str) -> list[str]:
 
     An empty list means the text is fit to be spoken.
     """
+    return list(_problems(text))
+
+
+@lru_cache(maxsize=4096)
+def _problems(text: str) -> tuple[str, ...]:
     problems = [f"symbol or digit {m.group()!r}" for m in _FORBIDDEN.finditer(text)]
-    lowered = text.lower()
-    problems += [
-        f"abbreviation {a!r}"
-        for a in _ABBREVIATIONS
-        if re.search(rf"(?<!\w){re.escape(a)}", lowered)
-    ]
+    problems += [f"abbreviation {m.group()!r}" for m in _ABBREVIATION.finditer(text.lower())]
     problems += [f"capitals {w!r}" for w in re.findall(r"\b[A-Z]{2,}\b", text)]
-    return problems
+    return tuple(problems)

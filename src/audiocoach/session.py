@@ -12,7 +12,6 @@ from audiocoach.program import Phase, Program, safe_slug
 from audiocoach.script import VARIANTS, SessionScript, Templates, Variant, session_script
 from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.timeline import Timeline, build_timeline
-from audiocoach.tones import tone_clips
 
 Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""
@@ -73,8 +72,8 @@ def distinct_texts(scripts: Iterable[SessionScript]) -> list[str]:
 
 
 def speak(voice: Voice, texts: Sequence[str], progress: Progress | None = None) -> dict[str, Clip]:
-    """A clip for every text, and for every tone (see tones.py), by text or label."""
-    clips: dict[str, Clip] = tone_clips()
+    """A clip for every text."""
+    clips: dict[str, Clip] = {}
     for done, text in enumerate(texts, 1):
         clips[text] = clip_of(text, voice.synthesize(text))
         if progress:
