@@ -6,6 +6,8 @@ MP3 and a file of the practice's own; the whole tree is hashed before and after.
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +40,20 @@ def program_file(title: str = "Kort", phase: str = "Proef", reps: int = 1) -> st
     return GOOD_PROGRAM.format(title=title, phase=phase, reps=reps)
 
 
+def program_with(old: str, new: str, text: str | None = None) -> str:
+    """The good program with one piece of its text replaced (which must be there)."""
+    text = text or program_file()
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+SECOND_PHASE = '\n[[phases]]\nnumber = 1\ntitle = "Nog eens"\nexercises = [1]\n'
+HUGE = "1" + "0" * 5000
+"""More digits than Python reads as a number (4300)."""
+
+
 # (id, files to write in the work folder, arguments after "build", words the message holds)
-Case = tuple[str, dict[str, str], list[str], str]
+Case = tuple[str, dict[str, str | bytes], list[str], str]
 CASES: list[Case] = [
     ("reps zero", {}, ["--reps", "0"], "--reps must be from 1 to 50, not 0"),
     ("reps negative", {}, ["--reps", "-1"], "--reps must be from 1 to 50, not -1"),
@@ -164,23 +178,302 @@ CASES: list[Case] = [
         ["--out", "bestand/uit"],
         "cannot be created",
     ),
+    # Numbers of thousands of digits, on the command line and in files
+    ("reps huge", {}, ["--reps", HUGE], "--reps must be a whole number of at most 9 digits"),
+    ("rate huge", {}, ["--rate", HUGE], "--rate must be a whole number of at most 9 digits"),
+    ("select huge", {}, ["--select", HUGE], "at most 9 digits"),
+    ("phase huge", {}, ["--phase", HUGE], "--phase must be a whole number of at most 9 digits"),
+    ("set huge exercise", {}, ["--set", f"{HUGE}.reps=3"], "at most 9 digits"),
+    ("set huge value", {}, ["--set", f"7.reps={HUGE}"], "at most 9 digits"),
+    ("select far away", {}, ["--select", "999999999"], "exercise 999999999 does not exist"),
+    (
+        "patient rate huge",
+        {"p.toml": f"rate = {HUGE}\n"},
+        ["p.toml"],
+        "holds a number too long to read",
+    ),
+    (
+        "patient rate long",
+        {"p.toml": f"rate = {'9' * 4000}\n"},
+        ["p.toml"],
+        "not a number of 4000 digits",
+    ),
+    (
+        "patient exercise key huge",
+        {"p.toml": f"[exercises.{HUGE}]\nreps = 3\n"},
+        ["p.toml"],
+        "must name an exercise number",
+    ),
+    (
+        "patient nested deep",
+        {"p.toml": "selection = " + "[" * 5000 + "]" * 5000 + "\n"},
+        ["p.toml"],
+        "nests tables or lists too deeply",
+    ),
+    (
+        "program nested deep",
+        {"k.toml": "x = " + "{ a = " * 3000 + "1" + " }" * 3000 + "\n"},
+        ["--program", "k.toml"],
+        "nests tables or lists too deeply",
+    ),
+    (
+        "program reps huge",
+        {"k.toml": program_with("reps = 1", f"reps = {'9' * 4000}")},
+        ["--program", "k.toml"],
+        "not a number of 4000 digits",
+    ),
+    # Command line usage
+    ("jobs zero", {}, ["--jobs", "0"], "--jobs must be from 1 to 64, not 0"),
+    ("jobs text", {}, ["--jobs", "abc"], "--jobs must be a whole number, not 'abc'"),
+    ("jobs too many", {}, ["--jobs", "65"], "--jobs must be from 1 to 64, not 65"),
+    ("unknown option", {}, ["--frob"], "No such option: --frob"),
+    (
+        "option without value",
+        {},
+        ["--out", "uit", "--reps"],
+        "Option '--reps' requires an argument",
+    ),
+    # Program files: numbers, structure and text
+    (
+        "program exercise number zero",
+        {"k.toml": program_with('number = 1\ntitle = "Brug', 'number = 0\ntitle = "Brug')},
+        ["--program", "k.toml"],
+        "'number' must be from 1 to 99, not 0",
+    ),
+    (
+        "program exercise number 1000",
+        {"k.toml": program_with('number = 1\ntitle = "Brug', 'number = 1000\ntitle = "Brug')},
+        ["--program", "k.toml"],
+        "'number' must be from 1 to 99, not 1000",
+    ),
+    (
+        "program phase number negative",
+        {"k.toml": program_with("number = 1", "number = -1")},
+        ["--program", "k.toml"],
+        "'number' must be from 1 to 99, not -1",
+    ),
+    (
+        "program phase without exercises",
+        {"k.toml": program_with("exercises = [1]", "exercises = []")},
+        ["--program", "k.toml"],
+        "phase 1 has no exercises",
+    ),
+    (
+        "program phase names text",
+        {"k.toml": program_with("exercises = [1]", 'exercises = ["een"]')},
+        ["--program", "k.toml"],
+        "names exercise 'een', which does not exist",
+    ),
+    (
+        "program notes not text",
+        {"k.toml": program_with('title = "Kort"', 'title = "Kort"\nnotes = [1, 2]')},
+        ["--program", "k.toml"],
+        "'notes' must be a list of texts, not 1",
+    ),
+    (
+        "program notes not a list",
+        {"k.toml": program_with('title = "Kort"', 'title = "Kort"\nnotes = "lees"')},
+        ["--program", "k.toml"],
+        "'notes' must be a list",
+    ),
+    (
+        "program two phases one number",
+        {"k.toml": program_file() + SECOND_PHASE},
+        ["--program", "k.toml"],
+        "two phases have the number 1",
+    ),
+    (
+        "program title line break",
+        {"k.toml": program_with('title = "Kort"', 'title = "Kort\\n#EXTINF:1,x"')},
+        ["--program", "k.toml"],
+        "'title' holds a control character (U+000A)",
+    ),
+    (
+        "program subtitle control",
+        {"k.toml": program_with('title = "Kort"', 'title = "Kort"\nsubtitle = "a\\u0001b"')},
+        ["--program", "k.toml"],
+        "'subtitle' holds a control character (U+0001)",
+    ),
+    (
+        "program phase title escape",
+        {"k.toml": program_file(phase="Proef\\u001b[31m")},
+        ["--program", "k.toml"],
+        "'title' holds a control character (U+001B)",
+    ),
+    (
+        "program note line separator",
+        {"k.toml": program_with('title = "Kort"', 'title = "Kort"\nnotes = ["a\\u2028b"]')},
+        ["--program", "k.toml"],
+        "'notes' holds a control character (U+2028)",
+    ),
+    (
+        "program instruction nul",
+        {"k.toml": program_with("Til het bekken op.", "Til het\\u0000 bekken op.")},
+        ["--program", "k.toml"],
+        "'instruction' holds a control character (U+0000)",
+    ),
+    (
+        "program title too long",
+        {"k.toml": program_file(title="a" * 3000)},
+        ["--program", "k.toml"],
+        "'title' is longer than 2000 characters",
+    ),
+    (
+        "program cue line break",
+        {
+            "k.toml": program_with(
+                '{ pattern = "reps", reps = 1,',
+                '{ pattern = "parts", cues = ["links\\n", "rechts"], reps = 1,',
+            )
+        },
+        ["--program", "k.toml"],
+        "'cues' holds a control character (U+000A)",
+    ),
+    (
+        "program many cues",
+        {
+            "k.toml": program_with(
+                '{ pattern = "reps", reps = 1,',
+                '{ pattern = "parts", cues = ["a", "b", "c", "d", "e", "f", "g"], reps = 1,',
+            )
+        },
+        ["--program", "k.toml"],
+        "'cues' must be a list of at most 6 words",
+    ),
+    (
+        "program hours of parts",
+        {
+            "k.toml": program_with(
+                '{ pattern = "reps", reps = 1, sets = 1, rest_s = 0 }',
+                '{ pattern = "parts", cues = ["a", "b", "c", "d", "e", "f"], reps = 50, '
+                "sets = 10, rest_s = 300, move_s = 30 }",
+            )
+        },
+        ["--program", "k.toml"],
+        "hours or more; a session may last at most 3 hours",
+    ),
+    (
+        "dosage over three hours",
+        {"k.toml": program_with("rest_s = 0 }", "rest_s = 0, move_s = 30 }")},
+        ["--program", "k.toml", "--reps", "50", "--sets", "10", "--rest", "300"],
+        "a session may last at most 3 hours",
+    ),
+    (
+        "program not utf-8",
+        {"k.toml": b'[program]\ntitle = "K\xf6rt"\n'},
+        ["--program", "k.toml"],
+        "is not UTF-8 text (byte 21 cannot be read)",
+    ),
+    (
+        "program too large",
+        {"k.toml": program_file() + "# " + "x" * 300_000 + "\n"},
+        ["--program", "k.toml"],
+        "is larger than 256 KB",
+    ),
+    ("program is /dev/null", {}, ["--program", "/dev/null"], "/dev/null is not a regular file"),
+    (
+        "program name with a line break",
+        {},
+        ["--program", "geen\nbestand\x1b[2J.toml"],
+        "geen\\nbestand\\x1b[2J.toml does not exist",
+    ),
+    # Patient files: text
+    (
+        "patient practice line break",
+        {"p.toml": 'practice = "Praktijk\\nB"\n'},
+        ["p.toml"],
+        "'practice' must be one line",
+    ),
+    (
+        "patient label control",
+        {"p.toml": 'label = "A.\\u0007B."\n'},
+        ["p.toml"],
+        "'label' must be initials",
+    ),
+    ("patient not utf-8", {"p.toml": b"label = '\xff'\n"}, ["p.toml"], "is not UTF-8 text"),
+    # --base-url
+    ("base url control", {}, ["--base-url", "https://praktijk.nl/\x01x/"], "is not a web address"),
+    (
+        "base url line break",
+        {},
+        ["--base-url", "https://praktijk.nl/a\nb/"],
+        "is not a web address",
+    ),
+    # Output folders holding a folder where the build writes a file
+    ("out has index.html/", {"uit/index.html/x": ""}, [], "uit/index.html is a folder"),
+    ("out has playlist/", {"uit/sessies.m3u8/x": ""}, [], "uit/sessies.m3u8 is a folder"),
+    (
+        "out has a transcript folder",
+        {"uit/fase-2-opbouw.vtt/x": ""},
+        [],
+        "uit/fase-2-opbouw.vtt is a folder",
+    ),
+    (
+        "out has an mp3 folder",
+        {"uit/fase-2-opbouw.mp3/x": ""},
+        [],
+        "uit/fase-2-opbouw.mp3 is a folder",
+    ),
+    (
+        "out has a manifest folder",
+        {"uit/.audiocoach-manifest.json/x": ""},
+        [],
+        "uit/.audiocoach-manifest.json is a folder",
+    ),
+    # Recordings
+    (
+        "recordings twice, in two cases",
+        {"opnames/tel-01.wav": "x", "opnames/TEL-01.WAV": "y"},
+        ["--voice-dir", "opnames"],
+        "The phrase 'tel-01' has two recordings",
+    ),
 ]
 
 
 def test_there_are_enough_cases() -> None:
-    assert len(CASES) >= 25
+    assert len(CASES) + len(WAITING_CASES) >= 60
 
 
-def prepare(tmp_path: Path, files: dict[str, str]) -> Path:
+def prepare(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """The work folder: the case's files and an output folder with earlier files."""
     out = tmp_path / "uit"
     out.mkdir()
     (out / "fase-1-gehele-periode.mp3").write_bytes(b"an earlier build" * 100)
     (out / "notities.txt").write_text("van de praktijk", encoding="utf-8")
     for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if text == FIFO:
+            os.mkfifo(path)
+        elif isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
     return out
+
+
+FIFO = "<a FIFO>"
+
+
+def bounded_memory() -> None:
+    if hasattr(resource, "RLIMIT_AS"):
+        resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
+
+
+# Cases that would wait forever or fill the memory if a check went missing: each runs as a real
+# process with a generous time-out as a hang guard.
+WAITING_CASES: list[Case] = [
+    ("program is /dev/zero", {}, ["--program", "/dev/zero"], "/dev/zero is not a regular file"),
+    ("program is a FIFO", {"k.toml": FIFO}, ["--program", "k.toml"], "is not a regular file"),
+    ("patient is a FIFO", {"p.toml": FIFO}, ["p.toml"], "p.toml is not a regular file"),
+    ("patient is /dev/zero", {}, ["/dev/zero"], "/dev/zero is not a regular file"),
+    (
+        "patient program is /dev/urandom",
+        {"p.toml": "program = '/dev/urandom'\n"},
+        ["p.toml"],
+        "/dev/urandom is not a regular file",
+    ),
+]
 
 
 def with_out(args: list[str]) -> list[str]:
@@ -207,7 +500,11 @@ def test_bad_input_is_one_plain_sentence_and_touches_nothing(
 
 @pytest.mark.parametrize(
     "case",
-    [c for c in CASES if c[0] in {"reps zero", "patient broken toml", "out below a file"}],
+    [
+        *(c for c in CASES if c[0] in {"reps zero", "patient broken toml", "out below a file"}),
+        *(c for c in CASES if c[0] in {"jobs zero", "unknown option", "reps huge"}),
+        *WAITING_CASES,
+    ],
     ids=lambda case: case[0],
 )
 def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
@@ -221,6 +518,8 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
         text=True,
         check=False,
         cwd=tmp_path,
+        timeout=120,  # a hang guard only
+        preexec_fn=bounded_memory,  # reading /dev/zero must fail the test, not the machine
     )
     assert result.returncode == 2
     assert result.stdout == ""

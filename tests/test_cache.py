@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import resource
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach import cache
+from audiocoach.audio import Sound
 from audiocoach.build import build, prepare
 from audiocoach.cache import (
     ENV_VAR,
@@ -20,12 +25,14 @@ from audiocoach.cache import (
     decode_entry,
     encode_entry,
     entry_key,
+    load_entry,
 )
+from audiocoach.errors import OutputError
 from audiocoach.program import Program
 from audiocoach.speech import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 from counting import CountingVoice, small, with_dosage
-from helpers import run_cli
+from helpers import run_cli, tiny_program, tree_hashes
 
 
 def samples_of_clip(voice: CachedVoice, text: str) -> np.ndarray:
@@ -105,7 +112,7 @@ def test_a_damaged_entry_is_removed_and_remade_never_played(
     assert engine.said == ["drie", "drie"]
     assert (repairing.stats.repaired, repairing.stats.made) == (1, 1)
     assert abs(len(remade) - len(good)) <= 0.03 * 22_050  # espeak-ng's jitter, no leftovers
-    stored = decode_entry(entry.read_bytes())
+    stored = decode_entry(entry.read_bytes(), entry.stem)
     assert stored is not None
     assert np.array_equal(stored, remade)
 
@@ -199,3 +206,151 @@ def test_build_and_preview_in_one_process_give_identical_timelines(
     built = build(card, tmp_path / "out", CachedVoice(voice, tmp_path / "cache"))
     previewed, _ = prepare(card, CachedVoice(voice, tmp_path / "cache"))
     assert [b.session.timeline for b in built if b.session] == [s.timeline for s in previewed]
+
+
+def test_swapped_entries_are_never_played_as_each_other(voice: EspeakVoice, tmp_path: Path) -> None:
+    first = CachedVoice(voice, tmp_path)
+    one, two = samples_of_clip(first, "één"), samples_of_clip(first, "twee")
+    a, b = first.path_for("één"), first.path_for("twee")
+    a.rename(tmp_path / "swap")
+    b.rename(a)
+    (tmp_path / "swap").rename(b)
+    engine = CountingVoice(voice)
+    again = CachedVoice(engine, tmp_path)
+    assert not np.array_equal(samples_of_clip(again, "één"), two)
+    assert not np.array_equal(samples_of_clip(again, "twee"), one)
+    assert engine.said == ["één", "twee"]
+    assert again.stats.repaired == 2
+
+
+ENTRIES_THAT_ARE_NOT_FILES = """
+import os, sys
+from pathlib import Path
+from audiocoach.cache import CachedVoice
+from audiocoach.manifest import MANIFEST_NAME, Manifest
+from audiocoach.speech import clip_of
+from audiocoach.speech.espeak import EspeakVoice
+
+folder = Path(sys.argv[1])
+cached = CachedVoice(EspeakVoice(), folder / "clips")
+cached.folder.mkdir()
+os.mkfifo(cached.path_for("drie"))
+cached.path_for("vier").symlink_to("/dev/zero")
+for text in ("drie", "vier"):
+    assert len(clip_of(text, cached.synthesize(text)).samples) > 0
+assert (cached.stats.made, cached.stats.repaired) == (2, 2)
+assert cached.path_for("drie").is_file() and not cached.path_for("vier").is_symlink()
+for kind in ("fifo", "zero"):
+    out = folder / kind
+    out.mkdir()
+    if kind == "fifo":
+        os.mkfifo(out / MANIFEST_NAME)
+    else:
+        (out / MANIFEST_NAME).symlink_to("/dev/zero")
+    assert Manifest.load(out).entries == {}
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not hasattr(resource, "RLIMIT_AS"), reason="FIFOs, /dev/zero, rlimits")
+def test_entries_and_manifests_that_are_not_regular_files_are_skipped(tmp_path: Path) -> None:
+    """A FIFO would wait forever and /dev/zero fill the memory: in a process of its own with
+    bounded memory and time, so a regression fails this test instead of the machine."""
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRIES_THAT_ARE_NOT_FILES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=bounded,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "ok"
+
+
+class OtherVoice:
+    """The same identity as ``voice`` but another clip: what espeak-ng does from run to run
+    (it varies a clip by milliseconds), made plain. Before it answers, another build keeps
+    its own clip of the text in the shared cache."""
+
+    def __init__(self, voice: EspeakVoice, other_build: CachedVoice) -> None:
+        self.voice = voice
+        self.other_build = other_build
+
+    @property
+    def identity(self) -> str:
+        return self.voice.identity
+
+    def synthesize(self, text: str) -> Sound:
+        self.other_build.synthesize(text)
+        sound = self.voice.synthesize(text)
+        return Sound(np.concatenate([sound.samples, sound.samples]), sound.rate)
+
+
+def test_the_first_clip_kept_for_a_text_is_the_one_every_build_uses(
+    voice: EspeakVoice, tmp_path: Path
+) -> None:
+    other_build = CachedVoice(voice, tmp_path)
+    this_build = CachedVoice(OtherVoice(voice, other_build), tmp_path)
+    mine = samples_of_clip(this_build, "negen")
+    theirs = samples_of_clip(CachedVoice(voice, tmp_path), "negen")
+    assert np.array_equal(mine, theirs)
+    assert this_build.stats.made == 1
+    path = this_build.stored("negen")
+    checksum = this_build.checksum("negen")
+    assert path is not None
+    assert checksum is not None
+    assert np.array_equal(load_entry(path, checksum), mine)
+
+
+def test_a_worker_refuses_an_entry_that_changed_since_the_timeline_was_made(
+    voice: EspeakVoice, tmp_path: Path
+) -> None:
+    cached = CachedVoice(voice, tmp_path)
+    samples_of_clip(cached, "tien")
+    path, checksum = cached.stored("tien"), cached.checksum("tien")
+    assert path is not None
+    assert checksum is not None
+    samples = decode_entry(path.read_bytes(), path.stem)
+    assert samples is not None
+    path.write_bytes(encode_entry(samples[:-1], path.stem))  # intact, but another clip
+    with pytest.raises(OutputError, match="changed during the build"):
+        load_entry(path, checksum)
+
+
+@pytest.mark.slow
+def test_two_builds_sharing_an_empty_cache_at_once_give_the_same_bytes(tmp_path: Path) -> None:
+    """Both speak at the same time; whichever keeps a clip first, both play that one, and
+    each build's MP3, transcript and page agree."""
+    program = tiny_program(tmp_path)
+    env = {**os.environ, ENV_VAR: str(tmp_path / "gedeeld")}
+    builds = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "audiocoach",
+                "build",
+                "--program",
+                str(program),
+                "--quiet",
+                "--out",
+                str(tmp_path / name),
+                "--reps",
+                "12",
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        for name in ("een", "twee")
+    ]
+    for build_ in builds:
+        _, stderr = build_.communicate(timeout=300)
+        assert build_.returncode == 0, stderr
+    first, second = (tree_hashes(tmp_path / name) for name in ("een", "twee"))
+    assert first == second
+    assert {"fase-1-begin.mp3", "fase-1-begin.vtt", "index.html"} <= first.keys()

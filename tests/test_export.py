@@ -398,7 +398,10 @@ def test_the_bundle_can_be_read_and_written_where_a_build_stages_it(
         into=stage,
     )
     assert names[:4] == [b.path.name for b in default_build], "every session listed"
-    assert sorted(p.name for p in stage.iterdir()) == sorted([moved, *names[4:]])
+    # Extras whose bytes the folder already holds are not written again.
+    staged = {p.name for p in stage.iterdir()}
+    assert moved in staged
+    assert staged <= {moved, *names[4:]}
     assert tree_hashes(folder) == before
     assert "index.html" in names
     # Without the locator the moved file is not there, so it is not listed.

@@ -208,3 +208,10 @@ def test_a_cache_entry_damaged_during_the_build_is_a_plain_error(
         assert not job.path.exists()
     finally:
         entry.write_bytes(original)
+
+
+def test_a_manifest_nested_thousands_deep_counts_as_none(tmp_path: Path) -> None:
+    (tmp_path / MANIFEST_NAME).write_text(
+        '{"format": 1, "files": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    )
+    assert Manifest.load(tmp_path).entries == {}

@@ -142,3 +142,11 @@ def test_readme_example_is_a_valid_patient_file(tmp_path: Path) -> None:
     example = tmp_path / "voorbeeld.toml"
     write_example(example)
     assert PatientFile.from_toml(path) == replace(PatientFile.from_toml(example), path=path)
+
+
+def test_a_patient_file_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a byte-order mark."""
+    path = tmp_path / "p.toml"
+    path.write_bytes("\ufefflabel = 'A.B.'\nrate = 120\n".encode())
+    patient = PatientFile.from_toml(path)
+    assert (patient.label, patient.rate) == ("A.B.", 120)

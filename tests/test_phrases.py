@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import ScriptError
-from audiocoach.keys import KEYED_TEMPLATES
+from audiocoach.keys import KEYED_TEMPLATES, text_hash
 from audiocoach.phrases import phrase_list
 from audiocoach.program import Program
 from audiocoach.script import Line, templates_dir
@@ -51,9 +51,9 @@ def test_same_text_same_key_and_different_texts_different_keys(program: Program)
                 assert SAFE_KEY.match(line.key), line.key
                 assert key_of.setdefault(line.text, line.key) == line.key, line.text
                 assert text_of.setdefault(line.key, line.text) == line.text, line.key
-    assert {"tel-01", "tel-50", "serie-2-van-3", "oef-07-instructie", "klaarmaken-rug"} <= set(
-        text_of
-    )
+    assert {"tel-01", "tel-50", "serie-2-van-3", "klaarmaken-rug"} <= set(text_of)
+    (instruction,) = (k for k in text_of if k.startswith("oef-07-instructie-"))
+    assert instruction == f"oef-07-instructie-{text_hash(text_of[instruction])}"
     assert len(text_of) > 100
 
 
@@ -100,3 +100,31 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
         assert html.escape(row["text"], quote=False) in page
         assert f">{row['key']}<" in page
     assert f"{len(rows)} phrases" in result.output
+
+
+def test_an_edited_instruction_gets_another_key(program: Program) -> None:
+    """A recording of the old instruction is then never played for the new one."""
+
+    def keys(card: Program) -> dict[str, str]:
+        return {
+            line.key: line.text
+            for script in write_scripts(card)
+            for line in script.steps
+            if isinstance(line, Line)
+        }
+
+    seven = program.exercise(7)
+    edited = replace(
+        program,
+        exercises=tuple(
+            replace(e, instruction=e.instruction + " Adem rustig door.") if e is seven else e
+            for e in program.exercises
+        ),
+    )
+    before, after = keys(program), keys(edited)
+    (old,) = (k for k in before if k.startswith("oef-07-instructie-"))
+    (new,) = (k for k in after if k.startswith("oef-07-instructie-"))
+    assert old != new
+    assert old not in after
+    assert after[new].endswith("Adem rustig door.")
+    assert before["tel-01"] == after["tel-01"] == "één"  # template text keeps its plain key

@@ -6,11 +6,23 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from audiocoach.build import silent_ms
 from audiocoach.dutch import unspeakable
 from audiocoach.errors import ScriptError
 from audiocoach.program import Program
-from audiocoach.script import VARIANTS, Line, Silence, Templates, session_script, templates_dir
+from audiocoach.script import (
+    VARIANTS,
+    Line,
+    Silence,
+    Templates,
+    least_ms,
+    session_script,
+    templates_dir,
+)
+from audiocoach.session import write_scripts
 from counting import with_dosage
 
 
@@ -101,3 +113,20 @@ def test_broken_template_names_itself(
     (folder / template).write_text(content, encoding="utf-8")
     with pytest.raises(ScriptError, match=message):
         session_script(program, program.phase(1), Templates(folder))
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    reps=st.integers(1, 50),
+    sets=st.integers(1, 10),
+    rest_s=st.integers(0, 300),
+    hold_s=st.integers(1, 120),
+)
+def test_the_least_a_session_lasts_is_a_lower_bound_of_its_script(
+    program: Program, reps: int, sets: int, rest_s: int, hold_s: int
+) -> None:
+    """Sessions are refused on this bound before their script is written: it must never
+    refuse a session that would have been short enough."""
+    card = with_dosage(program, reps=reps, sets=sets, rest_s=rest_s, hold_s=hold_s)
+    for script in write_scripts(card):
+        assert 0 < least_ms(card, script.phase) <= silent_ms(script.steps)

@@ -17,14 +17,15 @@ from pathlib import Path
 
 from audiocoach import export
 from audiocoach.cache import CachedVoice
-from audiocoach.files import prepare_folder
+from audiocoach.errors import Interrupted, ProgramError
+from audiocoach.files import Bundle, checkpoint, commit_all, prepare_folder
 from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS
-from audiocoach.manifest import Manifest, fingerprint
+from audiocoach.manifest import MANIFEST_NAME, Manifest, fingerprint
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.parallel import DEFAULT_WORKERS, Workers
 from audiocoach.phase_file import PhaseJob, make_phase_file
 from audiocoach.program import Phase, Program
-from audiocoach.script import SessionScript
+from audiocoach.script import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.session import (
     Progress,
     Session,
@@ -38,6 +39,11 @@ from audiocoach.speech import Clip, Voice, clip_of
 from audiocoach.tags import id3_tag
 from audiocoach.timeline import build_timeline
 from audiocoach.tones import tone_clips
+
+MAX_SESSION_MS = 3 * 3_600_000
+"""The longest session a build makes: three hours per file. A home session lasts minutes;
+anything near this is a typing error, and a file of thousands of hours fills the disk (and
+overflows the chapters' 32-bit millisecond times)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ def phase_job(
     """The job for one session: clips by cache entry where the voice kept them, else by value
     (tones always by value: they are small, and workers never import pydub to make them)."""
     cached: dict[str, Path] = {}
+    checksums: dict[str, bytes] = {}
     given: dict[str, Clip] = {label: clips[label] for label in session.script.tones}
     for text in session.script.texts:
         entry = _entry(voice, text)
@@ -68,7 +75,10 @@ def phase_job(
             given[text] = clips[text]
         else:
             cached[text] = entry
-    return PhaseJob(path, session.timeline, given, cached, encoder)
+            checksum = voice.checksum(text) if isinstance(voice, CachedVoice) else None
+            if checksum is not None:
+                checksums[text] = checksum
+    return PhaseJob(path, session.timeline, given, cached, encoder, checksums=checksums)
 
 
 def _entry(voice: Voice, text: str) -> Path | None:
@@ -131,8 +141,8 @@ def build(
     label: str | None = None,
     zip_path: Path | None = None,
 ) -> list[BuiltFile]:
-    """Write one MP3 per phase into ``out_dir``, with transcripts, playlist and page beside them,
-    redoing only phases whose inputs changed.
+    """Write the MP3s of every phase (in full and short) into ``out_dir``, with transcripts,
+    playlist and page beside them, redoing only sessions whose inputs changed.
 
     Files are replaced whole; ``force`` rebuilds every phase whatever the manifest says.
     ``practice`` names the practice in the tags and on the page, ``label`` the patient; with
@@ -159,11 +169,114 @@ def build_many(
         t if t.base_url is None else replace(t, base_url=export.check_base_url(t.base_url))
         for t in targets
     ]
+    for target in targets:
+        for phase in target.phases or target.program.phases:
+            check_length(phase.number, least_ms(target.program, phase))
     all_scripts = [write_scripts(t.program, t.phases) for t in targets]  # templates checked first
+    for target, scripts in zip(targets, all_scripts, strict=True):
+        check_scripts(scripts, target.out_dir)
     for target in targets:
         prepare_folder(target.out_dir)
         if target.zip_path is not None:
             prepare_folder(target.zip_path.parent)
+    bundles: list[Bundle] = []
+    try:
+        for target, scripts in zip(targets, all_scripts, strict=True):
+            bundles.append(Bundle(target.out_dir))
+            bundles[-1].check(_names(scripts))
+        built_all, listed = _stage(
+            targets,
+            all_scripts,
+            bundles,
+            encoder=encoder,
+            progress=progress,
+            workers=workers,
+            force=force,
+        )
+        checkpoint("staged")
+        commit_all(bundles)
+        for target, (names, stale_feed) in zip(targets, listed, strict=True):
+            _after_commit(target, names, stale_feed)
+    except KeyboardInterrupt as stop:
+        if isinstance(stop, Interrupted):
+            raise
+        if any(b.committed for b in bundles):
+            raise Interrupted(
+                "stopped after the new files were put in place; they are complete."
+            ) from None
+        raise Interrupted("stopped; files that were there before are unchanged.") from None
+    finally:
+        for bundle in bundles:
+            bundle.discard()
+    return built_all
+
+
+def _after_commit(target: Target, names: list[str], stale_feed: bool) -> None:
+    """Once every file is in place: a feed an earlier build wrote goes when this build has no
+    address for it (it would describe other bytes), and the zip holds the bundle as it is now."""
+    if stale_feed:
+        (target.out_dir / export.FEED_NAME).unlink(missing_ok=True)
+    if target.zip_path is not None:
+        export.write_zip(target.zip_path, target.out_dir, names)
+
+
+def _names(scripts: Sequence[SessionScript]) -> list[str]:
+    """The files a build of these scripts writes, as far as they are known before it starts."""
+    mp3s = [session_file_name(s.phase, s.variant) for s in scripts]
+    extras = [export.PLAYLIST_NAME, export.PAGE_NAME, export.FEED_NAME, MANIFEST_NAME]
+    texts = [
+        name for n in mp3s for name in (export.transcript_name(n), export.transcript_page_name(n))
+    ]
+    return [*mp3s, *texts, *extras]
+
+
+def check_scripts(scripts: Sequence[SessionScript], out_dir: Path) -> None:
+    """What can be known of each file before any audio: one file per session, and no
+    session longer than :data:`MAX_SESSION_MS` even before a word is said."""
+    seen: dict[str, int] = {}
+    for script in scripts:
+        name = session_file_name(script.phase, script.variant)
+        if name in seen:
+            raise ProgramError(
+                f"Phases {seen[name]} and {script.phase.number} would both be written to "
+                f"{out_dir / name}; give every phase its own number."
+            )
+        seen[name] = script.phase.number
+        check_length(script.phase.number, silent_ms(script.steps))
+
+
+def silent_ms(steps: Sequence[Step]) -> int:
+    """The least a session lasts, known without speech: its silences and timed slots (tones
+    count as nothing, which keeps it a lower bound)."""
+    return sum(
+        step.slot_ms if isinstance(step, Line) else step.ms if isinstance(step, Silence) else 0
+        for step in steps
+    )
+
+
+def check_length(phase: int, duration_ms: int) -> None:
+    """Refuse a session longer than :data:`MAX_SESSION_MS`, before audio is made."""
+    if duration_ms > MAX_SESSION_MS:
+        hours = MAX_SESSION_MS // 3_600_000
+        raise ProgramError(
+            f"Phase {phase} would last {duration_ms / 3_600_000:.1f} hours or more; a session "
+            f"may last at most {hours} hours: lower the repetitions, sets, rests or 'move_s'."
+        )
+
+
+def _stage(
+    targets: Sequence[Target],
+    all_scripts: list[list[SessionScript]],
+    bundles: Sequence[Bundle],
+    *,
+    encoder: EncoderSettings,
+    progress: Progress | None,
+    workers: int,
+    force: bool,
+) -> tuple[list[list[BuiltFile]], list[tuple[list[str], bool]]]:
+    """Write every changed file of every target into its bundle; nothing is put in place.
+    Returns the files built or kept, and for each target the names its bundle lists and
+    whether a feed an earlier build wrote is to go."""
     manifests = [Manifest.load(t.out_dir) for t in targets]
     results: list[list[BuiltFile | None]] = []
     todo: list[tuple[int, int, str]] = []  # (target, phase index, fingerprint)
@@ -197,10 +310,11 @@ def build_many(
             count = len(all_scripts[number])
             for index, print_ in mine:
                 session = speaker.session(all_scripts[number][index])
+                check_length(session.phase.number, session.timeline.duration_ms)
                 # The worker reads cached clips itself, and levels and encodes them.
                 job = replace(
                     phase_job(
-                        target.out_dir / session.file_name,
+                        bundles[number].path(session.file_name),
                         session,
                         speaker.clips,
                         target.voice,
@@ -220,29 +334,35 @@ def build_many(
         # No malloc_trim here: espeak-ng crashed (SIGSEGV in Synth) when the heap was trimmed
         # between two of its syntheses, and a later build in this process would be just that.
         for done, future in enumerate(as_completed(pending), 1):
-            path = future.result()
+            staged = future.result()
             number, index, print_, session = pending[future]
             duration = session.timeline.duration_ms
             about = export.describe(targets[number].program, session)
-            manifests[number].record(path.name, print_, duration, about=about)
-            manifests[number].save()
-            results[number][index] = BuiltFile(path, session.phase, duration, session)
+            manifests[number].record(staged.name, print_, duration, about=about, at=staged)
+            final = targets[number].out_dir / staged.name
+            results[number][index] = BuiltFile(final, session.phase, duration, session)
+            checkpoint(f"encoded-{done}")
             if progress:
                 progress(done, len(todo), "encoding")
     built_all = [[built for built in files if built is not None] for files in results]
-    for target, manifest in zip(targets, manifests, strict=True):
-        # Page, playlist and feed list every session file in the folder, not only this build's.
+    listed = []
+    for target, manifest, bundle in zip(targets, manifests, bundles, strict=True):
+        had_feed = export.FEED_NAME in manifest.entries
+        # Page, playlist and feed list every session file present, not only this build's:
+        # read where each is now (staged when made now), written into the stage.
         names = export.write_bundle(
             target.program,
             manifest,
             practice=target.practice,
             label=target.label,
             base_url=target.base_url,
+            locate=bundle.current,
+            into=bundle.stage,
         )
-        manifest.save()
-        if target.zip_path is not None:  # once every file is in place
-            export.write_zip(target.zip_path, target.out_dir, names)
-    return built_all
+        listed.append((names, had_feed and target.base_url is None))
+        if bundle.staged() or manifest.changed():
+            manifest.save(bundle.stage)
+    return built_all, listed
 
 
 class _Progress:

@@ -7,10 +7,13 @@ and is itself one, so nothing downstream knows whether a clip was spoken now or 
 Entries live in the user's cache folder (``platformdirs``), or in ``AUDIOCOACH_CACHE_DIR``
 when that is set. Each entry is one file named by :func:`entry_key` (everything that changes
 the sound, plus this module's format version) holding the conformed, trimmed clip samples
-with a SHA-256 checksum. An entry that is truncated, fails its checksum or cannot be read is
-removed and made again, never played. Entries are written under a temporary name and renamed,
-so a reader never sees half an entry. A cache that cannot be written is no reason to fail a
-build: the clip is then simply not kept.
+with a SHA-256 checksum of its own key and the samples, so an entry renamed or copied over
+another one fails its checksum. An entry that is truncated, fails its checksum, is not a
+regular file or cannot be read is removed and made again, never played. Entries are written
+under a temporary name and linked into place only where no intact entry is yet: the first
+clip kept for a text stays, so builds sharing a cache (at once or one after the other) use
+the same clip for it. A cache that cannot be written is no reason to fail a build: the clip
+is then simply not kept.
 
 Reading clips back also makes a build and a preview in one process agree to the millisecond,
 which espeak-ng alone does not (it varies a clip by a millisecond or two between runs).
@@ -30,15 +33,18 @@ import numpy as np
 
 from audiocoach.audio import SAMPLE_RATE, Samples, Sound
 from audiocoach.errors import OutputError
+from audiocoach.files import read_regular
 from audiocoach.speech import Voice, clip_key, clip_of
 
 ENV_VAR = "AUDIOCOACH_CACHE_DIR"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Part of every key: raise it when the entry layout or the clip processing changes."""
 MAGIC = b"audiocoach-clip\x00"
 _HEADER = struct.Struct(f"<{len(MAGIC)}sQ32s")
-"""Magic, number of 16-bit samples, SHA-256 of the samples."""
+"""Magic, number of 16-bit samples, SHA-256 of the entry's key and the samples."""
 SUFFIX = ".clip"
+MAX_ENTRY_BYTES = 64 << 20
+"""Some 25 minutes of speech: far beyond any phrase; a larger file is not an entry."""
 
 
 def cache_dir() -> Path:
@@ -58,23 +64,46 @@ def entry_key(voice: Voice, text: str) -> str:
     return hashlib.sha256(f"{FORMAT_VERSION}\n{clip_key(voice, text)}".encode()).hexdigest()
 
 
-def encode_entry(samples: Samples) -> bytes:
-    """An entry's bytes: header with length and checksum, then little-endian samples."""
+def _checksum(key: str, payload: bytes) -> bytes:
+    return hashlib.sha256(key.encode() + b"\n" + payload).digest()
+
+
+def encode_entry(samples: Samples, key: str = "") -> bytes:
+    """An entry's bytes: header with length and checksum, then little-endian samples.
+
+    The checksum covers ``key`` (the entry's file name): an entry holds its own text's sound.
+    """
     payload = samples.astype("<i2", copy=False).tobytes()
-    return _HEADER.pack(MAGIC, len(samples), hashlib.sha256(payload).digest()) + payload
+    return _HEADER.pack(MAGIC, len(samples), _checksum(key, payload)) + payload
 
 
-def decode_entry(data: bytes) -> Samples | None:
-    """The samples of an intact entry; ``None`` for anything damaged or foreign."""
+def decode_entry(data: bytes, key: str = "") -> Samples | None:
+    """The samples of an intact entry of ``key``; ``None`` for anything damaged or foreign."""
+    decoded = _decode(data, key)
+    return None if decoded is None else decoded[0]
+
+
+def _decode(data: bytes, key: str) -> tuple[Samples, bytes] | None:
+    """The samples of an intact entry and its checksum."""
     if len(data) < _HEADER.size:
         return None
     magic, count, checksum = _HEADER.unpack_from(data)
     payload = data[_HEADER.size :]
     if magic != MAGIC or count == 0 or len(payload) != 2 * count:
         return None
-    if hashlib.sha256(payload).digest() != checksum:
+    if _checksum(key, payload) != checksum:
         return None
-    return np.frombuffer(payload, dtype="<i2").astype(np.int16)
+    return np.frombuffer(payload, dtype="<i2").astype(np.int16), checksum
+
+
+def _read_entry(path: Path) -> tuple[Samples, bytes] | None:
+    """An intact regular entry file and its checksum; ``None`` for anything else, without
+    waiting on a FIFO or reading a device."""
+    try:
+        data = read_regular(path, MAX_ENTRY_BYTES)
+    except OSError:
+        return None
+    return _decode(data, path.stem)
 
 
 @dataclass
@@ -93,7 +122,7 @@ class CachedVoice:
         self.voice = voice
         self.folder = folder or cache_dir()
         self.stats = CacheStats()
-        self._stored: dict[str, Path] = {}
+        self._stored: dict[str, tuple[Path, bytes]] = {}
 
     @property
     def identity(self) -> str:
@@ -103,18 +132,23 @@ class CachedVoice:
         return self.folder / f"{entry_key(self.voice, text)}{SUFFIX}"
 
     def synthesize(self, text: str) -> Sound:
-        """The clip from the cache when intact, else from the wrapped voice (and kept)."""
+        """The clip from the cache when intact, else from the wrapped voice (and kept).
+
+        When another process kept a clip for the text meanwhile, that one is returned: the
+        first clip kept for a text is the one every build uses.
+        """
         path = self.path_for(text)
-        samples = self._read(path)
-        if samples is None:
-            samples = clip_of(text, self.voice.synthesize(text)).samples
+        found = self._read(path)
+        if found is None:
+            made = clip_of(text, self.voice.synthesize(text)).samples
             self.stats.made += 1
-            if self._write(path, samples):
-                self._stored[text] = path
+            found = self._keep(path, made)
+            if found is None:
+                return Sound(made, SAMPLE_RATE)
         else:
             self.stats.hits += 1
-            self._stored[text] = path
-        return Sound(samples, SAMPLE_RATE)
+        self._stored[text] = (path, found[1])
+        return Sound(found[0], SAMPLE_RATE)
 
     def stored(self, text: str) -> Path | None:
         """The entry holding exactly the clip last returned for ``text``, if it was kept.
@@ -122,50 +156,61 @@ class CachedVoice:
         Encoding workers read clips from here instead of receiving them from this process,
         so no copy of a session's clips travels through a pipe.
         """
-        return self._stored.get(text)
+        kept = self._stored.get(text)
+        return None if kept is None else kept[0]
 
-    def _read(self, path: Path) -> Samples | None:
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
+    def checksum(self, text: str) -> bytes | None:
+        """The checksum of that entry: a worker checks the entry still holds that clip."""
+        kept = self._stored.get(text)
+        return None if kept is None else kept[1]
+
+    def _read(self, path: Path) -> tuple[Samples, bytes] | None:
+        if not os.path.lexists(path):
             return None
-        except OSError:
-            data = b""
-        samples = decode_entry(data)
-        if samples is None:
+        found = _read_entry(path)
+        if found is None:
             self.stats.repaired += 1
             with contextlib.suppress(OSError):
                 path.unlink()
-        return samples
+        return found
 
-    def _write(self, path: Path, samples: Samples) -> bool:
-        """Keep the clip, atomically; a cache that cannot be written is skipped, not fatal."""
+    def _keep(self, path: Path, samples: Samples) -> tuple[Samples, bytes] | None:
+        """Keep the clip unless an intact entry is there already; returns what the entry
+        holds then. A cache that cannot be written is skipped, not fatal (``None``)."""
         temp: Path | None = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            data = encode_entry(samples, path.stem)
             with tempfile.NamedTemporaryFile(
                 dir=self.folder, prefix=".tmp-", suffix=SUFFIX, delete=False
             ) as handle:
                 temp = Path(handle.name)
-                handle.write(encode_entry(samples))
-            temp.replace(path)
+                handle.write(data)
+            try:
+                os.link(temp, path)  # never over an entry another build has just kept
+            except FileExistsError:
+                there = _read_entry(path)
+                if there is not None:
+                    return there
+                temp.replace(path)  # what is there is damaged: ours replaces it
+            except OSError:
+                temp.replace(path)  # a file system without hard links
         except OSError:
+            return None
+        finally:
             if temp is not None:
                 with contextlib.suppress(OSError):
                     temp.unlink()
-            return False
-        return True
+        return samples, data[_HEADER.size - 32 : _HEADER.size]
 
 
-def load_entry(path: Path) -> Samples:
-    """An entry that must be intact (a worker reading what the main process just checked)."""
-    try:
-        samples = decode_entry(path.read_bytes())
-    except OSError:
-        samples = None
-    if samples is None:
+def load_entry(path: Path, checksum: bytes | None = None) -> Samples:
+    """An entry that must be intact and, given its ``checksum``, hold the very clip the main
+    process laid out (a worker reading what the main process just checked)."""
+    found = _read_entry(path)
+    if found is None or (checksum is not None and found[1] != checksum):
         raise OutputError(f"The speech cache entry {path} changed during the build; build again.")
-    return samples
+    return found[0]
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer import _click as click
+from typer.core import TyperGroup
 
 from audiocoach import __version__
 from audiocoach.batch import patient_folders
 from audiocoach.build import Target, build_many, prepare
 from audiocoach.cache import CachedVoice, cache_info, clear_cache
-from audiocoach.dosage import cli_overrides
-from audiocoach.errors import AudiocoachError
+from audiocoach.dosage import cli_overrides, parse_jobs
+from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.export import check_base_url, zip_beside
 from audiocoach.files import output_folder
 from audiocoach.parallel import DEFAULT_WORKERS
@@ -33,7 +35,32 @@ from audiocoach.speech.espeak import dutch_voices
 from audiocoach.speech.recorded import RecordedVoice
 from audiocoach.voices import report_missing, voice_for_job
 
+
+class _OneLineErrors(TyperGroup):
+    """A usage error (an unknown option, ``--jobs`` without a number) is one sentence on
+    stderr with exit status 2, like every other error, instead of click's box."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        if not extra.pop("standalone_mode", True):
+            return super().main(args, prog_name, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            message = " ".join(error.format_message().split())
+            typer.echo(f"audiocoach: {one_line(message)}", err=True)
+            sys.exit(2)
+        except typer.Abort:
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help=(
         "Turn a physiotherapist's exercise card into voice-guided Dutch audio: one MP3 per "
         "phase of the program, with every repetition counted and every rest timed."
@@ -95,9 +122,17 @@ NoCacheOption = Annotated[
 
 
 def fail(message: str) -> None:
-    """Print one plain sentence on stderr and exit 2."""
-    typer.echo(f"audiocoach: {message}", err=True)
+    """Print one plain sentence on stderr and exit 2.
+
+    A file name or value the user gave may hold a line break or a terminal escape: shown
+    escaped, so the sentence stays one line and the terminal shows what was typed."""
+    typer.echo(f"audiocoach: {one_line(message)}", err=True)
     raise typer.Exit(2)
+
+
+def one_line(message: str) -> str:
+    """``message`` with every character that is not printable written as its escape."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 @contextmanager
@@ -107,8 +142,10 @@ def plain_errors() -> Iterator[None]:
         yield
     except AudiocoachError as error:
         fail(str(error))
-    except KeyboardInterrupt:
-        typer.echo("audiocoach: stopped; files that were there before are unchanged.", err=True)
+    except KeyboardInterrupt as stop:
+        said = str(stop) if isinstance(stop, Interrupted) else ""
+        said = said or "stopped; files that were there before are unchanged."
+        typer.echo(f"audiocoach: {one_line(said)}", err=True)
         raise typer.Exit(130) from None
 
 
@@ -267,15 +304,14 @@ def build_command(
         ),
     ] = False,
     jobs: Annotated[
-        int,
+        str | None,
         typer.Option(
             "--jobs",
             "-j",
-            min=1,
-            max=64,
-            help="Files encoded at the same time (default: one per core, at most 8).",
+            metavar="N",
+            help="Files encoded at the same time, 1 to 64 (default: one per core, at most 8).",
         ),
-    ] = DEFAULT_WORKERS,
+    ] = None,
 ) -> None:
     """Build one MP3 per phase of the program into the output folder.
 
@@ -292,6 +328,7 @@ def build_command(
     """
     with plain_errors():
         out_dir = output_folder(out, "--out")
+        workers = DEFAULT_WORKERS if jobs is None else parse_jobs(jobs)
         if base_url is not None:
             base_url = check_base_url(base_url)
         files: list[Path | None] = [*patient_files] if patient_files else [None]
@@ -326,7 +363,7 @@ def build_command(
             for job, folder in zip(jobs_, folders, strict=True)
         ]
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
-            built_all = build_many(targets, progress=progress, workers=jobs, force=force)
+            built_all = build_many(targets, progress=progress, workers=workers, force=force)
         missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
         if not quiet:
             for item in (item for built in built_all for item in built):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from audiocoach.errors import DosageError
+from audiocoach.errors import MAX_DIGITS, DosageError, shown
 from audiocoach.program import BOUNDS, Dosage, Exercise, Phase, Program
 
 FIELDS: tuple[str, ...] = tuple(BOUNDS)
@@ -82,10 +82,10 @@ def check_number(name: str, value: Any, what: str | None = None) -> int:
     unit = UNITS.get(name, "")
     if isinstance(value, bool) or not isinstance(value, int):
         raise DosageError(
-            f"{what} must be a whole number from {low} to {high}{unit}, not {value!r}."
+            f"{what} must be a whole number from {low} to {high}{unit}, not {shown(value)}."
         )
     if not low <= value <= high:
-        raise DosageError(f"{what} must be from {low} to {high}{unit}, not {value}.")
+        raise DosageError(f"{what} must be from {low} to {high}{unit}, not {shown(value)}.")
     return value
 
 
@@ -98,14 +98,32 @@ def check_field(name: Any, where: str) -> str:
     return str(name)
 
 
-_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+_WHOLE = re.compile(r"\s*[+-]?([0-9]+)\s*")
 
 
 def parse_whole(text: str, what: str) -> int:
     """A whole number typed by a person; anything else is an error naming ``what``."""
-    if not _WHOLE.fullmatch(text):
-        raise DosageError(f"{what} must be a whole number, not '{text}'.")
+    match = _WHOLE.fullmatch(text)
+    if not match:
+        raise DosageError(f"{what} must be a whole number, not {shown(text)}.")
+    if len(match[1].lstrip("0")) > MAX_DIGITS:
+        raise DosageError(
+            f"{what} must be a whole number of at most {MAX_DIGITS} digits, "
+            f"not a number of {len(match[1])} digits."
+        )
     return int(text)
+
+
+JOBS_BOUNDS = (1, 64)
+
+
+def parse_jobs(text: str) -> int:
+    """``--jobs``: how many files are encoded at the same time."""
+    low, high = JOBS_BOUNDS
+    value = parse_whole(text, "--jobs")
+    if not low <= value <= high:
+        raise DosageError(f"--jobs must be from {low} to {high}, not {value}.")
+    return value
 
 
 def parse_selection(text: str) -> tuple[int, ...]:

@@ -7,6 +7,19 @@ status 2; anything else reaching the CLI is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+from typing import Any
+
+MAX_DIGITS = 9
+"""No number anyone means has more digits; Python refuses to read some 4,300 and more."""
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """``repr(value)`` for a message, cut short: a value can be thousands of characters long."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_DIGITS:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
 
 class AudiocoachError(Exception):
     """Base of every expected failure; ``str(error)`` is the user-facing sentence."""
@@ -45,3 +58,15 @@ class OutputError(AudiocoachError):
 
 class UrlError(AudiocoachError):
     """A web address given on the command line is not one."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop (Ctrl-C) that says what the output folder holds now: the whole earlier bundle
+    or the whole new one. ``str(stop)`` is the user-facing sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

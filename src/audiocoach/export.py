@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach.dutch import written_forms
-from audiocoach.errors import UrlError
+from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
 from audiocoach.listing import ABOUT_VERSION, Locate, SessionFile, present
 from audiocoach.manifest import Manifest
@@ -125,11 +125,12 @@ def check_base_url(url: str) -> str:
         parts.scheme not in ("http", "https")
         or not parts.hostname
         or any(c.isspace() for c in url.strip())
+        or not url.strip().isprintable()  # a control character would break the feed's XML
         or parts.query
         or parts.fragment
     ):
         raise UrlError(
-            f"The base URL {url!r} is not a web address; give one like "
+            f"The base URL {shown(url, 80)} is not a web address; give one like "
             "https://www.praktijk.nl/oefeningen/ (http or https, a host, no query)."
         )
     base = urllib.parse.urlunsplit(parts._replace(path=parts.path or "/"))
@@ -199,34 +200,35 @@ def write_extras(
     practice: str | None = None,
     label: str | None = None,
     base_url: str | None = None,
+    unchanged_in: Path | None = None,
 ) -> list[Path]:
     """Write the transcripts (WebVTT and a page to read), the playlist, the page and (with
-    ``base_url``) the feed for these session files; returns every one of them.
+    ``base_url``) the feed for these session files; returns where each one is.
 
-    A file whose bytes would not change is left as it is, so a build that changed nothing
-    touches nothing."""
+    A file whose bytes would not change is left as it is, in ``out_dir`` or in
+    ``unchanged_in`` (the folder, where ``out_dir`` is a build's stage), so a build that
+    changed nothing touches nothing."""
     written = []
     transcripts = []
+
+    def put(name: str, data: bytes) -> None:
+        written.append(_put(out_dir / name, data, unchanged_in and unchanged_in / name))
+
     for file in files:
         transcripts.append(webvtt(file.timeline))
-        _put(out_dir / transcript_name(file.name), transcripts[-1].encode("utf-8"))
-        written.append(out_dir / transcript_name(file.name))
+        put(transcript_name(file.name), transcripts[-1].encode("utf-8"))
         text = render_transcript(program, file, transcript_name(file.name), label, practice)
-        _put(out_dir / transcript_page_name(file.name), text.encode("utf-8"))
-        written.append(out_dir / transcript_page_name(file.name))
-    _put(out_dir / PLAYLIST_NAME, playlist(program, files, label).encode("utf-8"))
-    written.append(out_dir / PLAYLIST_NAME)
+        put(transcript_page_name(file.name), text.encode("utf-8"))
+    put(PLAYLIST_NAME, playlist(program, files, label).encode("utf-8"))
     players = [
         (file, transcript_name(file.name), transcript_page_name(file.name), vtt)
         for file, vtt in zip(files, transcripts, strict=True)
     ]
     url = None if base_url is None else page_url(base_url)
     page = render_page(program, players, practice=practice, label=label, url=url)
-    _put(out_dir / PAGE_NAME, page.encode("utf-8"))
-    written.append(out_dir / PAGE_NAME)
+    put(PAGE_NAME, page.encode("utf-8"))
     if base_url is not None:
-        _put(out_dir / FEED_NAME, feed(program, files, base_url, practice, label))
-        written.append(out_dir / FEED_NAME)
+        put(FEED_NAME, feed(program, files, base_url, practice, label))
     return written
 
 
@@ -252,12 +254,21 @@ def write_bundle(
     folder = manifest.folder
     out = into or folder
     files = present(manifest, locate)
-    extras = write_extras(program, files, out, practice=practice, label=label, base_url=base_url)
+    extras = write_extras(
+        program,
+        files,
+        out,
+        practice=practice,
+        label=label,
+        base_url=base_url,
+        unchanged_in=None if out == folder else folder,
+    )
     for path in extras:
         manifest.record(path.name, EXTRA, 0, at=path)
     if base_url is None and FEED_NAME in manifest.entries:
-        (folder / FEED_NAME).unlink(missing_ok=True)
         manifest.forget(FEED_NAME)
+        if out == folder:  # else the build removes it once its files are in place
+            (folder / FEED_NAME).unlink(missing_ok=True)
     return [file.name for file in files] + [path.name for path in extras]
 
 
@@ -286,11 +297,18 @@ def write_zip(path: Path, folder: Path, names: Sequence[str]) -> Path:
     return path
 
 
-def _put(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, unless the file already holds exactly that."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except OSError:
-        pass
+def _put(path: Path, data: bytes, unchanged: Path | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically, unless ``unchanged`` or ``path`` already holds
+    exactly that; returns where the bytes are."""
+    for there in (unchanged, path):
+        try:
+            if (
+                there is not None
+                and there.stat().st_size == len(data)
+                and there.read_bytes() == data
+            ):
+                return there
+        except OSError:
+            pass
     write_bytes(path, data)
+    return path

@@ -1,7 +1,9 @@
 """Writing files so that nothing is lost: a temporary name in the same folder, then a rename.
 
 A build that fails or is interrupted leaves every earlier file byte-for-byte as it was; the
-rename is atomic on the same file system.
+rename is atomic on the same file system. A build writes several files that describe each
+other (MP3s, transcripts, page, playlist, manifest), so they are one :class:`Bundle`: staged
+in a hidden folder inside the output folder and put in place together at the end.
 """
 
 from __future__ import annotations
@@ -9,16 +11,26 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
+import stat
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from audiocoach.errors import OutputError
+from audiocoach.errors import Interrupted, OutputError
 
 TEMP_PREFIX = ".audiocoach-"
+STAGE_SUFFIX = ".stage"
+"""A bundle being written: removed when its build is gone."""
+COMMIT_SUFFIX = ".commit"
+"""A bundle being put in place: finished by the next build when its build is gone."""
+STOP_AT_VAR = "AUDIOCOACH_STOP_AT"
+"""Test seam: ``MOMENT:SIGNAL`` (``committing:KILL``) sends this process that signal at that
+moment of a build, so tests interrupt it at well-defined points instead of racing a timer."""
 
 
 def output_folder(text: str, option: str) -> Path:
@@ -54,6 +66,7 @@ def prepare_folder(folder: Path) -> Path:
         raise OutputError(
             f"The output folder {folder} cannot be written to: {error.strerror}."
         ) from None
+    finish_interrupted(folder)
     remove_stale_parts(folder)
     return folder
 
@@ -71,13 +84,36 @@ def remove_stale_parts(folder: Path, *, max_age_s: float = 3600) -> list[Path]:
     """
     removed = []
     for part in folder.glob(f"{TEMP_PREFIX}*.part"):
-        match = re.fullmatch(re.escape(TEMP_PREFIX) + r"([0-9]+)-.*\.part", part.name)
-        pid = int(match[1]) if match else None
         with contextlib.suppress(OSError):
-            if _writer_is_gone(pid, part, max_age_s):
+            if _writer_is_gone(_owner(part), part, max_age_s):
                 part.unlink()
                 removed.append(part)
+    for stage in folder.glob(f"{TEMP_PREFIX}*{STAGE_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if stage.is_dir() and _writer_is_gone(_owner(stage), stage, max_age_s):
+                shutil.rmtree(stage)
+                removed.append(stage)
     return removed
+
+
+def _owner(path: Path) -> int | None:
+    """The process id in ``.audiocoach-PID-...``, if the name has one."""
+    match = re.match(re.escape(TEMP_PREFIX) + r"([0-9]+)-", path.name)
+    return int(match[1]) if match else None
+
+
+def finish_interrupted(folder: Path) -> list[Path]:
+    """Put in place the bundles whose build was killed while putting them in place.
+
+    A bundle is renamed from ``.stage`` to ``.commit`` before its first file moves, so a
+    ``.commit`` folder is a new bundle the folder already half holds: completing it leaves the
+    whole new bundle. Returns the files moved.
+    """
+    moved: list[Path] = []
+    for pending in sorted(folder.glob(f"{TEMP_PREFIX}*{COMMIT_SUFFIX}")):
+        if pending.is_dir() and _writer_is_gone(_owner(pending), pending, 3600):
+            moved += _move_all(pending, folder)
+    return moved
 
 
 def _writer_is_gone(pid: int | None, part: Path, max_age_s: float) -> bool:
@@ -120,22 +156,36 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
     try:
         try:
             with _stops_held():
-                handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed
-                    dir=path.parent, prefix=_temp_prefix(), suffix=".part", delete=False
-                )
+                handle = _open_temp(path.parent)
+            with handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            temp = Path(handle.name)
+            temp.chmod(0o644)
+            temp.replace(path)
         except OSError as error:
-            raise OutputError(f"Cannot write in {path.parent}: {error.strerror}.") from None
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp = Path(handle.name)
-        temp.chmod(0o644)
-        temp.replace(path)
+            # A full disk, a quota, a file size limit: one sentence, never a traceback.
+            raise OutputError(
+                f"Cannot write {path.name} in {_shown_folder(path)}: {error.strerror}."
+            ) from None
     except BaseException:
         if handle is not None:
             Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _open_temp(folder: Path) -> IO[bytes]:
+    """The temporary file :func:`atomic_writer` fills; tests replace it to fill the disk."""
+    return tempfile.NamedTemporaryFile(
+        dir=folder, prefix=_temp_prefix(), suffix=".part", delete=False
+    )
+
+
+def _shown_folder(path: Path) -> Path:
+    """The folder a user knows: the output folder, not the bundle's hidden stage inside it."""
+    parent = path.parent
+    return parent.parent if parent.name.endswith(STAGE_SUFFIX) else parent
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -147,3 +197,207 @@ def write_bytes(path: Path, data: bytes) -> None:
 def write_text(path: Path, text: str) -> None:
     """Write UTF-8 ``text`` to ``path`` atomically."""
     write_bytes(path, text.encode("utf-8"))
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    A FIFO would hang the build and ``/dev/zero`` would fill the memory, so anything that is
+    not a regular file raises ``IsADirectoryError`` (a folder) or ``OSError`` (anything else)
+    before it is read, and a larger file raises :class:`FileTooLarge`.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(path)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(path)
+    return data
+
+
+class NotRegularFile(OSError):
+    """A device, FIFO or socket where a file was expected."""
+
+
+class FileTooLarge(OSError):
+    """A file larger than its reader's limit."""
+
+
+def checkpoint(moment: str) -> None:
+    """Where tests stop a build: see :data:`STOP_AT_VAR`. Does nothing unless it is set."""
+    wanted = os.environ.get(STOP_AT_VAR)
+    if wanted and wanted.rpartition(":")[0] == moment:
+        os.kill(os.getpid(), getattr(signal, f"SIG{wanted.rpartition(':')[2]}"))
+
+
+def _move_all(pending: Path, folder: Path) -> list[Path]:
+    """Move every file of a bundle into ``folder``, the manifest last, then remove it."""
+    names = sorted(
+        (p.name for p in pending.iterdir() if _owner(p) is None),
+        key=lambda name: (name.startswith("."), name),
+    )
+    moved = []
+    for number, name in enumerate(names, 1):
+        (pending / name).replace(folder / name)
+        moved.append(folder / name)
+        checkpoint(f"committing-{number}")
+    _sync_folder(folder)
+    shutil.rmtree(pending, ignore_errors=True)
+    return moved
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames durable where the system allows it (POSIX)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class Bundle:
+    """The files one build writes into one folder: staged, then put in place all at once.
+
+    Every file is written into a hidden folder inside ``folder`` (same file system, so
+    renames are atomic). :meth:`commit` renames that folder to mark the bundle as going in,
+    then moves each file into place; a build killed during those renames is completed by the
+    next build (:func:`finish_interrupted`). Until then, the folder holds the whole earlier
+    bundle; after, the whole new one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = _lock_folder(folder)
+        try:
+            self.stage = Path(
+                tempfile.mkdtemp(dir=folder, prefix=_temp_prefix(), suffix=STAGE_SUFFIX)
+            )
+        except OSError as error:
+            _unlock(self._lock)
+            raise OutputError(
+                f"The output folder {folder} cannot be written to: {error.strerror}."
+            ) from None
+        self.committed = False
+
+    def path(self, name: str) -> Path:
+        """Where the file ``name`` is written until the bundle is put in place."""
+        return self.stage / name
+
+    def staged(self) -> list[str]:
+        """The names of the files written so far."""
+        if not self.stage.is_dir():
+            return []
+        return sorted(p.name for p in self.stage.iterdir() if _owner(p) is None)
+
+    def names_after(self) -> list[str]:
+        """The names the folder will hold once the bundle is in place: what is there now and
+        what is staged (for a page or playlist that lists every file present)."""
+        there = (p.name for p in self.folder.iterdir() if _owner(p) is None and p.is_file())
+        return sorted({*there, *self.staged()})
+
+    def current(self, name: str) -> Path:
+        """Where ``name`` is read now (its size for a feed): staged when this build wrote it,
+        else in the folder."""
+        staged = self.path(name)
+        return staged if staged.is_file() else self.folder / name
+
+    def check(self, names: Iterable[str]) -> None:
+        """Every name can take a file: a folder of that name would stop the bundle halfway."""
+        for name in names:
+            target = self.folder / name
+            if target.is_dir() and not target.is_symlink():
+                raise OutputError(
+                    f"{target} is a folder where the build writes a file of that name; "
+                    "rename or move the folder."
+                )
+
+    def commit(self) -> None:
+        """Put every staged file in place; idempotent."""
+        if self.committed:
+            return
+        self.check(self.staged())
+        pending = self.stage.with_name(self.stage.name[: -len(STAGE_SUFFIX)] + COMMIT_SUFFIX)
+        try:
+            self.stage.rename(pending)
+            self.committed = True
+            _move_all(pending, self.folder)
+        except OSError as error:
+            raise OutputError(
+                f"The new files cannot be put in place in {self.folder}: {error.strerror}."
+            ) from None
+
+    def discard(self) -> None:
+        """Remove what was staged (the folder keeps the earlier bundle; nothing once
+        committed), and let other builds write into the folder."""
+        if not self.committed:
+            shutil.rmtree(self.stage, ignore_errors=True)
+        _unlock(self._lock)
+        self._lock = None
+
+
+def _lock_folder(folder: Path) -> int | None:
+    """Hold the folder for one build: two builds into one folder at once would each put in a
+    page describing its own files. POSIX only; ``None`` where folders cannot be locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(
+            f"Another audiocoach build is writing into {folder}; wait until it has finished."
+        ) from None
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)  # closing releases the lock
+
+
+def commit_all(bundles: Iterable[Bundle]) -> None:
+    """Put every bundle in place; a Ctrl-C (or SIGTERM) meanwhile waits until they are.
+
+    The stop is then raised as :class:`~audiocoach.errors.Interrupted` saying the new files
+    are complete. Outside the main thread signals cannot be held, and the bundles are simply
+    committed.
+    """
+    bundles = list(bundles)
+    if threading.current_thread() is not threading.main_thread():
+        for bundle in bundles:
+            bundle.commit()
+        return
+    received: list[int] = []
+
+    def hold(number: int, _frame: object) -> None:
+        received.append(number)
+
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, hold) for number in held}
+    try:
+        checkpoint("commit")
+        for bundle in bundles:
+            bundle.commit()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if received:
+        folders = ", ".join(str(b.folder) for b in bundles)
+        raise Interrupted(
+            f"stopped after the new files were put in place in {folders}; they are complete."
+        )

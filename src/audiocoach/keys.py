@@ -6,12 +6,16 @@ value that changes the text (``tel-07``, ``serie-2-van-3``, ``dosering-3x10-rust
 same text always gets the same key, and a text that changes (another dosage, another number
 of exercises) gets another key, so an old recording is never played for a new text.
 
-Text the program file gives (titles, instructions) is named by its exercise or phase number:
-a folder of recordings belongs to one program.
+Text the program file gives (names, instructions, the next exercise's name, the opening that
+says the program's and phase's titles) is named by its exercise or phase number and ends in
+a short hash of the text (``oef-07-instructie-3f9a2c``): a folder of recordings belongs to
+one program, and when an instruction is edited its key changes, so the recording of the old
+text is never played for the new one.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -76,13 +80,24 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
 
 KEYED_TEMPLATES = frozenset(_KEYS)
 """Templates with a key rule; a test checks that every template in scripts_nl/ has one."""
+TEXT_FROM_PROGRAM = frozenset({"sessie_begin", "oefening_begin", "oefening_uitleg", "volgende"})
+"""Templates that say text of the program file, which its numbers alone do not name."""
 
 
-def phrase_key(template: str, context: Mapping[str, Any]) -> str:
-    """The key of the line ``template`` renders with ``context``."""
+def text_hash(text: str) -> str:
+    """Six hex digits of the text's SHA-256: short to type, and an edit changes them."""
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def phrase_key(template: str, context: Mapping[str, Any], text: str | None = None) -> str:
+    """The key of the line ``template`` renders with ``context``; with the rendered ``text``,
+    keys of program text end in its :func:`text_hash`."""
     try:
         make = _KEYS[template]
     except KeyError:
         # A new template without a key rule: its name still makes a usable key.
         return safe_slug(template.replace("_", "-"))
-    return make(context)
+    key = make(context)
+    if text is not None and template in TEXT_FROM_PROGRAM:
+        key = f"{key}-{text_hash(text)}"
+    return key

@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from audiocoach import __version__
-from audiocoach.files import write_text
+from audiocoach.files import read_regular, write_text
 from audiocoach.mp3 import EncoderSettings
 from audiocoach.script import SessionScript
 from audiocoach.tones import TONES
 
 MANIFEST_NAME = ".audiocoach-manifest.json"
+MANIFEST_MAX_BYTES = 4 << 20
+"""A manifest lists a few files; anything larger is not one of ours."""
 FORMAT_VERSION = 2
 """Part of every fingerprint: raise it when what a file is made from changes meaning.
 
@@ -97,7 +100,7 @@ class Manifest:
         """The folder's manifest; empty when there is none or it cannot be trusted."""
         manifest = cls(folder)
         try:
-            data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+            data = json.loads(read_regular(folder / MANIFEST_NAME, MANIFEST_MAX_BYTES))
             if data.get("format") != FORMAT_VERSION:
                 return manifest
             for name, record in data["files"].items():
@@ -108,7 +111,7 @@ class Manifest:
                     int(record["duration_ms"]),
                     dict(record["about"]) if record.get("about") is not None else None,
                 )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             manifest.entries.clear()
         return manifest
 
@@ -120,7 +123,10 @@ class Manifest:
             return None
         path = at or self.folder / name
         try:
-            if path.stat().st_size != entry.size or file_digest(path) != entry.sha256:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
+                return None
+            if file_digest(path) != entry.sha256:
                 return None
         except OSError:
             return None
@@ -142,7 +148,7 @@ class Manifest:
         at: Path | None = None,
     ) -> None:
         """Remember the file ``name`` as just written from ``print_``; ``at`` is where it is
-        now when that is not yet the folder."""
+        now (staged in a bundle) when that is not yet the folder."""
         path = at or self.folder / name
         self.entries[name] = Entry(
             print_, path.stat().st_size, file_digest(path), duration_ms, about
@@ -152,12 +158,26 @@ class Manifest:
         """The file ``name`` is no longer one of this folder's build."""
         self.entries.pop(name, None)
 
-    def save(self) -> None:
+    def text(self) -> str:
+        """The manifest as it is saved."""
         data: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "files": {name: _record(entry) for name, entry in sorted(self.entries.items())},
         }
-        write_text(self.path, json.dumps(data, indent=1) + "\n")
+        return json.dumps(data, indent=1) + "\n"
+
+    def changed(self) -> bool:
+        """Whether the folder's manifest file says something else than this one."""
+        try:
+            return (self.folder / MANIFEST_NAME).read_text(encoding="utf-8") != self.text()
+        except (OSError, UnicodeDecodeError):
+            return True
+
+    def save(self, folder: Path | None = None) -> Path:
+        """Write the manifest into ``folder`` (a bundle's stage; the folder itself by default)."""
+        path = (folder or self.folder) / MANIFEST_NAME
+        write_text(path, self.text())
+        return path
 
 
 def _record(entry: Entry) -> dict[str, Any]:

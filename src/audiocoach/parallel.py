@@ -143,7 +143,10 @@ class Workers:
     def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
         """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
         if self._pool is not None:
-            return _plain_breakage(self._pool.submit(_in_worker, work, job))
+            try:
+                return _plain_breakage(self._pool.submit(_in_worker, work, job))
+            except BrokenProcessPool:  # a worker died while jobs were still being handed out
+                raise WorkerError(WORKER_DIED) from None
         future: Future[R] = Future()
         try:
             future.set_result(work(job))
@@ -156,6 +159,9 @@ class WorkerError(AudiocoachError):
     """A worker process died (killed, out of memory) before it finished its job."""
 
 
+WORKER_DIED = "An encoding process stopped unexpectedly; files already there stay as they were."
+
+
 def _plain_breakage(future: Future[R]) -> Future[R]:
     """The same future, but a dead worker surfaces as a :class:`WorkerError` sentence."""
     plain: Future[R] = Future()
@@ -166,12 +172,7 @@ def _plain_breakage(future: Future[R]) -> Future[R]:
             return
         error = done.exception()
         if isinstance(error, BrokenProcessPool):
-            plain.set_exception(
-                WorkerError(
-                    "An encoding process stopped unexpectedly; "
-                    "files already there stay as they were."
-                )
-            )
+            plain.set_exception(WorkerError(WORKER_DIED))
         elif error is not None:
             plain.set_exception(error)
         else:

@@ -22,7 +22,7 @@ from audiocoach.dosage import (
     parse_whole,
     selected_exercises,
 )
-from audiocoach.errors import AudiocoachError, PatientError
+from audiocoach.errors import AudiocoachError, PatientError, shown
 from audiocoach.files import write_text
 from audiocoach.program import Program, load_program, read_toml
 
@@ -131,7 +131,7 @@ def check_rate(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise PatientError(
             f"{what} must be a whole number of words per minute from {low} to {high}, "
-            f"not {value!r}."
+            f"not {shown(value)}."
         )
     return value
 
@@ -146,7 +146,7 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise PatientError(f"{where}: '{key}' must be text, not {value!r}.")
+        raise PatientError(f"{where}: '{key}' must be text, not {shown(value)}.")
     return value.strip()
 
 
@@ -163,7 +163,7 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
     if not isinstance(per_exercise, Mapping):
         raise PatientError(f"{where}: 'exercises' must be tables such as [exercises.7].")
     for key, values in per_exercise.items():
-        if not re.fullmatch(r"[0-9]+", key):
+        if not re.fullmatch(r"[0-9]{1,9}", key):
             raise PatientError(
                 f"{where}: [exercises.{key}] must name an exercise number, such as [exercises.7]."
             )

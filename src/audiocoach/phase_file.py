@@ -8,10 +8,11 @@ them all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from audiocoach.cache import load_entry
+from audiocoach.files import checkpoint
 from audiocoach.loudness import level
 from audiocoach.mp3 import EncoderSettings, write_mp3
 from audiocoach.parallel import release_memory
@@ -33,6 +34,8 @@ class PhaseJob:
     encoder: EncoderSettings
     header: bytes = b""
     """Written before the MP3 frames: the ID3 tag with the chapters."""
+    checksums: dict[str, bytes] = field(default_factory=dict)
+    """Of the ``cached`` entries as the main process read them: another clip is not played."""
 
 
 def make_phase_file(job: PhaseJob) -> Path:
@@ -42,7 +45,14 @@ def make_phase_file(job: PhaseJob) -> Path:
     The loudness is measured here, not in the main process, so the main process holds no
     more than the clips it speaks and goes on speaking the next phase meanwhile.
     """
-    clips = {**job.clips, **{text: Clip(text, load_entry(p)) for text, p in job.cached.items()}}
+    checkpoint("encoding")
+    clips = {
+        **job.clips,
+        **{
+            text: Clip(text, load_entry(path, job.checksums.get(text)))
+            for text, path in job.cached.items()
+        },
+    }
     level(clips, job.timeline)
     release_memory()  # the unity clips and the levelling's floats, before encoding
     write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)

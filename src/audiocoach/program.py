@@ -15,7 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-from audiocoach.errors import ProgramError
+from audiocoach.errors import ProgramError, shown
+from audiocoach.files import FileTooLarge, NotRegularFile, read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -168,22 +169,47 @@ def load_program(path: Path | None = None) -> Program:
     return program_from_dict(read_toml(path, what="program file"), origin=path.name)
 
 
+MAX_FILE_BYTES = 256 * 1024
+"""Program and patient files are a few kilobytes; the built-in card is under 10."""
+
+
 def read_toml(path: Path, *, what: str) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one sentence naming the file."""
+    """Parse a TOML file, turning every failure into one sentence naming the file.
+
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read: a FIFO would wait forever
+    and ``/dev/zero`` would never end. A byte-order mark (Windows Notepad writes one) is
+    skipped.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8").removeprefix("\ufeff")
     except FileNotFoundError:
         raise ProgramError(f"The {what} {path} does not exist.") from None
     except IsADirectoryError:
         raise ProgramError(f"The {what} {path} is a folder, not a file.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProgramError(f"The {what} {path} cannot be read: {error}.") from None
+    except NotRegularFile:
+        raise ProgramError(f"The {what} {path} is not a regular file.") from None
+    except FileTooLarge:
+        raise ProgramError(
+            f"The {what} {path} is larger than {MAX_FILE_BYTES // 1024} KB; it cannot be one."
+        ) from None
+    except UnicodeDecodeError as error:
+        raise ProgramError(
+            f"The {what} {path} is not UTF-8 text (byte {error.start + 1} cannot be read)."
+        ) from None
+    except OSError as error:
+        raise ProgramError(f"The {what} {path} cannot be read: {error.strerror}.") from None
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProgramError(
             f"The {what} {path} is not valid TOML: {_with_position(str(error), text)}."
         ) from None
+    except ValueError:
+        raise ProgramError(
+            f"The {what} {path} holds a number too long to read (thousands of digits)."
+        ) from None
+    except RecursionError:
+        raise ProgramError(f"The {what} {path} nests tables or lists too deeply.") from None
     return data
 
 
@@ -221,8 +247,16 @@ class _Reader:
         if not ok:
             raise ProgramError(
                 f"{self.where}: '{key}' must be {_KIND_NAMES.get(kind, kind.__name__)}, "
-                f"not {value!r}."
+                f"not {shown(value)}."
             )
+        if kind is str:
+            check_text(value, f"{self.where}: '{key}'", multiline=key in MULTILINE)
+        if kind is int:
+            low, high = NUMBER_BOUNDS.get(key, (-(10**9), 10**9))
+            if not low <= value <= high:
+                raise ProgramError(
+                    f"{self.where}: '{key}' must be from {low} to {high}, not {shown(value)}."
+                )
         return value
 
     def finish(self) -> None:
@@ -233,12 +267,45 @@ class _Reader:
 
 _KIND_NAMES = {int: "a whole number", float: "a number", str: "text", list: "a list"}
 
+MAX_TEXT = 2000
+"""Characters in one text of the program (an instruction is the longest, a few hundred)."""
+MAX_ITEMS = 99
+"""Exercises, phases, notes and cues: a card has a dozen."""
+MULTILINE = frozenset({"instruction"})
+"""Texts in which line breaks are spaces (they are joined into one line when read)."""
+NUMBER_BOUNDS: Mapping[str, tuple[int, int]] = {"number": (1, MAX_ITEMS)}
+"""Exercise and phase numbers: names and phrase keys hold them in two digits."""
+_NOT_TEXT = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def check_text(value: str, what: str, *, multiline: bool = False) -> str:
+    """Program text goes into file names, tags, a playlist, a feed and a page: refuse
+    control characters (a line break in a title adds lines to the playlist), unassigned
+    code points and text longer than :data:`MAX_TEXT`."""
+    if len(value) > MAX_TEXT:
+        raise ProgramError(f"{what} is longer than {MAX_TEXT} characters.")
+    for char in value:
+        if multiline and char in "\t\n\r":
+            continue
+        if unicodedata.category(char) in _NOT_TEXT or char == "\ufeff":
+            raise ProgramError(
+                f"{what} holds a control character (U+{ord(char):04X}); use plain text on one line."
+            )
+    return value
+
+
+def check_items(items: list[Any], what: str) -> list[Any]:
+    """A list of at most :data:`MAX_ITEMS` entries."""
+    if len(items) > MAX_ITEMS:
+        raise ProgramError(f"{what} has {len(items)} entries; at most {MAX_ITEMS} are allowed.")
+    return items
+
 
 def check_bounds(name: str, value: int, where: str) -> int:
     """Reject a dosage number outside :data:`BOUNDS`, naming the value and the range."""
     low, high = BOUNDS[name]
     if not low <= value <= high:
-        raise ProgramError(f"{where}: '{name}' must be from {low} to {high}, not {value}.")
+        raise ProgramError(f"{where}: '{name}' must be from {low} to {high}, not {shown(value)}.")
     return value
 
 
@@ -263,8 +330,12 @@ def dosage_from_dict(table: Mapping[str, Any], where: str) -> Dosage:
     if not 0.5 <= move_s <= 30:
         raise ProgramError(f"{where}: 'move_s' must be from 0.5 to 30 seconds, not {move_s}.")
     cues = tuple(read.get("cues", list, []))
-    if not all(isinstance(cue, str) and cue.strip() for cue in cues):
-        raise ProgramError(f"{where}: 'cues' must be a list of words.")
+    if not all(isinstance(cue, str) and cue.strip() for cue in cues) or len(cues) > MAX_CUES:
+        raise ProgramError(f"{where}: 'cues' must be a list of at most {MAX_CUES} words.")
+    for cue in cues:
+        check_text(cue, f"{where}: 'cues'")
+        if len(cue) > MAX_CUE:
+            raise ProgramError(f"{where}: 'cues' must be words of at most {MAX_CUE} characters.")
     if pattern in ("parts", "alternate") and len(cues) < 2:
         raise ProgramError(f"{where}: pattern '{pattern}' needs at least two 'cues'.")
     read.finish()
@@ -307,6 +378,10 @@ def _times_per_day(value: list[Any], origin: str) -> tuple[int, int]:
     return value[0], value[1]
 
 
+MAX_CUES = 6
+"""Cues within one repetition: "links, rechts", "bol, hol"; a few at most."""
+MAX_CUE = 40
+
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -330,13 +405,19 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
         "title": title,
         "subtitle": head.get("subtitle", str, ""),
         "source": head.get("source", str, ""),
-        "notes": tuple(head.get("notes", list, [])),
+        "notes": tuple(check_items(head.get("notes", list, []), f"{origin} [program] 'notes'")),
         "times_per_day": _times_per_day(head.get("times_per_day", list, [3, 5]), origin),
     }
+    for note in program_fields["notes"]:
+        if not isinstance(note, str):
+            raise ProgramError(
+                f"{origin} [program]: 'notes' must be a list of texts, not {shown(note)}."
+            )
+        check_text(note, f"{origin} [program]: 'notes'")
     head.finish()
 
     exercises = []
-    for index, table in enumerate(top.get("exercises", list)):
+    for index, table in enumerate(check_items(top.get("exercises", list), f"{origin} exercises")):
         where = f"{origin} exercise {index + 1}"
         read = _Reader(table, where)
         number = read.get("number", int)
@@ -363,8 +444,8 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
         raise ProgramError(f"{origin}: two exercises share a number.")
     _check_names_distinct(exercises, origin)
 
-    phases = []
-    for index, table in enumerate(top.get("phases", list)):
+    phases: list[Phase] = []
+    for index, table in enumerate(check_items(top.get("phases", list), f"{origin} phases")):
         read = _Reader(table, f"{origin} phase {index + 1}")
         phase = Phase(
             number=read.get("number", int),
@@ -373,10 +454,18 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
             fixed=tuple(read.get("fixed", list, [])),
         )
         read.finish()
+        if not phase.exercises:
+            raise ProgramError(f"{origin}: phase {phase.number} has no exercises.")
+        if phase.number in [p.number for p in phases]:
+            raise ProgramError(
+                f"{origin}: two phases have the number {phase.number}; "
+                "each phase needs its own (it names the file)."
+            )
         for number in (*phase.exercises, *phase.fixed):
             if number not in numbers:
                 raise ProgramError(
-                    f"{origin}: phase {phase.number} names exercise {number}, which does not exist."
+                    f"{origin}: phase {phase.number} names exercise {shown(number)}, "
+                    "which does not exist."
                 )
         phases.append(phase)
     if not phases:

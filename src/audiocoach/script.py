@@ -197,7 +197,7 @@ class _Writer:
         """The line ``template`` renders, with the key naming its recording."""
         context = {"program": self.program, "phase": self.phase, **context}
         text = self.templates.say(template, **context)
-        return Line(kind, text, number, slot_ms, key=phrase_key(template, context))
+        return Line(kind, text, number, slot_ms, key=phrase_key(template, context, text))
 
     def opening(self, exercises: list[Exercise]) -> Iterator[Step]:
         if self.short:
@@ -290,3 +290,26 @@ class _Writer:
         if warn:
             seconds = REST_WARNING_MS // 1000
             yield self._line("speech", "rust_bijna_klaar", number, REST_WARNING_MS, seconds=seconds)
+
+
+def least_ms(program: Program, phase: Phase) -> int:
+    """The least the session of ``phase`` lasts, from the dosage alone, before any script is
+    written: its silences to move after each cue or count, holds and rests, with no word
+    said.
+
+    A typing error in a program file (fifty repetitions of six cues of thirty seconds, for
+    99 exercises) would otherwise be scripted line by line before the session is found to
+    last thousands of hours.
+    """
+    total = 0
+    for number in phase.exercises:
+        dosage = program.exercise(number).dosage
+        if dosage.pattern == "advice":
+            continue
+        if dosage.pattern == "hold":
+            per_set = dosage.hold_s * 1000
+        else:
+            slots = len(dosage.cues) if dosage.pattern == "parts" else 1
+            per_set = dosage.reps * slots * round(dosage.move_s * 1000)
+        total += dosage.sets * per_set + (dosage.sets - 1) * dosage.rest_s * 1000
+    return total

@@ -36,6 +36,9 @@ SPEECH_MARGIN_DB = 20.0
 NOISE_PERCENTILE = 10
 PEAK_CEILING = 0.98
 """Largest sample after level matching, as a fraction of full scale: no clipping."""
+MAX_RECORDING_S = 120
+"""A phrase takes seconds, an instruction a minute at most: a longer file is not a phrase
+(a whole session saved under a phrase's name), and reading it would take gigabytes."""
 
 
 def speech_level_db(samples: Floats) -> float:
@@ -61,6 +64,12 @@ def read_recording(path: Path) -> Floats:
     import soundfile
 
     try:
+        info = soundfile.info(str(path))
+        if info.frames > MAX_RECORDING_S * info.samplerate:
+            raise SpeechError(
+                f"The recording {path} lasts {info.frames / info.samplerate / 60:.0f} minutes; "
+                f"a phrase may last at most {MAX_RECORDING_S} seconds."
+            )
         data, rate = soundfile.read(path, dtype="float64", always_2d=True)
     except (RuntimeError, OSError, ValueError, TypeError) as error:
         reason = str(error).rstrip(". ")
@@ -115,10 +124,11 @@ def find_recordings(folder: Path, keys: Mapping[str, str]) -> dict[str, Path]:
     by_name: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in EXTENSIONS and path.is_file():
-            by_name.setdefault(path.stem, []).append(path)
+            # Keys are lower case; a camera or Windows may save TEL-01.WAV.
+            by_name.setdefault(path.stem.lower(), []).append(path)
     found: dict[str, Path] = {}
     for text, key in keys.items():
-        paths = by_name.get(key, [])
+        paths = by_name.get(key.lower(), [])
         if len(paths) > 1:
             names = " and ".join(p.name for p in paths)
             raise SpeechError(f"The phrase '{key}' has two recordings, {names}; keep one.")
