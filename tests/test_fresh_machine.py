@@ -31,21 +31,21 @@ def path_without_ffmpeg(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(folder)
 
 
+def run(path: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python *args`` with only ``path`` on ``PATH``, warnings shown as on a user's machine."""
+    env = {**os.environ, "PATH": path, "PYTHONWARNINGS": "default"}
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+
+
 @pytest.mark.parametrize(
     "args",
     [["--help"], ["preview", "--phase", "1"], ["voices"]],
     ids=["help", "preview", "voices"],
 )
 def test_no_command_mentions_ffmpeg(path_without_ffmpeg: str, args: list[str]) -> None:
-    env = {**os.environ, "PATH": path_without_ffmpeg, "PYTHONWARNINGS": "default"}
-    result = subprocess.run(
-        [sys.executable, "-m", "audiocoach", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    result = run(path_without_ffmpeg, "-m", "audiocoach", *args)
     assert result.returncode == 0, result.stderr
     assert "ffmpeg" not in (result.stdout + result.stderr).lower()
     assert result.stderr == ""
@@ -58,14 +58,6 @@ def test_importing_every_module_warns_about_nothing(path_without_ffmpeg: str) ->
         "for m in pkgutil.walk_packages(audiocoach.__path__, 'audiocoach.'):\n"
         "    importlib.import_module(m.name)\n"
     )
-    env = {**os.environ, "PATH": path_without_ffmpeg}
-    result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    result = run(path_without_ffmpeg, "-W", "error", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
