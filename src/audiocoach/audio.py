@@ -48,6 +48,8 @@ def sound_from_wav(data: bytes) -> Sound:
     with wave.open(io.BytesIO(data), "rb") as wav:
         width, channels, rate = wav.getsampwidth(), wav.getnchannels(), wav.getframerate()
         raw = wav.readframes(wav.getnframes())
+    if width == 2 and channels == 1:  # what espeak-ng and Piper write: no float copies
+        return Sound(np.frombuffer(raw, dtype="<i2").astype(np.int16), rate)
     if width == 1:
         floats = (np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128) / 128
     elif width in (2, 4):

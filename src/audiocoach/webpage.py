@@ -18,7 +18,6 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
-import segno
 
 from audiocoach.dutch import number_word, written_forms
 from audiocoach.listing import ExerciseText, SessionFile
@@ -142,6 +141,8 @@ def qr_data_url(url: str) -> str:
     """A QR code that opens ``url``, as an SVG ``data:`` URL: inline, nothing to fetch.
 
     Error correction M (15 %) still reads from a crumpled or slightly dirty print-out."""
+    import segno  # here, not above: 11 MB that a build without --base-url never needs
+
     return str(segno.make(url, error="m", micro=False).svg_data_uri(border=4))
 
 
