@@ -168,3 +168,12 @@ def test_the_time_a_day_is_shown_before_building(runner: CliRunner) -> None:
         minutes = phase["duration_s"] / 60
         expected = f"3 tot 5 keer per dag: {round(minutes * 3)} tot {round(minutes * 5)} minuten"
         assert expected in shown.output
+
+
+def test_the_preview_to_read_shows_words_as_written(runner: CliRunner) -> None:
+    """The voice is given "pla-fond"; the therapist reads "plafond"."""
+    shown = run_cli(runner, "preview", "--phase", "1").output
+    assert "handpalmen naar het plafond" in shown
+    assert "pla-fond" not in shown
+    spoken = preview_json(runner, "--phase", "1")["phases"][0]["events"]
+    assert any("pla-fond" in (e["text"] or "") for e in spoken)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from audiocoach.dutch import written_forms
 from audiocoach.program import Program
 from audiocoach.session import Session, time_per_day
 
@@ -38,7 +39,8 @@ def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any
 
 
 def preview_text(program: Program, sessions: Sequence[Session]) -> str:
-    """The script as a person reads it: time stamps and what is said, silences summed up."""
+    """The script as a person reads it: time stamps and what is said (words respelled for the
+    voice written as on the card, "plafond" not "pla-fond"), silences summed up."""
     lines = [program.title]
     for s in sessions:
         minutes, seconds = divmod(round(s.timeline.duration_ms / 1000), 60)
@@ -54,7 +56,7 @@ def preview_text(program: Program, sessions: Sequence[Session]) -> str:
             if e.kind == "tone":
                 lines.append(f"{stamp}  ({e.text})")
             elif e.text is not None:
-                lines.append(f"{stamp}  {e.text}")
+                lines.append(f"{stamp}  {written_forms(e.text)}")
             elif e.kind == "rest":
                 lines.append(f"{stamp}  (rust {e.duration_ms / 1000:g} s)")
     return "\n".join(lines)
