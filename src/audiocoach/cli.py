@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 from audiocoach import __version__
 from audiocoach.batch import patient_folders
 from audiocoach.build import Target, build_many, prepare
-from audiocoach.cache import CachedVoice, cache_info, clear_cache
+from audiocoach.cache import cache_info, clear_cache
 from audiocoach.dosage import cli_overrides, parse_jobs
 from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.export import check_base_url, zip_beside
@@ -30,10 +30,8 @@ from audiocoach.patient import Job, parse_rate, resolve_job, write_example
 from audiocoach.phrases import phrase_list, write_phrases
 from audiocoach.preview import preview_data, preview_text
 from audiocoach.session import Progress, write_scripts
-from audiocoach.speech import Voice
 from audiocoach.speech.espeak import dutch_voices
-from audiocoach.speech.recorded import RecordedVoice
-from audiocoach.voices import report_missing, voice_for_job
+from audiocoach.voices import behind_cache, report_missing, voice_for_job
 
 
 class _OneLineErrors(TyperGroup):
@@ -354,7 +352,7 @@ def build_command(
             Target(
                 job.program,
                 folder,
-                make_voice(voice_for_job(job, voice_dir), no_cache),
+                behind_cache(voice_for_job(job, voice_dir), no_cache),
                 practice=job.patient.practice if job.patient and job.patient.practice else None,
                 base_url=base_url,
                 label=job.patient.label if job.patient and job.patient.label else None,
@@ -413,7 +411,7 @@ def preview_command(
             no_tones=no_tones,
         )
         program = job.program
-        sessions, _ = prepare(program, make_voice(voice_for_job(job, voice_dir), no_cache))
+        sessions, _ = prepare(program, behind_cache(voice_for_job(job, voice_dir), no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
@@ -519,15 +517,6 @@ def serve_command(
 
     with plain_errors():
         serve(out, port, open_browser)
-
-
-def make_voice(voice: Voice, no_cache: bool) -> Voice:
-    """The chosen voice, behind the speech cache unless ``--no-cache``.
-
-    Recordings are files already, and their voice keeps count of the phrases it lacks, so
-    they are not cached.
-    """
-    return voice if no_cache or isinstance(voice, RecordedVoice) else CachedVoice(voice)
 
 
 cache_app = typer.Typer(

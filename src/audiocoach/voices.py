@@ -24,6 +24,20 @@ from audiocoach.speech.recorded import RecordedVoice
 MISSING_NAME = "ontbrekende-opnames.csv"
 
 
+def behind_cache(voice: Voice, no_cache: bool = False) -> Voice:
+    """The voice behind the speech cache, unless ``no_cache``: what ``build`` and ``serve`` speak
+    with.
+
+    Recordings are files already, and their voice keeps count of the phrases it lacks, so they
+    are not cached.
+    """
+    if no_cache or isinstance(voice, RecordedVoice):
+        return voice
+    from audiocoach.cache import CachedVoice
+
+    return CachedVoice(voice)
+
+
 def engine_voice(voice: str | None, rate: int) -> Voice:
     """A Piper voice when ``voice`` names a ``.onnx`` model, else the speech engine's voice."""
     if voice is not None and is_piper_model(voice):

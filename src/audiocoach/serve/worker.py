@@ -169,12 +169,9 @@ def serve_tasks(connection: Connection) -> None:
 
 def _voice(job: Any) -> Any:
     """The job's voice behind the speech cache, as ``audiocoach build`` makes it."""
-    from audiocoach.cache import CachedVoice
-    from audiocoach.speech.recorded import RecordedVoice
-    from audiocoach.voices import voice_for_job
+    from audiocoach.voices import behind_cache, voice_for_job
 
-    voice = voice_for_job(job)
-    return voice if isinstance(voice, RecordedVoice) else CachedVoice(voice)
+    return behind_cache(voice_for_job(job))
 
 
 def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
