@@ -76,3 +76,13 @@ def tiny_program(folder: Path) -> Path:
     path = folder / "klein.toml"
     path.write_text(TINY_PROGRAM, encoding="utf-8")
     return path
+
+
+PATIENT_JD = """label = "J.D."
+practice = "Fysiotherapie De Brug"
+[dosage]
+reps = 1
+sets = 1
+rest_s = 0
+"""
+"""A patient file with initials and a practice, at the least dosage: a quick labelled bundle."""

@@ -19,7 +19,7 @@ import pytest
 
 from audiocoach.build import BuiltFile
 from audiocoach.dutch import written_forms
-from helpers import decode
+from helpers import PATIENT_JD, decode
 
 pytestmark = pytest.mark.slow
 
@@ -222,13 +222,6 @@ def test_the_transcript_pages_open_from_the_page(
     assert browser.get_log("browser") == []
 
 
-PATIENT = """label = "J.D."
-practice = "Fysiotherapie De Brug"
-[dosage]
-reps = 1
-sets = 1
-rest_s = 0
-"""
 BASE = "https://www.praktijk.nl/oefeningen/jd/"
 
 
@@ -241,7 +234,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     that compares clips made in one process does not allow."""
     folder = tmp_path_factory.mktemp("gepubliceerd")
     patient = folder / "jd.toml"
-    patient.write_text(PATIENT, encoding="utf-8")
+    patient.write_text(PATIENT_JD, encoding="utf-8")
     out = folder / "uit"
     command = ["build", str(patient), "--out", str(out), "--base-url", BASE, "--quiet"]
     result = subprocess.run(

@@ -17,7 +17,7 @@ import pytest
 from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
-from helpers import run_cli
+from helpers import PATIENT_JD, run_cli
 
 SMALL = ("--sets", "1", "--rest", "0")
 BASE = "https://www.praktijk.nl/oefeningen/jd/"
@@ -25,14 +25,6 @@ PHASE_1 = ["fase-1-gehele-periode.mp3", "fase-1-gehele-periode-kort.mp3"]
 PHASE_2 = ["fase-2-opbouw.mp3", "fase-2-opbouw-kort.mp3"]
 BOTH = PHASE_1 + PHASE_2
 """Both phases, each in full and short, in the page's order."""
-
-PATIENT = """label = "J.D."
-practice = "Fysiotherapie De Brug"
-[dosage]
-reps = 1
-sets = 1
-rest_s = 0
-"""
 
 
 def build(runner: CliRunner, out: Path, *args: str) -> None:
@@ -115,7 +107,7 @@ def test_a_patient_bundle_is_named_and_zipped_the_same_every_time(
     """The label on the page and in every MP3's tags; ``--zip`` writes one zip beside the
     folder with every MP3 and the page, byte-identical when everything is built again."""
     patient = tmp_path / "jd.toml"
-    patient.write_text(PATIENT, encoding="utf-8")
+    patient.write_text(PATIENT_JD, encoding="utf-8")
     out = tmp_path / "uit"
     build(runner, out, str(patient), "--zip", "--base-url", BASE)
     page = html5lib.parse((out / "index.html").read_bytes(), namespaceHTMLElements=False)
