@@ -12,11 +12,11 @@ from __future__ import annotations
 import resource
 import time
 
-from audiocoach.build import prepare
-from audiocoach.loudness import Leveller, session_loudness
-from audiocoach.mp3 import EncoderSettings, encode_chunks
-from audiocoach.program import load_program
-from audiocoach.render import render_chunks
+from audiocoach.audio.loudness import Leveller, session_loudness
+from audiocoach.audio.mp3 import EncoderSettings, encode_chunks
+from audiocoach.audio.render import render_chunks
+from audiocoach.model.program import load_program
+from audiocoach.pipeline.build import prepare
 from audiocoach.speech.espeak import EspeakVoice
 
 

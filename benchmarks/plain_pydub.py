@@ -24,12 +24,12 @@ with warnings.catch_warnings():  # pydub warns about ffmpeg, which nothing here 
     warnings.simplefilter("ignore")
     from pydub import AudioSegment
 
-from audiocoach.mp3 import EncoderSettings
-from audiocoach.program import load_program
-from audiocoach.script import Line, Tone
-from audiocoach.session import session_file_name, write_scripts
+from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.tones import tone_clip
+from audiocoach.model.program import load_program
+from audiocoach.pipeline.session import session_file_name, write_scripts
+from audiocoach.script.writer import Line, Tone
 from audiocoach.speech.espeak import EspeakVoice
-from audiocoach.tones import tone_clip
 
 
 def segment(samples: bytes, rate: int) -> AudioSegment:

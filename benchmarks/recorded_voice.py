@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from audiocoach.audio import resample
-from audiocoach.build import prepare
-from audiocoach.phrases import phrase_list
-from audiocoach.program import load_program
-from audiocoach.session import write_scripts
-from audiocoach.voices import choose_voice
+from audiocoach.audio.samples import resample
+from audiocoach.model.program import load_program
+from audiocoach.pipeline.build import prepare
+from audiocoach.pipeline.session import write_scripts
+from audiocoach.script.phrases import phrase_list
+from audiocoach.speech.voices import choose_voice
 
 
 def main() -> None:

@@ -36,11 +36,11 @@ from pathlib import Path
 
 import lameenc
 
-from audiocoach.build import prepare
-from audiocoach.cache import CachedVoice
-from audiocoach.mp3 import EncoderSettings
-from audiocoach.program import builtin_program_path, load_program
-from audiocoach.render import render
+from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.render import render
+from audiocoach.model.program import builtin_program_path, load_program
+from audiocoach.pipeline.build import prepare
+from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 
 HERE = Path(__file__).resolve().parent

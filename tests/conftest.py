@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile, build
-from audiocoach.cache import ENV_VAR, CachedVoice
-from audiocoach.program import Program, load_program
+from audiocoach.model.program import Program, load_program
+from audiocoach.pipeline.build import BuiltFile, build
+from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 
 

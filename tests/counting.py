@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from audiocoach.audio import Sound
-from audiocoach.program import Program
+from audiocoach.audio.samples import Sound
+from audiocoach.model.program import Program
 from audiocoach.speech import Voice
 
 

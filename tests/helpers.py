@@ -12,7 +12,7 @@ import soundfile
 from typer.testing import CliRunner
 
 from audiocoach.cli import app
-from audiocoach.manifest import MANIFEST_NAME
+from audiocoach.output.manifest import MANIFEST_NAME
 
 
 def run_cli(runner: CliRunner, *args: str) -> Any:

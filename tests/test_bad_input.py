@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach import script
+from audiocoach.script import writer as script
 from helpers import run_cli, tree_hashes
 
 GOOD_PROGRAM = """\

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from audiocoach.build import BuiltFile
-from audiocoach.dutch import written_forms
+from audiocoach.pipeline.build import BuiltFile
+from audiocoach.script.dutch import written_forms
 from helpers import PATIENT_JD, decode
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.build import build
 from audiocoach.errors import Interrupted, OutputError, ProgramError
 from audiocoach.files import (
     STOP_AT_VAR,
@@ -28,7 +27,8 @@ from audiocoach.files import (
     finish_interrupted,
     prepare_folder,
 )
-from audiocoach.program import Program
+from audiocoach.model.program import Program
+from audiocoach.pipeline.build import build
 from audiocoach.speech.espeak import EspeakVoice
 from counting import CountingVoice
 

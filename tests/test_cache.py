@@ -14,10 +14,12 @@ import platformdirs
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach import cache
-from audiocoach.audio import Sound
-from audiocoach.build import build, prepare
-from audiocoach.cache import (
+from audiocoach.audio.samples import Sound
+from audiocoach.errors import OutputError
+from audiocoach.model.program import Program
+from audiocoach.pipeline.build import build, prepare
+from audiocoach.speech import cache, clip_of
+from audiocoach.speech.cache import (
     ENV_VAR,
     CachedVoice,
     cache_dir,
@@ -27,9 +29,6 @@ from audiocoach.cache import (
     entry_key,
     load_entry,
 )
-from audiocoach.errors import OutputError
-from audiocoach.program import Program
-from audiocoach.speech import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 from counting import CountingVoice, small, with_dosage
 from helpers import run_cli, tiny_program, tree_hashes
@@ -226,8 +225,8 @@ def test_swapped_entries_are_never_played_as_each_other(voice: EspeakVoice, tmp_
 ENTRIES_THAT_ARE_NOT_FILES = """
 import os, sys
 from pathlib import Path
-from audiocoach.cache import CachedVoice
-from audiocoach.manifest import MANIFEST_NAME, Manifest
+from audiocoach.speech.cache import CachedVoice
+from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.speech import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.dosage import (
+from audiocoach.errors import DosageError
+from audiocoach.model.dosage import (
     Overrides,
     apply_overrides,
     cli_overrides,
     parse_selection,
     parse_setting,
 )
-from audiocoach.errors import DosageError
-from audiocoach.program import Program
+from audiocoach.model.program import Program
 
 
 def test_no_overrides_is_the_card(program: Program) -> None:

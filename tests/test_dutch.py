@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.dutch import number_word, speakable, unspeakable
+from audiocoach.script.dutch import number_word, speakable, unspeakable
 
 
 @pytest.mark.parametrize(

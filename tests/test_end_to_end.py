@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile
-from audiocoach.preview import preview_data
-from audiocoach.program import Program
+from audiocoach.model.program import Program
+from audiocoach.pipeline.build import BuiltFile
+from audiocoach.pipeline.preview import preview_data
 from helpers import decode, preview_json, rms_db, run_cli
 
 pytestmark = pytest.mark.slow

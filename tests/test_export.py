@@ -15,13 +15,13 @@ import pytest
 from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile
-from audiocoach.export import check_base_url, feed, webvtt, write_bundle, write_extras
-from audiocoach.listing import SessionFile, present
-from audiocoach.manifest import Manifest
-from audiocoach.program import Program
-from audiocoach.tags import id3_tag
-from audiocoach.webpage import clock, dosage_words, exercise_span, schedule
+from audiocoach.model.program import Program
+from audiocoach.output.export import check_base_url, feed, webvtt, write_bundle, write_extras
+from audiocoach.output.listing import SessionFile, present
+from audiocoach.output.manifest import Manifest
+from audiocoach.output.tags import id3_tag
+from audiocoach.output.webpage import clock, dosage_words, exercise_span, schedule
+from audiocoach.pipeline.build import BuiltFile
 from helpers import decode, run_cli, tree_hashes
 
 
@@ -166,7 +166,7 @@ def test_playlist_lists_the_phases_in_order(default_build: list[BuiltFile]) -> N
 
 
 def test_dosage_is_written_in_words() -> None:
-    from audiocoach.program import Dosage
+    from audiocoach.model.program import Dosage
 
     parts = Dosage("parts", reps=10, sets=3, rest_s=15, cues=("links", "rechts"))
     assert dosage_words(parts) == (
@@ -334,7 +334,7 @@ def test_the_transcript_is_a_page_to_read(default_build: list[BuiltFile], progra
 
 def webvtt_text(text: str) -> str:
     """A line as the transcripts write it (the card's spelling)."""
-    from audiocoach.dutch import written_forms
+    from audiocoach.script.dutch import written_forms
 
     return written_forms(text)
 

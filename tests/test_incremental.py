@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile, phase_job, prepare
-from audiocoach.build import build as build_files
-from audiocoach.cache import CachedVoice
+from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.errors import OutputError
-from audiocoach.manifest import MANIFEST_NAME, Manifest, fingerprint
-from audiocoach.mp3 import EncoderSettings
-from audiocoach.phase_file import make_phase_file
-from audiocoach.program import Program
-from audiocoach.script import Templates, session_script
+from audiocoach.model.program import Program
+from audiocoach.output.manifest import MANIFEST_NAME, Manifest, fingerprint
+from audiocoach.pipeline.build import BuiltFile, phase_job, prepare
+from audiocoach.pipeline.build import build as build_files
+from audiocoach.pipeline.phase_file import make_phase_file
+from audiocoach.script.writer import Templates, session_script
+from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from counting import CountingVoice, small, with_dosage
 from helpers import decode, run_cli

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from audiocoach.dosage import Overrides, apply_overrides
-from audiocoach.dutch import LEXICON, TYPOS, speakable, written_forms
-from audiocoach.program import Program
-from audiocoach.session import distinct_texts, write_scripts
+from audiocoach.model.dosage import Overrides, apply_overrides
+from audiocoach.model.program import Program
+from audiocoach.pipeline.session import distinct_texts, write_scripts
+from audiocoach.script.dutch import LEXICON, TYPOS, speakable, written_forms
 from phonemes import phonemize
 
 pytestmark = pytest.mark.skipif(

@@ -11,9 +11,7 @@ import pyloudnorm
 import pytest
 from scipy import signal
 
-from audiocoach.audio import SAMPLE_RATE
-from audiocoach.build import BuiltFile, prepare
-from audiocoach.loudness import (
+from audiocoach.audio.loudness import (
     CEILING_DBTP,
     PEAK_BLOCK,
     TARGET_LUFS,
@@ -26,9 +24,11 @@ from audiocoach.loudness import (
     session_loudness,
     true_peak,
 )
-from audiocoach.program import Program
-from audiocoach.render import render, render_chunks
-from audiocoach.session import Session
+from audiocoach.audio.render import render, render_chunks
+from audiocoach.audio.samples import SAMPLE_RATE
+from audiocoach.model.program import Program
+from audiocoach.pipeline.build import BuiltFile, prepare
+from audiocoach.pipeline.session import Session
 from audiocoach.speech import Clip
 from audiocoach.speech.espeak import EspeakVoice
 from helpers import decode
@@ -137,10 +137,10 @@ def test_leveller_gives_any_voice_the_target(
 
 
 GAIN_OF_PHASE_ONE = """
-from audiocoach.build import prepare
-from audiocoach.cache import CachedVoice
-from audiocoach.loudness import Leveller
-from audiocoach.program import builtin_program_path, load_program
+from audiocoach.pipeline.build import prepare
+from audiocoach.speech.cache import CachedVoice
+from audiocoach.audio.loudness import Leveller
+from audiocoach.model.program import builtin_program_path, load_program
 from audiocoach.speech.espeak import EspeakVoice
 program = load_program(builtin_program_path())
 sessions, clips = prepare(program, CachedVoice(EspeakVoice()), phases=program.phases[:1])

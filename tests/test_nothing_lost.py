@@ -22,9 +22,9 @@ from audiocoach.files import (
     remove_stale_parts,
     write_bytes,
 )
-from audiocoach.program import Phase
-from audiocoach.script import VARIANTS, Variant
-from audiocoach.session import session_file_name
+from audiocoach.model.program import Phase
+from audiocoach.pipeline.session import session_file_name
+from audiocoach.script.writer import VARIANTS, Variant
 from helpers import run_cli, tree_hashes
 
 PART = f"{TEMP_PREFIX}*.part"

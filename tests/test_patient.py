@@ -11,8 +11,8 @@ import pytest
 from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
-from audiocoach.dosage import Overrides
-from audiocoach.patient import PatientFile, resolve_job, write_example
+from audiocoach.model.dosage import Overrides
+from audiocoach.model.patient import PatientFile, resolve_job, write_example
 from helpers import decode, preview_json, run_cli, tree_hashes
 
 EXAMPLE_PHASE_2 = [2, 3, 4, 5, 6, 9]

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import ScriptError
-from audiocoach.keys import KEYED_TEMPLATES, text_hash
-from audiocoach.phrases import phrase_list
-from audiocoach.program import Program
-from audiocoach.script import Line, templates_dir
-from audiocoach.session import write_scripts
+from audiocoach.model.program import Program
+from audiocoach.pipeline.session import write_scripts
+from audiocoach.script.keys import KEYED_TEMPLATES, text_hash
+from audiocoach.script.phrases import phrase_list
+from audiocoach.script.writer import Line, templates_dir
 from helpers import preview_json, run_cli
 
 SAFE_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

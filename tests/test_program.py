@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.dutch import number_word
 from audiocoach.errors import ProgramError
-from audiocoach.program import Program, load_program, safe_slug
+from audiocoach.model.program import Program, load_program, safe_slug
+from audiocoach.script.dutch import number_word
 
 
 def test_card_has_eleven_exercises_in_two_phases(program: Program) -> None:

@@ -10,10 +10,10 @@ import pytest
 import soundfile
 from typer.testing import CliRunner
 
-from audiocoach.audio import SAMPLE_RATE, resample
-from audiocoach.build import build
+from audiocoach.audio.samples import SAMPLE_RATE, resample
 from audiocoach.errors import SpeechError
-from audiocoach.program import load_program
+from audiocoach.model.program import load_program
+from audiocoach.pipeline.build import build
 from audiocoach.speech import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.recorded import (
@@ -22,7 +22,7 @@ from audiocoach.speech.recorded import (
     read_recording,
     speech_level_db,
 )
-from audiocoach.voices import MISSING_NAME, choose_voice, report_missing
+from audiocoach.speech.voices import MISSING_NAME, choose_voice, report_missing
 from helpers import decode, run_cli, tiny_program
 
 TONE_S = 0.6

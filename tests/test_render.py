@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiocoach.audio import frame_at
-from audiocoach.program import Program
-from audiocoach.render import CHUNK_FRAMES, chunk_pieces, render, render_chunks
-from audiocoach.script import Templates, session_script
+from audiocoach.audio.render import CHUNK_FRAMES, chunk_pieces, render, render_chunks
+from audiocoach.audio.samples import frame_at
+from audiocoach.audio.timeline import Timeline, build_timeline
+from audiocoach.audio.tones import tone_clips
+from audiocoach.model.program import Program
+from audiocoach.script.writer import Templates, session_script
 from audiocoach.speech import Clip
-from audiocoach.timeline import Timeline, build_timeline
-from audiocoach.tones import tone_clips
 from counting import with_dosage
 
 TEMPLATES = Templates()

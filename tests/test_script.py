@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiocoach.build import silent_ms
-from audiocoach.dutch import unspeakable
 from audiocoach.errors import ScriptError
-from audiocoach.program import Program
-from audiocoach.script import (
+from audiocoach.model.program import Program
+from audiocoach.pipeline.build import silent_ms
+from audiocoach.pipeline.session import write_scripts
+from audiocoach.script.dutch import unspeakable
+from audiocoach.script.writer import (
     VARIANTS,
     Line,
     Silence,
@@ -22,7 +23,6 @@ from audiocoach.script import (
     session_script,
     templates_dir,
 )
-from audiocoach.session import write_scripts
 from counting import with_dosage
 
 

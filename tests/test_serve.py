@@ -17,8 +17,8 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from audiocoach.patient import resolve_job
-from audiocoach.program import Program
+from audiocoach.model.patient import resolve_job
+from audiocoach.model.program import Program
 from audiocoach.serve.app import create_app
 from helpers import decode, preview_json, run_cli, tiny_program
 

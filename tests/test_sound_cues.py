@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.build import BuiltFile
-from audiocoach.program import Program
-from audiocoach.tones import SESSION_END, SET_END, SET_START, TONES
+from audiocoach.audio.tones import SESSION_END, SET_END, SET_START, TONES
+from audiocoach.model.program import Program
+from audiocoach.pipeline.build import BuiltFile
 from helpers import decode, preview_json, rms_db, run_cli, tiny_program
 
 Phase = dict[str, Any]

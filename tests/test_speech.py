@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from audiocoach.audio import SAMPLE_RATE, Sound, conform, sound_from_wav
+from audiocoach.audio.samples import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
 from audiocoach.speech import Clip, Voice, clip_key, clip_of, espeak
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices

@@ -8,9 +8,9 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audiocoach.program import Dosage, Program, load_program
-from audiocoach.script import Templates, session_script
-from audiocoach.timeline import build_timeline
+from audiocoach.audio.timeline import build_timeline
+from audiocoach.model.program import Dosage, Program, load_program
+from audiocoach.script.writer import Templates, session_script
 
 PROGRAM = load_program()
 TEMPLATES = Templates()
@@ -104,9 +104,9 @@ def test_chunked_render_equals_whole_render_at_any_chunk_size() -> None:
     """Clips that straddle chunk edges are split exactly; nothing is lost or doubled."""
     import numpy as np
 
-    from audiocoach.render import render_chunks
+    from audiocoach.audio.render import render_chunks
+    from audiocoach.audio.tones import tone_clips
     from audiocoach.speech import Clip
-    from audiocoach.tones import tone_clips
 
     script = session_script(PROGRAM, PROGRAM.phase(1), TEMPLATES)
     rng = np.random.default_rng(1)

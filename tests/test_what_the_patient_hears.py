@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.program import Program
+from audiocoach.model.program import Program
 from helpers import preview_json, run_cli
 
 Event = dict[str, Any]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach import parallel
 from audiocoach.files import TEMP_PREFIX
+from audiocoach.pipeline import parallel
 from helpers import tree_hashes
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def test_workers_of_a_killed_build_stop_and_clean_up(earlier: Path) -> None:
     assert {k: v for k, v in after.items() if not k.startswith(TEMP_PREFIX)} == before
 
 
-@pytest.mark.parametrize("main_module", ["audiocoach.__main__", "audiocoach.phase_file"])
+@pytest.mark.parametrize("main_module", ["audiocoach.__main__", "audiocoach.pipeline.phase_file"])
 def test_what_a_worker_imports_leaves_out_the_command_line_and_templates(main_module: str) -> None:
     """A spawned worker imports the main module again, then the job's module; every megabyte
     either pulls in is paid once per worker (jinja2 alone is about 7 MB, pydub 3)."""
@@ -88,7 +88,7 @@ def test_one_worker_per_usable_core_by_default() -> None:
     """A container or taskset may allow fewer cores than the machine has; those count."""
     probe = (
         "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
-        "from audiocoach.parallel import DEFAULT_WORKERS; print(DEFAULT_WORKERS)"
+        "from audiocoach.pipeline.parallel import DEFAULT_WORKERS; print(DEFAULT_WORKERS)"
     )
     one_core = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

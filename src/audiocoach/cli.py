@@ -18,20 +18,20 @@ from typer import _click as click
 from typer.core import TyperGroup
 
 from audiocoach import __version__
-from audiocoach.batch import patient_folders
-from audiocoach.build import Target, build_many, prepare
-from audiocoach.cache import cache_info, clear_cache
-from audiocoach.dosage import cli_overrides, parse_jobs
 from audiocoach.errors import AudiocoachError, Interrupted
-from audiocoach.export import check_base_url, zip_beside
 from audiocoach.files import output_folder
-from audiocoach.parallel import DEFAULT_WORKERS
-from audiocoach.patient import Job, parse_rate, resolve_job, write_example
-from audiocoach.phrases import phrase_list, write_phrases
-from audiocoach.preview import preview_data, preview_text
-from audiocoach.session import Progress, write_scripts
+from audiocoach.model.dosage import cli_overrides, parse_jobs
+from audiocoach.model.patient import Job, parse_rate, resolve_job, write_example
+from audiocoach.output.export import check_base_url, zip_beside
+from audiocoach.pipeline.batch import patient_folders
+from audiocoach.pipeline.build import Target, build_many, prepare
+from audiocoach.pipeline.parallel import DEFAULT_WORKERS
+from audiocoach.pipeline.preview import preview_data, preview_text
+from audiocoach.pipeline.session import Progress, write_scripts
+from audiocoach.script.phrases import phrase_list, write_phrases
+from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
-from audiocoach.voices import behind_cache, report_missing, voice_for_job
+from audiocoach.speech.voices import behind_cache, report_missing, voice_for_job
 
 
 class _OneLineErrors(TyperGroup):

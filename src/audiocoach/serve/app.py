@@ -41,7 +41,7 @@ from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError, OutputError
 from audiocoach.files import prepare_folder
-from audiocoach.program import Program, load_program
+from audiocoach.model.program import Program, load_program
 from audiocoach.serve.form import (
     LABELS,
     OVERALL,
@@ -223,7 +223,7 @@ def _finish(build: BuildState, done: Future[Any]) -> None:
 
 
 def _exercise_fields(program: Program) -> list[dict[str, Any]]:
-    from audiocoach.dosage import applies
+    from audiocoach.model.dosage import applies
 
     return [
         {

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audiocoach.dosage import (
+from audiocoach.errors import AudiocoachError, PatientError
+from audiocoach.model.dosage import (
     applies,
     choosable,
     cli_overrides,
@@ -24,9 +25,8 @@ from audiocoach.dosage import (
     parse_setting,
     selected_exercises,
 )
-from audiocoach.errors import AudiocoachError, PatientError
-from audiocoach.patient import Job, PatientFile, parse_rate, resolve_job
-from audiocoach.program import Program, load_program, read_toml, safe_slug
+from audiocoach.model.patient import Job, PatientFile, parse_rate, resolve_job
+from audiocoach.model.program import Program, load_program, read_toml, safe_slug
 
 PATIENT_NAME = "patient.toml"
 """The patient file saved beside each patient's sessions."""

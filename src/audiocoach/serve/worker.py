@@ -169,7 +169,7 @@ def serve_tasks(connection: Connection) -> None:
 
 def _voice(job: Any) -> Any:
     """The job's voice behind the speech cache, as ``audiocoach build`` makes it."""
-    from audiocoach.voices import behind_cache, voice_for_job
+    from audiocoach.speech.voices import behind_cache, voice_for_job
 
     return behind_cache(voice_for_job(job))
 
@@ -183,9 +183,9 @@ def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
 
 def run_preview(job: Any, _progress: Progress) -> dict[str, Any]:
     """``preview --json``'s data for the job, each phase with its time per day."""
-    from audiocoach.build import prepare
-    from audiocoach.preview import preview_data
-    from audiocoach.session import time_per_day
+    from audiocoach.pipeline.build import prepare
+    from audiocoach.pipeline.preview import preview_data
+    from audiocoach.pipeline.session import time_per_day
 
     sessions, _ = prepare(job.program, _voice(job))
     data = preview_data(job.program, sessions)
@@ -210,10 +210,10 @@ class BuildRequest:
 def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
     """Save the patient file, build as ``audiocoach build --zip`` does (the zip inside the
     patient's folder, the only folder the app serves from)."""
-    from audiocoach.build import build
     from audiocoach.files import prepare_folder, write_text
+    from audiocoach.pipeline.build import build
+    from audiocoach.pipeline.session import time_per_day
     from audiocoach.serve.form import PATIENT_NAME
-    from audiocoach.session import time_per_day
 
     started = time.monotonic()
     folder = prepare_folder(request.folder)

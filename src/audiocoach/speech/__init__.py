@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from audiocoach.audio import Samples, Sound, conform, ms_for, trim_silence
+from audiocoach.audio.samples import Samples, Sound, conform, ms_for, trim_silence
 from audiocoach.errors import SpeechError
 
 

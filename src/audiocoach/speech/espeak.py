@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from audiocoach.audio import Sound, sound_from_wav
+from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
 
 DEFAULT_RATE = 150

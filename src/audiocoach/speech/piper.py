@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from audiocoach.audio import Sound, sound_from_wav
+from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
 
 MODEL_SUFFIX = ".onnx"

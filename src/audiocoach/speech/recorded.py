@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
+from audiocoach.audio.samples import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
 from audiocoach.errors import SpeechError
 from audiocoach.speech import Voice, clip_of
 

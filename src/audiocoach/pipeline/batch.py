@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from audiocoach.errors import PatientError
-from audiocoach.patient import Job
-from audiocoach.program import safe_slug
+from audiocoach.model.patient import Job
+from audiocoach.model.program import safe_slug
 
 
 def folder_name(job: Job) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from audiocoach.errors import MAX_DIGITS, DosageError, shown
-from audiocoach.program import BOUNDS, Dosage, Exercise, Phase, Program
+from audiocoach.model.program import BOUNDS, Dosage, Exercise, Phase, Program
 
 FIELDS: tuple[str, ...] = tuple(BOUNDS)
 """The dosage fields a patient's overrides may set: ``reps``, ``sets``, ``rest_s``, ``hold_s``."""

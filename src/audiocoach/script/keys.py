@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from audiocoach.program import Dosage, safe_slug
+from audiocoach.model.program import Dosage, safe_slug
 
 
 def _dosage(dosage: Dosage) -> str:

@@ -17,7 +17,7 @@ import jinja2
 
 from audiocoach.errors import ScriptError
 from audiocoach.files import prepare_folder, write_text
-from audiocoach.script import Line, SessionScript
+from audiocoach.script.writer import Line, SessionScript
 
 CSV_NAME = "phrases.csv"
 HTML_NAME = "phrases.html"

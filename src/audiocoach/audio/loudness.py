@@ -22,9 +22,9 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from audiocoach.audio import SAMPLE_RATE, Samples, frame_at
+from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
+from audiocoach.audio.timeline import Timeline
 from audiocoach.speech import Clip
-from audiocoach.timeline import Timeline
 
 Floats = npt.NDArray[np.float64]
 AnyFloats = TypeVar("AnyFloats", npt.NDArray[np.float32], npt.NDArray[np.float64])

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audiocoach.manifest import Manifest
-from audiocoach.program import Phase
-from audiocoach.timeline import Event, Timeline
+from audiocoach.audio.timeline import Event, Timeline
+from audiocoach.model.program import Phase
+from audiocoach.output.manifest import Manifest
 
 ABOUT_VERSION = 1
 """Raise when the description's shape changes; older descriptions are then not trusted.

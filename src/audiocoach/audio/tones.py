@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from audiocoach.audio import SAMPLE_RATE, Samples, frame_at
+from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
 from audiocoach.speech import Clip
 
 

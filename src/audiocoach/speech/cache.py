@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio import SAMPLE_RATE, Samples, Sound
+from audiocoach.audio.samples import SAMPLE_RATE, Samples, Sound
 from audiocoach.errors import OutputError
 from audiocoach.files import read_regular
 from audiocoach.speech import Voice, clip_key, clip_of

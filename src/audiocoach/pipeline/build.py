@@ -15,18 +15,19 @@ from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from audiocoach import export
-from audiocoach.cache import CachedVoice
+from audiocoach.audio.loudness import LIMIT_DBTP, TARGET_LUFS
+from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.timeline import build_timeline
+from audiocoach.audio.tones import tone_clips
 from audiocoach.errors import Interrupted, ProgramError
 from audiocoach.files import Bundle, checkpoint, commit_all, prepare_folder
-from audiocoach.loudness import LIMIT_DBTP, TARGET_LUFS
-from audiocoach.manifest import MANIFEST_NAME, Manifest, fingerprint
-from audiocoach.mp3 import EncoderSettings
-from audiocoach.parallel import DEFAULT_WORKERS, Workers
-from audiocoach.phase_file import PhaseJob, make_phase_file
-from audiocoach.program import Phase, Program
-from audiocoach.script import Line, SessionScript, Silence, Step, least_ms
-from audiocoach.session import (
+from audiocoach.model.program import Phase, Program
+from audiocoach.output import export
+from audiocoach.output.manifest import MANIFEST_NAME, Manifest, fingerprint
+from audiocoach.output.tags import id3_tag
+from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers
+from audiocoach.pipeline.phase_file import PhaseJob, make_phase_file
+from audiocoach.pipeline.session import (
     Progress,
     Session,
     distinct_texts,
@@ -35,10 +36,9 @@ from audiocoach.session import (
     speak,
     write_scripts,
 )
+from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.speech import Clip, Voice, clip_of
-from audiocoach.tags import id3_tag
-from audiocoach.timeline import build_timeline
-from audiocoach.tones import tone_clips
+from audiocoach.speech.cache import CachedVoice
 
 MAX_SESSION_MS = 3 * 3_600_000
 """The longest session a build makes: three hours per file. A home session lasts minutes;

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import jinja2
 
-from audiocoach.dutch import number_word, written_forms
-from audiocoach.listing import ExerciseText, SessionFile
-from audiocoach.program import Dosage, Program
-from audiocoach.session import time_per_day
+from audiocoach.model.program import Dosage, Program
+from audiocoach.output.listing import ExerciseText, SessionFile
+from audiocoach.pipeline.session import time_per_day
+from audiocoach.script.dutch import number_word, written_forms
 
 TEMPLATE = "index.html.j2"
 TRANSCRIPT_TEMPLATE = "transcript.html.j2"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import lameenc
 
-from audiocoach.audio import CHANNELS, SAMPLE_RATE, Samples
+from audiocoach.audio.samples import CHANNELS, SAMPLE_RATE, Samples
 from audiocoach.files import atomic_writer
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audiocoach.dosage import (
+from audiocoach.errors import AudiocoachError, PatientError, shown
+from audiocoach.files import write_text
+from audiocoach.model.dosage import (
     Overrides,
     apply_overrides,
     check_field,
@@ -22,9 +24,7 @@ from audiocoach.dosage import (
     parse_whole,
     selected_exercises,
 )
-from audiocoach.errors import AudiocoachError, PatientError, shown
-from audiocoach.files import write_text
-from audiocoach.program import Program, load_program, read_toml
+from audiocoach.model.program import Program, load_program, read_toml
 
 RATE_BOUNDS = (80, 300)
 """Speaking rate in words per minute, as the command line's ``--rate`` allows."""

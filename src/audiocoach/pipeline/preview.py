@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from audiocoach.dutch import written_forms
-from audiocoach.program import Program
-from audiocoach.session import Session, time_per_day
+from audiocoach.model.program import Program
+from audiocoach.pipeline.session import Session, time_per_day
+from audiocoach.script.dutch import written_forms
 
 
 def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any]:

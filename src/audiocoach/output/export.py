@@ -1,7 +1,7 @@
 """What goes beside the MP3s for a practice to hand out: transcripts, a playlist, a page, a feed,
 and the whole bundle as one zip.
 
-Everything here is read from the session files the folder holds, as :mod:`audiocoach.listing`
+Everything here is read from the session files the folder holds, as :mod:`audiocoach.output.listing`
 describes them (their timelines are the single source of what is said and when); nothing is
 measured from the audio. Files are written atomically, only when their bytes change, and
 nothing depends on the clock, so a rebuild writes the same bytes.
@@ -17,16 +17,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from audiocoach.dutch import written_forms
+from audiocoach.audio.timeline import Timeline
 from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
-from audiocoach.listing import ABOUT_VERSION, Locate, SessionFile, present
-from audiocoach.manifest import Manifest
-from audiocoach.program import Program
-from audiocoach.session import Session
-from audiocoach.tags import DEFAULT_ARTIST, chapter_title, for_patient, phase_title, session_title
-from audiocoach.timeline import Timeline
-from audiocoach.webpage import dosage_words, render_page, render_transcript
+from audiocoach.model.program import Program
+from audiocoach.output.listing import ABOUT_VERSION, Locate, SessionFile, present
+from audiocoach.output.manifest import Manifest
+from audiocoach.output.tags import (
+    DEFAULT_ARTIST,
+    chapter_title,
+    for_patient,
+    phase_title,
+    session_title,
+)
+from audiocoach.output.webpage import dosage_words, render_page, render_transcript
+from audiocoach.pipeline.session import Session
+from audiocoach.script.dutch import written_forms
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
@@ -71,7 +77,7 @@ def webvtt(timeline: Timeline) -> str:
 
 def describe(program: Program, session: Session) -> dict[str, Any]:
     """What the manifest keeps about a session file just written, for the page, playlist and
-    feed of later builds (see :mod:`audiocoach.listing`): words and numbers only."""
+    feed of later builds (see :mod:`audiocoach.output.listing`): words and numbers only."""
     numbers = set(session.phase.exercises)
     return {
         "version": ABOUT_VERSION,

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach import __version__
+from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.tones import TONES
 from audiocoach.files import read_regular, write_text
-from audiocoach.mp3 import EncoderSettings
-from audiocoach.script import SessionScript
-from audiocoach.tones import TONES
+from audiocoach.script.writer import SessionScript
 
 MANIFEST_NAME = ".audiocoach-manifest.json"
 MANIFEST_MAX_BYTES = 4 << 20

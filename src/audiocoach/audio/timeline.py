@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from audiocoach.script import Step
+    from audiocoach.script.writer import Step
 
 EventKind = Literal["speech", "count", "cue", "tone", "rest", "pause"]
 
@@ -84,8 +84,8 @@ def build_timeline(steps: Iterable[Step], clip_ms: Mapping[str, int]) -> Timelin
     """
     # Imported here, not above: encoding workers unpickle timelines, and the script module
     # brings jinja2 (some 7 MB per worker) that they never use.
-    from audiocoach.script import Line, Tone
-    from audiocoach.tones import TONES
+    from audiocoach.audio.tones import TONES
+    from audiocoach.script.writer import Line, Tone
 
     events: list[Event] = []
     now = 0

@@ -17,11 +17,11 @@ from typing import Any, Literal
 
 import jinja2
 
-from audiocoach.dutch import enumeration, number_word, speakable, unspeakable
+from audiocoach.audio.tones import SESSION_END, SET_END, SET_START
 from audiocoach.errors import ScriptError
-from audiocoach.keys import phrase_key
-from audiocoach.program import HOLD_COUNTDOWN, Dosage, Exercise, Phase, Program
-from audiocoach.tones import SESSION_END, SET_END, SET_START
+from audiocoach.model.program import HOLD_COUNTDOWN, Dosage, Exercise, Phase, Program
+from audiocoach.script.dutch import enumeration, number_word, speakable, unspeakable
+from audiocoach.script.keys import phrase_key
 
 SpokenKind = Literal["speech", "count", "cue"]
 SilentKind = Literal["rest", "pause"]
@@ -83,7 +83,7 @@ def templates_dir() -> Path:
     packaged = Path(str(resources.files("audiocoach"))) / "scripts_nl"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "scripts_nl"
+    return Path(__file__).resolve().parents[3] / "scripts_nl"
 
 
 class Templates:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiocoach.cache import load_entry
+from audiocoach.audio.loudness import level
+from audiocoach.audio.mp3 import EncoderSettings, write_mp3
+from audiocoach.audio.render import render_chunks
+from audiocoach.audio.timeline import Timeline
 from audiocoach.files import checkpoint
-from audiocoach.loudness import level
-from audiocoach.mp3 import EncoderSettings, write_mp3
-from audiocoach.parallel import release_memory
-from audiocoach.render import render_chunks
+from audiocoach.pipeline.parallel import release_memory
 from audiocoach.speech import Clip
-from audiocoach.timeline import Timeline
+from audiocoach.speech.cache import load_entry
 
 
 @dataclass(frozen=True)

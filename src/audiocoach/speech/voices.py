@@ -12,10 +12,10 @@ from pathlib import Path
 
 from audiocoach.errors import OutputError
 from audiocoach.files import write_text
-from audiocoach.patient import Job
-from audiocoach.phrases import Phrase, phrase_list, phrases_csv
-from audiocoach.program import Program
-from audiocoach.session import write_scripts
+from audiocoach.model.patient import Job
+from audiocoach.model.program import Program
+from audiocoach.pipeline.session import write_scripts
+from audiocoach.script.phrases import Phrase, phrase_list, phrases_csv
 from audiocoach.speech import Voice
 from audiocoach.speech.espeak import DEFAULT_RATE, EspeakVoice
 from audiocoach.speech.piper import PiperVoice, is_piper_model
@@ -33,7 +33,7 @@ def behind_cache(voice: Voice, no_cache: bool = False) -> Voice:
     """
     if no_cache or isinstance(voice, RecordedVoice):
         return voice
-    from audiocoach.cache import CachedVoice
+    from audiocoach.speech.cache import CachedVoice
 
     return CachedVoice(voice)
 

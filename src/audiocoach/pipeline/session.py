@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from audiocoach.program import Phase, Program, safe_slug
-from audiocoach.script import VARIANTS, SessionScript, Templates, Variant, session_script
+from audiocoach.audio.timeline import Timeline, build_timeline
+from audiocoach.model.program import Phase, Program, safe_slug
+from audiocoach.script.writer import VARIANTS, SessionScript, Templates, Variant, session_script
 from audiocoach.speech import Clip, Voice, clip_of
-from audiocoach.timeline import Timeline, build_timeline
 
 Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""

@@ -1,0 +1,3 @@
+"""The files a build hands out beside the audio: manifest, tags, listing, transcripts, playlist,
+feed, zip and the web page.
+"""
