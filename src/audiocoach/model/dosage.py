@@ -3,9 +3,9 @@ therapist's choice of exercises.
 
 The card leaves the build-up to the therapist. :class:`Overrides` says what differs for one
 patient; :func:`apply_overrides` checks it against the program and returns a new
-:class:`~audiocoach.program.Program` in which those choices are simply the dosage, so nothing
+:class:`~audiocoach.model.program.Program` in which those choices are simply the dosage, so nothing
 downstream knows about overrides. Every value is checked here, before any audio is made, with
-the same bounds as the program file (:data:`~audiocoach.program.BOUNDS`).
+the same bounds as the program file (:data:`~audiocoach.model.program.BOUNDS`).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 The main process scripts every phase, checks the output folder's manifest, speaks what the
 changed phases need (one speech engine per process) and lays out their timelines. The heavy
-part, levelling loudness, rendering and encoding, is a :class:`~audiocoach.phase_file.PhaseJob`
-of plain data that a worker process runs, so phases are made side by side. A phase is
+part, levelling loudness, rendering and encoding, is a
+:class:`~audiocoach.pipeline.phase_file.PhaseJob` of plain data that a worker process runs, so
+phases are made side by side. A phase is
 submitted as soon as its clips are ready, the longest first, so its worker starts while the
 next phase is spoken.
 """

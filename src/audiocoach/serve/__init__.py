@@ -4,7 +4,8 @@ A physiotherapist does not open a terminal or edit TOML. This package gives them
 make a patient's sessions with the library the command line uses:
 
 - :mod:`.form` reads the page's form with the command line's own parsing and checks
-  (:func:`~audiocoach.dosage.cli_overrides`, :func:`~audiocoach.patient.resolve_job`), so a
+  (:func:`~audiocoach.model.dosage.cli_overrides`,
+  :func:`~audiocoach.model.patient.resolve_job`), so a
   bad value gets the very sentence ``audiocoach build`` would print, and writes the patient
   file the form describes;
 - :mod:`.worker` runs every build and preview, one at a time, in one process of its own (the

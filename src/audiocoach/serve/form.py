@@ -1,9 +1,10 @@
 """The page's form, read and checked exactly as the command line reads its options.
 
 Every number arrives as the text the therapist typed and goes through the command line's own
-parsing (:func:`~audiocoach.dosage.cli_overrides`, :func:`~audiocoach.patient.parse_rate`), one
+parsing (:func:`~audiocoach.model.dosage.cli_overrides`,
+:func:`~audiocoach.model.patient.parse_rate`), one
 field at a time, so each field gets the sentence ``audiocoach build`` prints for that value;
-the whole is then resolved by :func:`~audiocoach.patient.resolve_job` like any build. What the
+the whole is then resolved by :func:`~audiocoach.model.patient.resolve_job` like any build. What the
 form describes is also written as a patient file, so the same audio can be made again with
 ``audiocoach build FOLDER/patient.toml``.
 """

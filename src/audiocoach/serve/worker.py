@@ -199,7 +199,7 @@ class BuildRequest:
     """A checked form: what to build, where, and the patient file to save beside it."""
 
     job: Any
-    """The :class:`~audiocoach.patient.Job` (``Any``: this module stays light to import)."""
+    """The :class:`~audiocoach.model.patient.Job` (``Any``: this module stays light to import)."""
     folder: Path
     practice: str
     patient_toml: str

@@ -1,7 +1,7 @@
 """Speech: one small interface, so any engine can speak a session.
 
 An engine is anything with an ``identity`` and a ``synthesize`` method (:class:`Voice`) that
-hands over its samples and their rate (:class:`~audiocoach.audio.Sound`). The rest of
+hands over its samples and their rate (:class:`~audiocoach.audio.samples.Sound`). The rest of
 audiocoach sees only :class:`Clip` values made by :func:`clip_of`, so the timeline and the
 mixer never learn which engine spoke.
 """
