@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypedDict
 
 from audiocoach.audio.samples import Sound
 from audiocoach.model.program import Program
 from audiocoach.speech import Voice
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class CountingVoice:
@@ -25,7 +29,19 @@ class CountingVoice:
         return self.voice.synthesize(text)
 
 
-def with_dosage(program: Program, only: int | None = None, **changes: int) -> Program:
+class DosageChanges(TypedDict, total=False):
+    """The numbers of a :class:`~audiocoach.model.program.Dosage` a test may change."""
+
+    reps: int
+    sets: int
+    rest_s: int
+    hold_s: int
+    move_s: float
+
+
+def with_dosage(
+    program: Program, only: int | None = None, **changes: Unpack[DosageChanges]
+) -> Program:
     """The program with the dosage of every counted exercise (or just ``only``) changed."""
     exercises = tuple(
         replace(e, dosage=replace(e.dosage, **changes))

@@ -9,13 +9,15 @@ from typing import Any
 
 import numpy as np
 import soundfile
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from audiocoach.cli import app
 from audiocoach.output.manifest import MANIFEST_NAME
+from audiocoach.pipeline.build import BuiltFile
+from audiocoach.pipeline.session import Session
 
 
-def run_cli(runner: CliRunner, *args: str) -> Any:
+def run_cli(runner: CliRunner, *args: str) -> Result:
     """Invoke the CLI in-process; returns click's Result."""
     return runner.invoke(app, list(args), catch_exceptions=False)
 
@@ -25,6 +27,12 @@ def preview_json(runner: CliRunner, *args: str) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
+
+
+def session_of(built: BuiltFile) -> Session:
+    """The session a file was rendered from: a test that reads it built the file just now."""
+    assert built.session is not None, f"{built.path.name} was kept, not rendered"
+    return built.session
 
 
 def decode(path: Path) -> tuple[np.ndarray, int]:

@@ -19,7 +19,7 @@ import pytest
 
 from audiocoach.pipeline.build import BuiltFile
 from audiocoach.script.dutch import written_forms
-from helpers import PATIENT_JD, decode
+from helpers import PATIENT_JD, decode, session_of
 
 pytestmark = pytest.mark.slow
 
@@ -106,7 +106,7 @@ def test_page_plays_from_disk(browser: Any, default_build: list[BuiltFile]) -> N
         assert player["readyState"] >= 1, player
         assert abs(player["duration"] - len(samples) / rate) < 0.5, player
         assert player["trackState"] == 2, f"captions did not load: {player}"
-        spoken = [e for e in built.session.timeline.events if e.spoken]
+        spoken = [e for e in session_of(built).timeline.events if e.spoken]
         assert player["cues"] == len(spoken)
         assert player["firstCue"] == written_forms(spoken[0].text or "")
         assert player["mode"] == "showing", "captions are on without a click"
@@ -148,7 +148,7 @@ def test_the_line_being_said_is_on_screen_while_it_plays(
     browser.get(Path(page).resolve().as_uri())
     browser.execute_async_script(WAIT_FOR_MEDIA)
     for index, built in enumerate(default_build):
-        spoken = [e for e in built.session.timeline.events if e.text is not None]
+        spoken = [e for e in session_of(built).timeline.events if e.text is not None]
         event = max(spoken[len(spoken) // 2 :], key=lambda e: e.duration_ms)  # a long line
         shown = browser.execute_async_script(PLAY_AND_READ_CUE, index, event.start_ms / 1000)
         assert "error" not in shown, shown
@@ -217,7 +217,7 @@ def test_the_transcript_pages_open_from_the_page(
     for link, built in zip(links, default_build, strict=True):
         browser.get(link)
         headings = [h.text for h in browser.find_elements("css selector", "h2")]
-        assert len(headings) == len(built.session.timeline.chapters()) + 2
+        assert len(headings) == len(session_of(built).timeline.chapters()) + 2
         assert "-->" not in browser.find_element("css selector", "body").text
     assert browser.get_log("browser") == []
 

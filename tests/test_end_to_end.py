@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import BuiltFile
 from audiocoach.pipeline.preview import preview_data
-from helpers import decode, preview_json, rms_db, run_cli
+from helpers import decode, preview_json, rms_db, run_cli, session_of
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +68,7 @@ def test_rests_are_silent_and_counts_are_heard(default_build: list[BuiltFile]) -
     """Measured in the decoded MP3 at the timeline's times."""
     for built in default_build:
         samples, rate = decode(built.path)
-        events = built.session.timeline.events
+        events = session_of(built).timeline.events
         rests = [e for e in events if e.kind == "rest"]
         counts = [e for e in events if e.kind == "count"]
         assert rests
@@ -86,7 +86,7 @@ def test_rests_are_silent_and_counts_are_heard(default_build: list[BuiltFile]) -
 
 def test_counts_follow_the_card(default_build: list[BuiltFile], program: Program) -> None:
     """Phase 1: ten counts a set, three sets, for exercises two to four; "één" first."""
-    phase1 = default_build[0].session.timeline
+    phase1 = session_of(default_build[0]).timeline
     for number in (2, 3, 4):
         counts = [e.text for e in phase1.events if e.kind == "count" and e.exercise == number]
         assert counts == ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht",
@@ -112,7 +112,7 @@ def test_preview_matches_the_built_sessions(
     each spoken event is compared within 30 ms; across processes the durations agree exactly
     (test_one_mp3_per_phase_with_the_previewed_duration).
     """
-    built = json.loads(json.dumps(preview_data(program, [b.session for b in default_build])))
+    built = json.loads(json.dumps(preview_data(program, [session_of(b) for b in default_build])))
     shown = preview_json(runner)
     for mine, theirs in zip(built["phases"], shown["phases"], strict=True):
         assert [(e["kind"], e["text"]) for e in mine["events"]] == [

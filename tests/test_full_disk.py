@@ -10,7 +10,6 @@ import resource
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -70,8 +69,8 @@ def test_a_full_disk_in_the_main_process_is_one_sentence_and_changes_nothing(
     before = everything(earlier_tiny)
     real = files._open_temp
 
-    def full(folder: Path) -> Iterator[Any]:
-        return _Full(real(folder), room)  # type: ignore[return-value]
+    def full(folder: Path) -> _Full:
+        return _Full(real(folder), room)
 
     monkeypatch.setattr(files, "_open_temp", full)
     program = str(earlier_tiny.parent / "klein.toml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from audiocoach.script.writer import Templates, session_script
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from counting import CountingVoice, small, with_dosage
-from helpers import decode, run_cli
+from helpers import decode, run_cli, session_of
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_only_the_phase_that_changed_is_rebuilt(
     after = snapshot(out)
     for name in before:
         assert (after[name] == before[name]) == name.startswith("fase-1-"), name
-    counts = [e for e in again[2].session.timeline.events if e.exercise == 5]  # type: ignore[union-attr]
+    counts = [e for e in session_of(again[2]).timeline.events if e.exercise == 5]
     assert [e.text for e in counts if e.kind == "count"] == ["één", "twee", "drie"]
 
 
@@ -94,11 +95,11 @@ def same_size_other_bytes(path: Path) -> None:
     "damage", [truncate, same_size_other_bytes, Path.unlink], ids=["cut", "changed", "gone"]
 )
 def test_a_damaged_or_missing_file_is_rebuilt(
-    damage: object, card: Program, cached: CachedVoice, tmp_path: Path
+    damage: Callable[[Path], object], card: Program, cached: CachedVoice, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     first = build(card, out, cached)
-    damage(first[2].path)  # type: ignore[operator]
+    damage(first[2].path)
     again = build(card, out, cached)
     assert rebuilt(again) == [False, False, True, False]
     samples, rate = decode(again[2].path)

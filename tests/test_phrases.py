@@ -17,22 +17,15 @@ from audiocoach.pipeline.session import write_scripts
 from audiocoach.script.keys import KEYED_TEMPLATES, text_hash
 from audiocoach.script.phrases import phrase_list
 from audiocoach.script.writer import Line, templates_dir
+from counting import DosageChanges, with_dosage
 from helpers import preview_json, run_cli
 
 SAFE_KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def with_dosage(program: Program, **changes: int) -> Program:
-    exercises = tuple(
-        replace(e, dosage=replace(e.dosage, **changes)) if e.dosage.pattern != "advice" else e
-        for e in program.exercises
-    )
-    return replace(program, exercises=exercises)
-
-
 def variants(program: Program) -> list[Program]:
     """The card and dosages a patient file could give: other counts, sets, rests and holds."""
-    changes = [
+    changes: list[DosageChanges] = [
         {}, {"reps": 12}, {"sets": 1}, {"sets": 5, "reps": 8}, {"rest_s": 0}, {"rest_s": 30},
         {"hold_s": 10}, {"reps": 50, "sets": 10, "rest_s": 300, "hold_s": 120},
     ]  # fmt: skip

@@ -23,7 +23,7 @@ from audiocoach.speech.recorded import (
     speech_level_db,
 )
 from audiocoach.speech.voices import MISSING_NAME, choose_voice, report_missing
-from helpers import decode, run_cli, tiny_program
+from helpers import decode, run_cli, session_of, tiny_program
 
 TONE_S = 0.6
 """Length of each recorded tone; the silence around it must be trimmed away."""
@@ -138,10 +138,10 @@ def test_recordings_are_heard_at_the_timeline_times_trimmed_and_level_matched(
     speaker = choose_voice(program, None, voice.rate, folder)
     built = build(program, tmp_path / "out", speaker)
     samples, rate = decode(built[0].path)
-    events = built[0].session.timeline.events
+    events = session_of(built[0]).timeline.events
     gains: dict[bool, list[float]] = {True: [], False: []}
     for event in events:
-        if not event.spoken:
+        if not event.spoken or event.text is None:
             continue
         engine = clip_of(event.text, voice.synthesize(event.text))
         start, end = int(event.start_ms / 1000 * rate), int(event.end_ms / 1000 * rate)
@@ -162,7 +162,7 @@ def test_recordings_are_heard_at_the_timeline_times_trimmed_and_level_matched(
     for gain in gains[True]:
         assert abs(gain - session_gain) < LEVEL_TOLERANCE_DB, (gain, session_gain)
     missing = report_missing(speaker, program, tmp_path / "out")
-    total = len({e.text for b in built for e in b.session.timeline.events if e.spoken})  # type: ignore[union-attr]
+    total = len({e.text for b in built for e in session_of(b).timeline.events if e.spoken})
     assert missing is not None
     assert missing.startswith(f"{total - 3} of {total} phrases have no recording")
 

@@ -14,13 +14,17 @@ from typing import Any
 
 import html5lib
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from audiocoach.model.patient import resolve_job
 from audiocoach.model.program import Program
-from audiocoach.serve.app import create_app
+from audiocoach.serve.app import Server, create_app
 from helpers import decode, preview_json, run_cli, tiny_program
+
+Form = dict[str, str | list[str]]
+"""A form as posted: a field's value, or the values of a field ticked more than once."""
 
 BASE = "http://127.0.0.1:8017"
 BUILD_DEADLINE_S = 300
@@ -165,7 +169,7 @@ def test_a_bad_value_gets_the_command_lines_sentence_and_builds_nothing(
 
 def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> None:
     """The lengths and time per day before building: what ``preview --json`` says."""
-    data = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
+    data: Form = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
     data["kies"] = every_choice(None)
     answer = client.post("/voorbeeld", data=data)
     assert answer.status_code == 200
@@ -245,7 +249,7 @@ def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: P
 
 
 def test_two_builds_at_once_are_queued_not_mixed(client: TestClient, out: Path) -> None:
-    data = {"csrf": token(client), "actie": "maak", "tones": "aan", "program": "klein.toml"}
+    data: Form = {"csrf": token(client), "actie": "maak", "tones": "aan", "program": "klein.toml"}
     data["kies"] = ["1"]
     first = client.post("/", data={**data, "label": "P.Q.", "reps": "5"}, follow_redirects=False)
     second = client.post("/", data={**data, "label": "R.S.", "reps": "6"}, follow_redirects=False)
@@ -289,7 +293,7 @@ def test_only_files_of_the_output_folder_are_served(
 
 def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: TestClient) -> None:
     """A browser sends the page's own Origin with the form; a full name is refused."""
-    data = {"csrf": token(client), "actie": "maak", "label": "Jan Jansen 1970"}
+    data: Form = {"csrf": token(client), "actie": "maak", "label": "Jan Jansen 1970"}
     data["kies"] = every_choice(None)
     answer = client.post("/", data=data, headers={"origin": BASE})
     assert answer.status_code == 400
@@ -300,7 +304,9 @@ def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: Tes
 
 def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Path) -> None:
     """A crash of the engine takes its process down, never the server: the next build runs."""
-    worker = client.app.state.server.worker  # type: ignore[attr-defined]
+    assert isinstance(client.app, Starlette)
+    server: Server = client.app.state.server
+    worker = server.worker
     process = worker._process
     assert process is not None
     process.kill()

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiocoach.audio.timeline import build_timeline
-from audiocoach.model.program import Dosage, Program, load_program
+from audiocoach.model.program import Dosage, load_program
 from audiocoach.script.writer import Templates, session_script
+from counting import with_dosage
 
 PROGRAM = load_program()
 TEMPLATES = Templates()
@@ -18,14 +19,6 @@ TEMPLATES = Templates()
 
 def fixed_lengths(texts: tuple[str, ...], ms: int) -> dict[str, int]:
     return dict.fromkeys(texts, ms)
-
-
-def with_dosage(program: Program, **changes: int) -> Program:
-    exercises = tuple(
-        replace(e, dosage=replace(e.dosage, **changes)) if e.dosage.pattern != "advice" else e
-        for e in program.exercises
-    )
-    return replace(program, exercises=exercises)
 
 
 @settings(max_examples=40, deadline=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -109,7 +110,7 @@ def test_only_a_worker_gives_its_heap_back(
         def malloc_trim(self, pad: int) -> None:
             calls.append(pad)
 
-    monkeypatch.setattr(parallel.ctypes, "CDLL", lambda *_args, **_kwargs: Libc())
+    monkeypatch.setattr(ctypes, "CDLL", lambda *_args, **_kwargs: Libc())
     monkeypatch.setattr(parallel, "_IN_WORKER", [in_worker])
     parallel.release_memory()
     assert len(calls) == (trims if sys.platform.startswith("linux") else 0)
