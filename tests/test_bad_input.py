@@ -7,14 +7,22 @@ MP3 and a file of the practice's own; the whole tree is hashed before and after.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+import typer.main
+from typer._click import Command
+from typer.core import TyperGroup, TyperOption
 from typer.testing import CliRunner
 
+from audiocoach.cli import app
+from audiocoach.model.dosage import FIELDS
+from audiocoach.model.patient import KEYS
 from audiocoach.script import writer as script
 from helpers import run_cli, tree_hashes
 
@@ -52,7 +60,8 @@ HUGE = "1" + "0" * 5000
 """More digits than Python reads as a number (4300)."""
 
 
-# (id, files to write in the work folder, arguments after "build", words the message holds)
+# (id, files to write in the work folder, arguments after "build" (or a command and its
+# arguments, for an option only that command has), words the message holds)
 Case = tuple[str, dict[str, str | bytes], list[str], str]
 CASES: list[Case] = [
     ("reps zero", {}, ["--reps", "0"], "--reps must be from 1 to 50, not 0"),
@@ -139,6 +148,20 @@ CASES: list[Case] = [
         "exercise 1 belongs to phase 1",
     ),
     ("patient rate", {"p.toml": "rate = 1000\n"}, ["p.toml"], "'rate' must be a whole number"),
+    ("patient voice", {"p.toml": "voice = 3\n"}, ["p.toml"], "'voice' must be text, not 3"),
+    ("patient tones", {"p.toml": "tones = 'ja'\n"}, ["p.toml"], "'tones' must be true or false"),
+    (
+        "patient rest too long",
+        {"p.toml": "[dosage]\nrest_s = 400\n"},
+        ["p.toml"],
+        "[dosage] 'rest_s' must be from 0 to 300 seconds, not 400",
+    ),
+    (
+        "patient exercise hold zero",
+        {"p.toml": "[exercises.11]\nhold_s = 0\n"},
+        ["p.toml"],
+        "[exercises.11] 'hold_s' must be from 1 to 120 seconds, not 0",
+    ),
     (
         "patient program missing",
         {"p.toml": "program = 'kaart.toml'\n"},
@@ -227,6 +250,7 @@ CASES: list[Case] = [
     ("jobs text", {}, ["--jobs", "abc"], "--jobs must be a whole number, not 'abc'"),
     ("jobs too many", {}, ["--jobs", "65"], "--jobs must be from 1 to 64, not 65"),
     ("unknown option", {}, ["--frob"], "No such option: --frob"),
+    ("serve port zero", {}, ["serve", "--port", "0"], "Invalid value for '--port'"),
     (
         "option without value",
         {},
@@ -430,8 +454,72 @@ CASES: list[Case] = [
 ]
 
 
-def test_there_are_enough_cases() -> None:
-    assert len(CASES) + len(WAITING_CASES) >= 60
+def command_line(args: list[str]) -> list[str]:
+    """The whole command line of a case: ``build`` into ``uit`` unless it names a command."""
+    if args and args[0] in COMMANDS:
+        return args
+    return ["build", *(args if "--out" in args else [*args, "--out", "uit"])]
+
+
+def all_commands() -> Mapping[str, Command]:
+    """The commands by name, as ``audiocoach --help`` lists them."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    return group.commands
+
+
+COMMANDS = all_commands()
+
+
+def test_every_option_that_takes_a_value_has_a_case() -> None:
+    """An option added to any command without a bad value tried here fails this test.
+
+    Options of the same name are one declaration in ``cli.py`` shared by the commands and
+    checked by the same code: a case for ``build --reps`` covers ``preview --reps``. Flags
+    (``--zip``) take no value, so nothing typed after them can be wrong.
+    """
+    tried = {arg for case in CASES + WAITING_CASES for arg in case[2] if arg.startswith("--")}
+    missing = [
+        f"{name} {param.opts[0]}"
+        for name, command in COMMANDS.items()
+        for param in command.params
+        if isinstance(param, TyperOption) and not param.is_flag
+        if param.opts[0] not in tried
+    ]
+    assert not missing, f"options without a bad-input case: {missing}"
+
+
+PATIENT_LINE = re.compile(r"^\s*(?:\[(?P<table>[\w.]+)\]|(?P<key>\w+)\s*=)", re.MULTILINE)
+
+
+def patient_keys() -> set[str]:
+    """The patient-file keys the cases write, as ``key`` or ``table.setting`` (the
+    exercise number dropped: ``[exercises.7] reps`` is ``exercises.reps``)."""
+    keys = set()
+    for _, files, _, _ in CASES + WAITING_CASES:
+        text = files.get("p.toml")
+        if not isinstance(text, str):
+            continue
+        table = ""
+        for found in PATIENT_LINE.finditer(text):
+            if found["table"]:
+                table = found["table"].split(".")[0]
+                keys.add(table)
+            else:
+                keys.add(f"{table}.{found['key']}" if table else found["key"])
+    return keys
+
+
+def test_every_patient_file_key_and_setting_has_a_case() -> None:
+    """A key added to the patient file, or a dosage setting it may change (under [dosage] or
+    [exercises.N]), without a bad value tried here fails this test."""
+    written = patient_keys()
+    settings = {f"{table}.{name}" for table in ("dosage", "exercises") for name in FIELDS}
+    tried_settings = {key.split(".")[1] for key in written & settings}
+    assert not set(KEYS) - written, f"patient-file keys without a case: {set(KEYS) - written}"
+    assert not set(FIELDS) - tried_settings, (
+        f"settings without a case: {set(FIELDS) - tried_settings}"
+    )
 
 
 def prepare(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
@@ -476,10 +564,6 @@ WAITING_CASES: list[Case] = [
 ]
 
 
-def with_out(args: list[str]) -> list[str]:
-    return args if "--out" in args else [*args, "--out", "uit"]
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case[0])
 def test_bad_input_is_one_plain_sentence_and_touches_nothing(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, case: Case
@@ -488,7 +572,7 @@ def test_bad_input_is_one_plain_sentence_and_touches_nothing(
     prepare(tmp_path, files)
     monkeypatch.chdir(tmp_path)
     before = tree_hashes(tmp_path)
-    result = run_cli(runner, "build", *with_out(args))
+    result = run_cli(runner, *command_line(args))
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -513,7 +597,7 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
     prepare(tmp_path, files)
     before = tree_hashes(tmp_path)
     result = subprocess.run(
-        [sys.executable, "-m", "audiocoach", "build", *with_out(args)],
+        [sys.executable, "-m", "audiocoach", *command_line(args)],
         capture_output=True,
         text=True,
         check=False,
