@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import soundfile
 from typer.testing import CliRunner, Result
 
 from audiocoach.cli import app
+from audiocoach.files import TEMP_PREFIX
 from audiocoach.output.manifest import MANIFEST_NAME
 from audiocoach.pipeline.build import BuiltFile
 from audiocoach.pipeline.session import Session
@@ -94,3 +98,23 @@ sets = 1
 rest_s = 0
 """
 """A patient file with initials and a practice, at the least dosage: a quick labelled bundle."""
+
+
+def wait_for_parts(
+    out: Path, build: subprocess.Popen[bytes], count: int = 1, timeout_s: float = 120
+) -> list[Path]:
+    """Wait until ``build`` has ``count`` temporary files open below ``out``: it is mid-write.
+
+    Looked for every 50 ms: a long write keeps its part for seconds, so a machine under load
+    finds it later but never misses it. When the build ends first or the time runs out, the
+    test fails saying which (and the build is stopped)."""
+    deadline = time.monotonic() + timeout_s
+    while len(parts := sorted(out.rglob(f"{TEMP_PREFIX}*.part"))) < count:
+        if build.poll() is not None:
+            pytest.fail(f"the build ended before writing {count} at once: {build.communicate()}")
+        if time.monotonic() > deadline:
+            build.kill()
+            build.communicate()
+            pytest.fail(f"the build was not writing {count} files at once within {timeout_s} s")
+        time.sleep(0.05)
+    return parts

@@ -5,10 +5,10 @@ give the same bytes."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,9 +25,8 @@ from audiocoach.files import (
 from audiocoach.model.program import Phase
 from audiocoach.pipeline.session import session_file_name
 from audiocoach.script.writer import VARIANTS, Variant
-from helpers import run_cli, tree_hashes
+from helpers import run_cli, tree_hashes, wait_for_parts
 
-PART = f"{TEMP_PREFIX}*.part"
 LONG_WRITE = ("--phase", "1", "--sets", "10", "--rest", "240")
 """Over two hours of audio (under the three-hour cap): seconds of writing, so the signal
 surely lands mid-write."""
@@ -41,28 +40,13 @@ def start_build(out: Path, *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_for_part(out: Path, build: subprocess.Popen[bytes], timeout_s: float = 120) -> Path:
-    """Poll until the build has a temporary MP3 open in ``out``: it is mid-write."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        parts = list(out.rglob(PART))  # inside the bundle's stage
-        if parts:
-            return parts[0]
-        if build.poll() is not None:
-            pytest.fail(f"the build ended before writing: {build.communicate()}")
-        time.sleep(0.001)
-    build.kill()
-    build.communicate()
-    pytest.fail("the build never started writing")
-
-
 @pytest.mark.slow
 def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunner) -> None:
     before = tree_hashes(earlier)
     # One process: a killed worker removes its own temporary file (its parent's death sends it
     # SIGTERM), but nothing is left to clean up after the main process itself.
     build = start_build(earlier, *LONG_WRITE, "--jobs", "1")
-    part = wait_for_part(earlier, build)
+    part = wait_for_parts(earlier, build)[0]  # inside the bundle's stage
     build.send_signal(signal.SIGKILL)
     build.communicate()
     assert build.returncode == -signal.SIGKILL
@@ -95,7 +79,7 @@ def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunn
 def test_ctrl_c_stops_cleanly(earlier: Path) -> None:
     before = tree_hashes(earlier)
     build = start_build(earlier, *LONG_WRITE)
-    wait_for_part(earlier, build)
+    wait_for_parts(earlier, build)
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate()
     assert build.returncode == 130, stderr
@@ -141,16 +125,50 @@ def test_unwritable_folder_is_found_by_writing(tmp_path: Path) -> None:
         prepare_folder(tmp_path / "bestand")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+READ_ONLY_MOUNT = (
+    'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" && shift && exec "$@"'
+)
+"""Make the folder ``$1`` a read-only mount of itself, then run the rest of the arguments."""
+
+
+def read_only(folder: Path) -> list[str]:
+    """The start of a command line under which ``folder`` cannot be written to, even by root:
+    a read-only bind mount, in a mount namespace of its own (nothing outside sees it). Where
+    no namespace can be made, the folder's mode: enough for anyone but root."""
+    namespace = ["unshare", "--mount", "--map-root-user"]
+    if (
+        shutil.which("unshare")
+        and subprocess.run([*namespace, "true"], capture_output=True, check=False).returncode == 0
+    ):
+        return [*namespace, "sh", "-c", READ_ONLY_MOUNT, "sh", str(folder)]
+    if os.geteuid() == 0:
+        pytest.skip("root may write anywhere, and no mount namespace can be made here")
+    folder.chmod(0o555)
+    return []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="read-only mounts and modes are POSIX")
 def test_read_only_folder_is_an_error(tmp_path: Path) -> None:
+    """A write-protected stick or a read-only share: os.access() says yes to root there, only
+    writing finds out."""
     folder = tmp_path / "alleen-lezen"
     folder.mkdir()
-    folder.chmod(0o555)
+    probe = (
+        "import sys; from pathlib import Path; from audiocoach.files import prepare_folder\n"
+        "from audiocoach.errors import OutputError\n"
+        "try: prepare_folder(Path(sys.argv[1]))\nexcept OutputError as error: print(error)"
+    )
     try:
-        with pytest.raises(OutputError, match="cannot be written to"):
-            prepare_folder(folder)
+        result = subprocess.run(
+            [*read_only(folder), sys.executable, "-c", probe, str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         folder.chmod(0o755)
+    assert result.stdout.startswith(f"The output folder {folder} cannot be written to: ")
+    assert list(folder.iterdir()) == []
 
 
 @pytest.mark.skipif(os.name != "posix", reason="process ids are asked on POSIX only")
