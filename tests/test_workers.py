@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import pytest
 
 from audiocoach.files import TEMP_PREFIX
 from audiocoach.pipeline import parallel
-from helpers import tree_hashes
+from helpers import tree_hashes, wait_for_parts
 
 pytestmark = pytest.mark.slow
 
@@ -31,19 +33,34 @@ def start_and_wait_for_two_parts(out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 120
-    while len(list(out.rglob(PART))) < 2:
-        if build.poll() is not None or time.monotonic() > deadline:
-            build.kill()
-            pytest.fail(f"two workers never wrote at once: {build.communicate()}")
-        time.sleep(0.005)
+    wait_for_parts(out, build, count=2)
     return build
 
 
-def wait_until_no_parts(out: Path, timeout_s: float = 30) -> None:
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (on Linux, as ``/proc`` lists each one's parent)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended while we looked
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_for_exit(pidfds: dict[int, int], timeout_s: float) -> None:
+    """Wait until every process has ended (its pid file descriptor turns readable), or fail
+    naming those still running after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
-    while list(out.rglob(PART)) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    running = dict(pidfds)
+    while running:
+        left = deadline - time.monotonic()
+        ended, _, _ = select.select(list(running.values()), [], [], max(left, 0))
+        if not ended:
+            pytest.fail(f"workers {sorted(running)} still run {timeout_s} s after their build")
+        running = {pid: fd for pid, fd in running.items() if fd not in ended}
 
 
 def test_ctrl_c_stops_the_workers_before_they_replace_files(earlier: Path) -> None:
@@ -63,11 +80,21 @@ def test_ctrl_c_stops_the_workers_before_they_replace_files(earlier: Path) -> No
 def test_workers_of_a_killed_build_stop_and_clean_up(earlier: Path) -> None:
     before = tree_hashes(earlier)
     build = start_and_wait_for_two_parts(earlier)
-    build.send_signal(signal.SIGKILL)
-    build.communicate()
-    wait_until_no_parts(earlier)
-    assert not list(earlier.rglob(PART)), "orphaned workers kept writing"
-    time.sleep(1)
+    # Held open before the kill: a pid file descriptor follows its process, even once the
+    # orphan has a new parent and its id could be given to another.
+    pidfds = {pid: os.pidfd_open(pid) for pid in children(build.pid)}
+    try:
+        assert len(pidfds) >= 2, "two workers were writing"
+        with build:  # closes its pipes and waits: the orphans may hold them open for good
+            build.kill()
+        wait_for_exit(pidfds, timeout_s=30)
+    finally:
+        for fd in pidfds.values():
+            with contextlib.suppress(ProcessLookupError):  # it has ended, as it should
+                signal.pidfd_send_signal(fd, signal.SIGKILL)
+            os.close(fd)
+    # Every worker has ended: nothing can write any more.
+    assert not list(earlier.rglob(PART)), "orphaned workers left their parts"
     after = tree_hashes(earlier)
     assert {k: v for k, v in after.items() if not k.startswith(TEMP_PREFIX)} == before
 
