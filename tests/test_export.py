@@ -68,7 +68,6 @@ def test_mp3s_carry_tags_and_one_chapter_per_exercise(
             assert str(frame.sub_frames["TIT2"]) == title
 
 
-@pytest.mark.slow
 def id3_frames(raw: bytes) -> list[tuple[str, bytes]]:
     """The frames of an ID3v2.3 tag in the order they are stored: (id, body).
 
