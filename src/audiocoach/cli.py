@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 
 from audiocoach import __version__
 from audiocoach.errors import AudiocoachError, Interrupted
-from audiocoach.files import output_folder
+from audiocoach.folders import output_folder
 from audiocoach.model.dosage import cli_overrides, parse_jobs
 from audiocoach.model.patient import Job, parse_rate, resolve_job, write_example
 from audiocoach.output.export import check_base_url, zip_beside

@@ -21,7 +21,8 @@ from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.timeline import build_timeline
 from audiocoach.audio.tones import tone_clips
 from audiocoach.errors import Interrupted, ProgramError
-from audiocoach.files import Bundle, checkpoint, commit_all, prepare_folder
+from audiocoach.files import checkpoint
+from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
 from audiocoach.output import export
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest, fingerprint

@@ -40,7 +40,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError, OutputError
-from audiocoach.files import prepare_folder
+from audiocoach.folders import prepare_folder
 from audiocoach.model.program import Program, load_program
 from audiocoach.serve.form import (
     LABELS,

@@ -210,7 +210,8 @@ class BuildRequest:
 def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
     """Save the patient file, build as ``audiocoach build --zip`` does (the zip inside the
     patient's folder, the only folder the app serves from)."""
-    from audiocoach.files import prepare_folder, write_text
+    from audiocoach.files import write_text
+    from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
     from audiocoach.pipeline.session import time_per_day
     from audiocoach.serve.form import PATIENT_NAME
