@@ -4,6 +4,7 @@ CI runs, every library is justified, the figures agree and every link leads some
 
 from __future__ import annotations
 
+import inspect
 import re
 import shlex
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -18,7 +20,8 @@ from typer import _click as click
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from audiocoach.cli import app
+from audiocoach.cli import app, job_from_options
+from audiocoach.errors import AudiocoachError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,6 +111,8 @@ class Shown:
     """What follows ``audiocoach``: the command's path, then its arguments."""
     example: bool
     """From a shell code block: a complete example, not a fragment in a sentence."""
+    error: str | None = None
+    """The answer the block shows on the next line (``audiocoach: ...``), if any."""
 
     def split(self) -> tuple[str, list[str]]:
         """The command's path (the longest that exists) and its arguments."""
@@ -142,12 +147,16 @@ def shown_in(path: Path) -> Iterator[Shown]:
         if block.group(1) not in SHELL_FENCES:
             continue
         first_line = text.count("\n", 0, block.start()) + 2
-        for number, line in enumerate(block.group(2).splitlines(), first_line):
-            if "audiocoach " not in line:
+        lines = block.group(2).splitlines()
+        for number, (line, after) in enumerate(
+            zip(lines, [*lines[1:], ""], strict=True), first_line
+        ):
+            if "audiocoach " not in line or line.startswith("audiocoach: "):
                 continue
             words = shlex.split(line.removeprefix("$ "), comments=True)
+            error = after if after.startswith("audiocoach: ") else None
             for found in invocations(words):
-                yield Shown(f"{name(path)}:{number}", found, example=True)
+                yield Shown(f"{name(path)}:{number}", found, example=True, error=error)
     prose = without_fences(text)
     for span in INLINE_CODE.finditer(prose):
         code = " ".join(span.group(1).split())
@@ -217,11 +226,33 @@ def test_every_command_line_shown_is_accepted(line: Shown) -> None:
             assert option in options(command), f"{line}: 'audiocoach {path}' has no {option}"
     if not line.example or {"--help", "--version"} & set(arguments):
         return
-    # Parsed as the program parses it (types, values, counts), without running it.
+    # Parsed as the program parses it, and its values checked as the command checks them
+    # before any work; without running it. An example shown with an error gets that error.
+    said: str | None
     try:
-        command.make_context(f"audiocoach {path}".strip(), arguments)
+        context = command.make_context(f"audiocoach {path}".strip(), arguments)
+        check_values(context.params)
     except click.ClickException as error:
-        pytest.fail(f"{line}: {error.format_message()}")
+        said = "audiocoach: " + " ".join(error.format_message().split())
+    except AudiocoachError as error:
+        said = f"audiocoach: {error}"
+    else:
+        said = None
+    assert said == line.error, f"{line}: the program says {said!r}, the docs {line.error!r}"
+
+
+JOB_OPTIONS = set(inspect.signature(job_from_options).parameters)
+
+
+def check_values(given: dict[str, Any]) -> None:
+    """What ``build``, ``preview`` and ``phrases`` check before any work: the dosage, the
+    selection and the rate on the built-in program (the docs' patient and program files are
+    examples, not files here)."""
+    if not JOB_OPTIONS & {"reps", "select"} & set(given):
+        return
+    values: dict[str, Any] = {option: given.get(option) for option in JOB_OPTIONS}
+    values.update(patient_file=None, program_file=None, no_tones=bool(given.get("no_tones")))
+    job_from_options(**values)
 
 
 def test_every_option_named_exists() -> None:
