@@ -21,7 +21,7 @@ from audiocoach import __version__
 from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.folders import output_folder
 from audiocoach.model.dosage import cli_overrides, parse_jobs
-from audiocoach.model.patient import Job, parse_rate, resolve_job, write_example
+from audiocoach.model.patient import Plan, parse_rate, resolve_plan, write_example
 from audiocoach.output.export import check_base_url, zip_beside
 from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import Target, build_many, prepare
@@ -31,7 +31,7 @@ from audiocoach.pipeline.session import Progress, write_scripts
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
-from audiocoach.speech.voices import behind_cache, report_missing, voice_for_job
+from audiocoach.speech.voices import behind_cache, report_missing, voice_for_plan
 
 
 class _OneLineErrors(TyperGroup):
@@ -232,7 +232,7 @@ def job_from_options(
     phase: str | None,
     settings: list[str] | None,
     no_tones: bool = False,
-) -> Job:
+) -> Plan:
     """The checked job for ``build`` and ``preview``: the patient file, then the options."""
     overrides = cli_overrides(
         tones=False if no_tones else None,
@@ -244,7 +244,7 @@ def job_from_options(
         phase=phase,
         settings=settings or (),
     )
-    return resolve_job(
+    return resolve_plan(
         patient_file,
         program_file=program_file,
         voice=voice,
@@ -352,7 +352,7 @@ def build_command(
             Target(
                 job.program,
                 folder,
-                behind_cache(voice_for_job(job, voice_dir), no_cache),
+                behind_cache(voice_for_plan(job, voice_dir), no_cache),
                 practice=job.patient.practice if job.patient and job.patient.practice else None,
                 base_url=base_url,
                 label=job.patient.label if job.patient and job.patient.label else None,
@@ -411,7 +411,7 @@ def preview_command(
             no_tones=no_tones,
         )
         program = job.program
-        sessions, _ = prepare(program, behind_cache(voice_for_job(job, voice_dir), no_cache))
+        sessions, _ = prepare(program, behind_cache(voice_for_plan(job, voice_dir), no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:

@@ -1,9 +1,9 @@
 """A patient file: one patient's program, dosage, selection and voice, in TOML.
 
 A practice keeps one small file per patient and regenerates the audio from it. The file
-holds initials only, never a name. :func:`resolve_job` is the one place where a patient file
+holds initials only, never a name. :func:`resolve_plan` is the one place where a patient file
 and the command line's options meet: command-line values win, everything is checked, and the
-result is a :class:`Job` that ``build`` and ``preview`` use alike.
+result is a :class:`Plan` that ``build`` and ``preview`` use alike.
 """
 
 from __future__ import annotations
@@ -192,8 +192,12 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
 
 
 @dataclass(frozen=True)
-class Job:
-    """Everything a build or preview needs, checked: the program as this patient does it."""
+class Plan:
+    """Everything a build or preview needs, checked: the program as this patient does it, and
+    the voice that says it.
+
+    Called a plan, not a job: ``--jobs`` counts the encoding workers.
+    """
 
     program: Program
     voice: str | None
@@ -201,14 +205,14 @@ class Job:
     patient: PatientFile | None = None
 
 
-def resolve_job(
+def resolve_plan(
     patient_file: Path | None = None,
     *,
     program_file: Path | None = None,
     voice: str | None = None,
     rate: int | None = None,
     overrides: Overrides | None = None,
-) -> Job:
+) -> Plan:
     """Load the patient file (if any) and lay the command line's values over it.
 
     No audio is made here, so every mistake is found before work starts.
@@ -229,7 +233,7 @@ def resolve_job(
         )
     if rate is not None:
         rate = check_rate(rate, "--rate")
-    return Job(
+    return Plan(
         program=apply_overrides(program, merged),
         voice=voice if voice is not None else (patient.voice if patient else None),
         rate=rate if rate is not None else (patient.rate if patient else None),

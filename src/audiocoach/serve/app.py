@@ -159,7 +159,7 @@ class Server:
     def preview(self, state: FormState) -> list[dict[str, Any]]:
         """The sessions' lengths, time per day and script, from the speech process."""
         assert state.checked is not None
-        data = self.worker.submit("preview", state.checked.job).result(PREVIEW_TIMEOUT_S)
+        data = self.worker.submit("preview", state.checked.plan).result(PREVIEW_TIMEOUT_S)
         return preview_view(data)
 
     def start_build(self, state: FormState) -> BuildState:
@@ -168,7 +168,7 @@ class Server:
         assert checked is not None
         build = BuildState(secrets.token_urlsafe(12), checked.label, checked.folder)
         request = BuildRequest(
-            checked.job,
+            checked.plan,
             self.out / checked.folder,
             checked.practice,
             checked.patient_toml,

@@ -4,8 +4,8 @@ Every number arrives as the text the therapist typed and goes through the comman
 parsing (:func:`~audiocoach.model.dosage.cli_overrides`,
 :func:`~audiocoach.model.patient.parse_rate`), one
 field at a time, so each field gets the sentence ``audiocoach build`` prints for that value;
-the whole is then resolved by :func:`~audiocoach.model.patient.resolve_job` like any build. What the
-form describes is also written as a patient file, so the same audio can be made again with
+the whole is then resolved by :func:`~audiocoach.model.patient.resolve_plan` like any build.
+What the form describes is also written as a patient file, so the same audio can be made again with
 ``audiocoach build FOLDER/patient.toml``.
 """
 
@@ -26,7 +26,7 @@ from audiocoach.model.dosage import (
     parse_setting,
     selected_exercises,
 )
-from audiocoach.model.patient import Job, PatientFile, parse_rate, resolve_job
+from audiocoach.model.patient import PatientFile, Plan, parse_rate, resolve_plan
 from audiocoach.model.program import Program, load_program, read_toml, safe_slug
 
 PATIENT_NAME = "patient.toml"
@@ -52,9 +52,9 @@ def exercise_field(number: int, setting: str) -> str:
 
 @dataclass(frozen=True)
 class Checked:
-    """A form without mistakes: the job to build and the patient file that makes it again."""
+    """A form without mistakes: the plan to build and the patient file that makes it again."""
 
-    job: Job
+    plan: Plan
     label: str
     practice: str
     folder: str
@@ -143,7 +143,7 @@ def check_form(
         tones=None if state.tones else False,
     )
     try:
-        job = resolve_job(
+        plan = resolve_plan(
             None,
             program_file=program_path,
             voice=typed["voice"],
@@ -175,8 +175,8 @@ def check_form(
         key = "label" if "'label'" in message else "practice" if "'practice'" in message else "form"
         errors[key] = message
         return state
-    toml = patient_toml(data, phase=job.program.phases[0].number if typed["phase"] else None)
-    state.checked = Checked(job, data.get("label", ""), data.get("practice", ""), folder, toml)
+    toml = patient_toml(data, phase=plan.program.phases[0].number if typed["phase"] else None)
+    state.checked = Checked(plan, data.get("label", ""), data.get("practice", ""), folder, toml)
     return state
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from audiocoach.errors import OutputError
 from audiocoach.files import write_text
-from audiocoach.model.patient import Job
+from audiocoach.model.patient import Plan
 from audiocoach.model.program import Program
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.script.phrases import Phrase, phrase_list, phrases_csv
@@ -56,11 +56,11 @@ def choose_voice(
     return RecordedVoice(voice_dir, {p.text: p.key for p in phrases}, engine)
 
 
-def voice_for_job(job: Job, voice_dir: Path | None = None) -> Voice:
-    """The voice for a checked job; ``--voice-dir`` wins over the patient file's ``voice_dir``."""
-    if voice_dir is None and job.patient is not None:
-        voice_dir = job.patient.voice_dir
-    return choose_voice(job.program, job.voice, job.rate or DEFAULT_RATE, voice_dir)
+def voice_for_plan(plan: Plan, voice_dir: Path | None = None) -> Voice:
+    """The voice for a checked plan; ``--voice-dir`` wins over the patient file's ``voice_dir``."""
+    if voice_dir is None and plan.patient is not None:
+        voice_dir = plan.patient.voice_dir
+    return choose_voice(plan.program, plan.voice, plan.rate or DEFAULT_RATE, voice_dir)
 
 
 def report_missing(voice: Voice, program: Program, out_dir: Path) -> str | None:
