@@ -4,12 +4,11 @@ CI runs, every library is justified, the figures agree and every link leads some
 
 from __future__ import annotations
 
-import inspect
 import re
 import shlex
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,9 @@ from typer import _click as click
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from audiocoach.cli import app, job_from_options
+from audiocoach.cli import app
 from audiocoach.errors import AudiocoachError
+from audiocoach.model.patient import PlanOptions, plan_from_options
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -241,7 +241,7 @@ def test_every_command_line_shown_is_accepted(line: Shown) -> None:
     assert said == line.error, f"{line}: the program says {said!r}, the docs {line.error!r}"
 
 
-JOB_OPTIONS = set(inspect.signature(job_from_options).parameters)
+PLAN_OPTIONS = {field.name for field in fields(PlanOptions)}
 
 
 def check_values(given: dict[str, Any]) -> None:
@@ -250,9 +250,13 @@ def check_values(given: dict[str, Any]) -> None:
     examples, not files here)."""
     if "reps" not in given:  # not a command with a dosage
         return
-    values: dict[str, Any] = {option: given.get(option) for option in JOB_OPTIONS}
-    values.update(patient_file=None, program_file=None, no_tones=bool(given.get("no_tones")))
-    job_from_options(**values)
+    values: dict[str, Any] = {option: given.get(option) for option in PLAN_OPTIONS}
+    values.update(
+        program_file=None,
+        no_tones=bool(given.get("no_tones")),
+        settings=given.get("settings") or (),
+    )
+    plan_from_options(None, PlanOptions(**values))
 
 
 def test_every_option_named_exists() -> None:

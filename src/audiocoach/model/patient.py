@@ -3,13 +3,15 @@
 A practice keeps one small file per patient and regenerates the audio from it. The file
 holds initials only, never a name. :func:`resolve_plan` is the one place where a patient file
 and the command line's options meet: command-line values win, everything is checked, and the
-result is a :class:`Plan` that ``build`` and ``preview`` use alike.
+result is a :class:`Plan` that ``build``, ``preview``, ``phrases`` and the web page use alike.
+:func:`plan_from_options` takes those options as typed (text), so the command line and the
+web page's form parse them in one way and say the same sentence for the same mistake.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from audiocoach.model.dosage import (
     apply_overrides,
     check_field,
     check_number,
+    cli_overrides,
     parse_whole,
     selected_exercises,
 )
@@ -238,6 +241,49 @@ def resolve_plan(
         voice=voice if voice is not None else (patient.voice if patient else None),
         rate=rate if rate is not None else (patient.rate if patient else None),
         patient=patient,
+    )
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The values laid over a patient file, as typed: on the command line (``--reps 8``) or
+    in the web page's form. ``None`` (or nothing) is "as the patient file or card says"."""
+
+    program_file: Path | None = None
+    voice: str | None = None
+    rate: str | None = None
+    reps: str | None = None
+    sets: str | None = None
+    rest: str | None = None
+    hold: str | None = None
+    select: str | None = None
+    phase: str | None = None
+    settings: Sequence[str] = ()
+    """Dosage of one exercise each, as ``--set 7.reps=6``."""
+    no_tones: bool = False
+
+
+def plan_from_options(patient_file: Path | None, options: PlanOptions) -> Plan:
+    """The checked plan: the patient file, then the options over it.
+
+    Numbers arrive as text, so "2.5" or "abc" get the same one-line answer as "0".
+    """
+    overrides = cli_overrides(
+        tones=False if options.no_tones else None,
+        reps=options.reps,
+        sets=options.sets,
+        rest_s=options.rest,
+        hold_s=options.hold,
+        select=options.select,
+        phase=options.phase,
+        settings=options.settings,
+    )
+    return resolve_plan(
+        patient_file,
+        program_file=options.program_file,
+        voice=options.voice,
+        rate=None if options.rate is None else parse_rate(options.rate),
+        overrides=overrides,
     )
 
 

@@ -5,7 +5,7 @@ make a patient's sessions with the library the command line uses:
 
 - :mod:`.form` reads the page's form with the command line's own parsing and checks
   (:func:`~audiocoach.model.dosage.cli_overrides`,
-  :func:`~audiocoach.model.patient.resolve_plan`), so a
+  :func:`~audiocoach.model.patient.plan_from_options`), so a
   bad value gets the very sentence ``audiocoach build`` would print, and writes the patient
   file the form describes;
 - :mod:`.worker` runs every build and preview, one at a time, in one process of its own (the
