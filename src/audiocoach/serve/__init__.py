@@ -10,7 +10,8 @@ make a patient's sessions with the library the command line uses:
   file the form describes;
 - :mod:`.worker` runs every build and preview, one at a time, in one process of its own (the
   speech engine is one per process and must never run in the web server's threads);
-- :mod:`.app` is the Starlette application: routes, the Host and CSRF checks, the files.
+- :mod:`.app` is the Starlette application: routes, the Host and CSRF checks, the files;
+- :mod:`.pages` makes what the pages show ready for the templates (lengths, script, fields).
 """
 
 from __future__ import annotations
