@@ -47,6 +47,10 @@ def token(client: TestClient) -> str:
     return found[1]
 
 
+Form = dict[str, str | list[str]]
+"""A form as posted: a field's text, or the ticked boxes' values."""
+
+
 def messages(html: str) -> dict[str, str]:
     """The messages next to the fields: field name -> sentence."""
     found = re.findall(r'<p class="error" id="fout-([\w-]+)"[^>]*>([^<]+)</p>', html)
@@ -58,7 +62,8 @@ def cli_message(runner: CliRunner, tmp_path: Path, *args: str) -> str:
     result = run_cli(runner, "build", "--out", str(tmp_path / "cli"), *args)
     assert result.exit_code == 2
     assert not (tmp_path / "cli").exists() or not any((tmp_path / "cli").glob("*.mp3"))
-    return result.stderr.strip().removeprefix("audiocoach: ")
+    message: str = result.stderr.strip().removeprefix("audiocoach: ")
+    return message
 
 
 def build(client: TestClient, **fields: Any) -> dict[str, Any]:
@@ -165,7 +170,7 @@ def test_a_bad_value_gets_the_command_lines_sentence_and_builds_nothing(
 
 def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> None:
     """The lengths and time per day before building: what ``preview --json`` says."""
-    data = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
+    data: Form = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
     data["kies"] = every_choice(None)
     answer = client.post("/voorbeeld", data=data)
     assert answer.status_code == 200
@@ -245,7 +250,7 @@ def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: P
 
 
 def test_two_builds_at_once_are_queued_not_mixed(client: TestClient, out: Path) -> None:
-    data = {"csrf": token(client), "actie": "maak", "tones": "aan", "program": "klein.toml"}
+    data: Form = {"csrf": token(client), "actie": "maak", "tones": "aan", "program": "klein.toml"}
     data["kies"] = ["1"]
     first = client.post("/", data={**data, "label": "P.Q.", "reps": "5"}, follow_redirects=False)
     second = client.post("/", data={**data, "label": "R.S.", "reps": "6"}, follow_redirects=False)
@@ -289,7 +294,7 @@ def test_only_files_of_the_output_folder_are_served(
 
 def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: TestClient) -> None:
     """A browser sends the page's own Origin with the form; a full name is refused."""
-    data = {"csrf": token(client), "actie": "maak", "label": "Jan Jansen 1970"}
+    data: Form = {"csrf": token(client), "actie": "maak", "label": "Jan Jansen 1970"}
     data["kies"] = every_choice(None)
     answer = client.post("/", data=data, headers={"origin": BASE})
     assert answer.status_code == 400
