@@ -16,7 +16,7 @@ from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from audiocoach.audio.loudness import LIMIT_DBTP, TARGET_LUFS
+from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.timeline import build_timeline
 from audiocoach.audio.tones import tone_clips

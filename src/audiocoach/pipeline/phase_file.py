@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiocoach.audio.loudness import level
+from audiocoach.audio.levelling import level
 from audiocoach.audio.mp3 import EncoderSettings, write_mp3
 from audiocoach.audio.render import render_chunks
 from audiocoach.audio.timeline import Timeline
