@@ -24,16 +24,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 Pattern = Literal["advice", "reps", "parts", "alternate", "hold"]
-"""How an exercise is cued.
-
-- ``advice``: the instruction is spoken, nothing is counted (exercise 1: walk or cycle).
-- ``reps``: each repetition is counted aloud ("één ... twee ...").
-- ``parts``: each repetition is counted, then every cue is spoken in its own movement slot
-  ("één: links ... rechts", "één: bol ... hol").
-- ``alternate``: repetitions are counted in total and the cues take turns ("één, links",
-  "twee, rechts"); the card's "beide zijden om en om; totaal 10x".
-- ``hold``: a timed duration with a spoken start, the last seconds counted down, and a stop.
-"""
+"""How an exercise is cued: said only, counted, counted with cues, cues in turn, or held.
+Each is explained, with all that depends on it, in :mod:`~audiocoach.model.patterns`."""
 
 Aim = Literal["mobiliseren", "versterken"]
 
@@ -43,9 +35,6 @@ the first set and when it announces the exercise that comes next, so the patient
 during the rest. The spoken words for each are in the templates."""
 
 BUILTIN_PROGRAM = "si-gewricht-lage-rug"
-
-HOLD_COUNTDOWN = 3
-"""Seconds counted down aloud at the end of a hold."""
 
 # Bounds for every number a user can set; documented in the README.
 BOUNDS: Mapping[str, tuple[int, int]] = {
@@ -61,7 +50,7 @@ class Dosage:
     """How much of one exercise, and at what pace."""
 
     pattern: Pattern
-    """How the exercise is cued; see :data:`Pattern`."""
+    """How the exercise is cued; see :mod:`~audiocoach.model.patterns`."""
     reps: int = 10
     """Repetitions per set (per side for ``parts`` with side cues; in total for ``alternate``)."""
     sets: int = 3
@@ -77,14 +66,6 @@ class Dosage:
     The card gives no pace; the program file sets it per exercise (larger movements get more)."""
     cues: tuple[str, ...] = ()
     """Words spoken within a repetition (``parts``) or in turn (``alternate``)."""
-
-    def counts_per_set(self) -> int:
-        """Spoken numbers in one set: each repetition, or a hold's last seconds counted down."""
-        if self.pattern == "advice":
-            return 0
-        if self.pattern == "hold":
-            return min(HOLD_COUNTDOWN, self.hold_s - 1)
-        return self.reps
 
 
 @dataclass(frozen=True)

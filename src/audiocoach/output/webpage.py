@@ -19,10 +19,11 @@ from pathlib import Path
 
 import jinja2
 
+from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
 from audiocoach.output.listing import ExerciseText, SessionFile
 from audiocoach.pipeline.session import time_per_day
-from audiocoach.script.dutch import number_word, written_forms
+from audiocoach.script.dutch import written_forms
 
 TEMPLATE = "index.html.j2"
 TRANSCRIPT_TEMPLATE = "transcript.html.j2"
@@ -75,20 +76,7 @@ class Part:
 
 def dosage_words(dosage: Dosage) -> str:
     """The card's "uitvoering" for this dosage, in words: "tien keer links en rechts, …"."""
-    if dosage.pattern == "advice":
-        return "Niet van toepassing."  # the card: "n.v.t."
-    if dosage.pattern == "hold":
-        amount = f"{number_word(dosage.hold_s)} seconden volhouden"
-    elif dosage.pattern == "parts":
-        amount = f"{number_word(dosage.reps)} keer {' en '.join(dosage.cues)}"
-    elif dosage.pattern == "alternate":
-        amount = f"beide zijden om en om, in totaal {number_word(dosage.reps)} keer"
-    else:
-        amount = f"{number_word(dosage.reps)} keer"
-    if dosage.rest_s:
-        amount += f", daarna {number_word(dosage.rest_s)} seconden rust"
-    times = "één keer" if dosage.sets == 1 else f"{number_word(dosage.sets)} keer"
-    return f"{amount[0].upper()}{amount[1:]}; doe dit {times}."
+    return cueing(dosage).words()
 
 
 def exercise_span(numbers: Sequence[int]) -> str:
