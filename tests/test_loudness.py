@@ -132,7 +132,7 @@ GAIN_OF_PHASE_ONE = """
 from audiocoach.pipeline.build import prepare
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.audio.levelling import Leveller
-from audiocoach.model.program import builtin_program_path, load_program
+from audiocoach.model.program_file import builtin_program_path, load_program
 from audiocoach.speech.espeak import EspeakVoice
 program = load_program(builtin_program_path())
 sessions, clips = prepare(program, CachedVoice(EspeakVoice()), phases=program.phases[:1])

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from audiocoach.audio.samples import SAMPLE_RATE, resample
 from audiocoach.errors import SpeechError
-from audiocoach.model.program import load_program
+from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import build
 from audiocoach.speech import clip_of
 from audiocoach.speech.espeak import EspeakVoice

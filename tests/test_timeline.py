@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from audiocoach.audio.timeline import Event, build_timeline
 from audiocoach.model.patterns import cueing
-from audiocoach.model.program import Dosage, load_program
+from audiocoach.model.program import Dosage
+from audiocoach.model.program_file import load_program
 from audiocoach.script.writer import Templates, session_script
 from counting import with_dosage
 

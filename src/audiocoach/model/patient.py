@@ -27,7 +27,9 @@ from audiocoach.model.dosage import (
     parse_whole,
     selected_exercises,
 )
-from audiocoach.model.program import Program, load_program, read_toml
+from audiocoach.model.program import Program
+from audiocoach.model.program_file import load_program
+from audiocoach.model.toml_file import read_toml
 
 RATE_BOUNDS = (80, 300)
 """Speaking rate in words per minute, as the command line's ``--rate`` allows."""

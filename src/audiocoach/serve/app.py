@@ -39,7 +39,7 @@ from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError, OutputError
 from audiocoach.folders import prepare_folder
-from audiocoach.model.program import load_program
+from audiocoach.model.program_file import load_program
 from audiocoach.serve.form import (
     OVERALL,
     FormState,

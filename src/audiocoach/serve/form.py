@@ -33,7 +33,9 @@ from audiocoach.model.patient import (
     parse_rate,
     plan_from_options,
 )
-from audiocoach.model.program import Program, load_program, read_toml, safe_slug
+from audiocoach.model.program import Program, safe_slug
+from audiocoach.model.program_file import load_program
+from audiocoach.model.toml_file import read_toml
 
 PATIENT_NAME = "patient.toml"
 """The patient file saved beside each patient's sessions."""
