@@ -160,3 +160,11 @@ def test_bad_program_file_is_named_error(tmp_path: Path, text: str, message: str
 
 def test_every_pattern_a_dosage_may_name_has_its_cueing() -> None:
     assert tuple(PATTERNS) == get_args(Pattern)
+
+
+def test_aim_may_be_left_out(tmp_path: Path) -> None:
+    """The card's aim is checked when given, but nothing says it, so it is not required."""
+    path = tmp_path / "p.toml"
+    no_aim = EXERCISE.format(n=1).replace("aim = 'versterken'\n", "")
+    path.write_text(HEAD + no_aim + "dosage = { pattern = 'reps' }\n", encoding="utf-8")
+    assert load_program(path).exercise(1).title == "T"

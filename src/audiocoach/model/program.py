@@ -19,8 +19,6 @@ Pattern = Literal["advice", "reps", "parts", "alternate", "hold"]
 """How an exercise is cued: said only, counted, counted with cues, cues in turn, or held.
 Each is explained, with all that depends on it, in :mod:`~audiocoach.model.patterns`."""
 
-Aim = Literal["mobiliseren", "versterken"]
-
 Position = Literal["rug", "buik", "zij", "zit", "staan"]
 """The starting position of an exercise, as the card describes it: the session says it before
 the first set and when it announces the exercise that comes next, so the patient can turn over
@@ -68,7 +66,6 @@ class Exercise:
     name: str
     """A short spoken name of its own ("Knieën opzij"), distinct within the program: eight of
     the card's titles are the same, so the announcement, chapters and page use this."""
-    aim: Aim
     instruction: str
     """The card's description rewritten as spoken Dutch."""
     dosage: Dosage

@@ -16,7 +16,6 @@ from audiocoach.model.checks import TableReader, check_bounds, check_items, chec
 from audiocoach.model.patterns import PATTERNS
 from audiocoach.model.program import (
     BOUNDS,
-    Aim,
     Dosage,
     Exercise,
     Pattern,
@@ -28,6 +27,11 @@ from audiocoach.model.program import (
 from audiocoach.model.toml_file import read_toml
 
 BUILTIN_PROGRAM = "si-gewricht-lage-rug"
+
+AIMS = ("mobiliseren", "versterken")
+"""The card's aim of an exercise. A program file may give it, and a wrong one is an error, but
+it is not kept: no session or page says it, and the card's title, shown on the page, already
+does ("Versterken van de rugspieren")."""
 
 MAX_CUES = 6
 """Cues within one repetition: "links, rechts", "bol, hol"; a few at most."""
@@ -111,16 +115,15 @@ def _exercise(table: Mapping[str, Any], where: str, origin: str) -> Exercise:
     read = TableReader(table, where)
     number = read.get("number", int)
     where = f"{origin} exercise {number}"
-    aim = read.get("aim", str)
-    if aim not in get_args(Aim):
-        raise ProgramError(f"{where}: 'aim' must be one of {', '.join(get_args(Aim))}.")
+    aim = read.get("aim", str, None)
+    if aim is not None and aim not in AIMS:
+        raise ProgramError(f"{where}: 'aim' must be one of {', '.join(AIMS)}.")
     title = read.get("title", str)
     dosage = dosage_from_dict(read.get("dosage", dict), f"{where} dosage")
     exercise = Exercise(
         number=number,
         title=title,
         name=" ".join(read.get("name", str, title).split()),
-        aim=aim,
         instruction=" ".join(read.get("instruction", str).split()),
         dosage=dosage,
         position=_position(read.get("position", str, None), where),
