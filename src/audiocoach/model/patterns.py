@@ -66,9 +66,12 @@ class Cueing:
         return moves * round(self.dosage.move_s * 1000)
 
     def amount_key(self) -> str:
+        """The key's part that names the amount; recordings are saved under it, so it keeps
+        its form when the words change."""
         return f"{self.dosage.sets}x{self.dosage.reps}"
 
     def amount_words(self) -> str:
+        """The amount in the page's words, before the rest and the number of sets."""
         return f"{number_word(self.dosage.reps)} keer"
 
     def key(self) -> str:
