@@ -24,6 +24,7 @@ from typing import Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.speech import Voice
 
 DEFAULT_RATE = 150
 """Words per minute: slower than the engine's 200, for someone exercising on a mat."""
@@ -191,7 +192,7 @@ def dutch_voices() -> list[VoiceInfo]:
     return sorted(found, key=lambda v: (not v.id.endswith("/nl"), v.id))
 
 
-class EspeakVoice:
+class EspeakVoice(Voice):
     """A pyttsx3 voice. Creating it checks that the voice exists; speaking checks every file."""
 
     def __init__(self, voice_id: str | None = None, rate: int = DEFAULT_RATE) -> None:
