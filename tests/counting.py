@@ -9,8 +9,8 @@ from audiocoach.model.program import Program
 from audiocoach.speech import Voice
 
 
-class CountingVoice:
-    """Delegates to a real voice and records every text it synthesises."""
+class CountingVoice(Voice):
+    """Delegates to a real voice and records every text it synthesises (and stores nothing)."""
 
     def __init__(self, voice: Voice) -> None:
         self.voice = voice

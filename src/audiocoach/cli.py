@@ -50,7 +50,7 @@ from audiocoach.pipeline.session import Progress, write_scripts
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
-from audiocoach.speech.voices import behind_cache, report_missing, voice_for_plan
+from audiocoach.speech.voices import report_missing, voice_for_plan
 
 
 class _OneLineErrors(TyperGroup):
@@ -175,7 +175,7 @@ def build_command(
             Target(
                 plan.program,
                 folder,
-                behind_cache(voice_for_plan(plan, voice_dir), no_cache),
+                voice_for_plan(plan, voice_dir, no_cache=no_cache),
                 practice=plan.patient.practice if plan.patient and plan.patient.practice else None,
                 base_url=base_url,
                 label=plan.patient.label if plan.patient and plan.patient.label else None,
@@ -215,7 +215,7 @@ def preview_command(
     with plain_errors():
         plan = plan_from_options(patient_file, options)
         program = plan.program
-        sessions, _ = prepare(program, behind_cache(voice_for_plan(plan, voice_dir), no_cache))
+        sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:

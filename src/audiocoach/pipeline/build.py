@@ -40,7 +40,6 @@ from audiocoach.pipeline.session import (
 )
 from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.speech import Clip, Voice, clip_of
-from audiocoach.speech.cache import CachedVoice
 
 MAX_SESSION_MS = 3 * 3_600_000
 """The longest session a build makes: three hours per file. A home session lasts minutes;
@@ -72,20 +71,19 @@ def phase_job(
     checksums: dict[str, bytes] = {}
     given: dict[str, Clip] = {label: clips[label] for label in session.script.tones}
     for text in session.script.texts:
-        entry = _entry(voice, text)
-        if entry is None:
+        stored = voice.stored(text)
+        if stored is None:
             given[text] = clips[text]
         else:
-            cached[text] = entry
-            checksum = voice.checksum(text) if isinstance(voice, CachedVoice) else None
-            if checksum is not None:
-                checksums[text] = checksum
+            cached[text] = stored.path
+            checksums[text] = stored.checksum
     return PhaseJob(path, session.timeline, given, cached, encoder, checksums=checksums)
 
 
 def _entry(voice: Voice, text: str) -> Path | None:
     """Where the speech cache keeps the clip just spoken for ``text``, if it does."""
-    return voice.stored(text) if isinstance(voice, CachedVoice) else None
+    stored = voice.stored(text)
+    return None if stored is None else stored.path
 
 
 def prepare(

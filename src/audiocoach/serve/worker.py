@@ -169,9 +169,9 @@ def serve_tasks(connection: Connection) -> None:
 
 def _voice(plan: Any) -> Any:
     """The plan's voice behind the speech cache, as ``audiocoach build`` makes it."""
-    from audiocoach.speech.voices import behind_cache, voice_for_plan
+    from audiocoach.speech.voices import voice_for_plan
 
-    return behind_cache(voice_for_plan(plan))
+    return voice_for_plan(plan)
 
 
 def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
