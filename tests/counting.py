@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from audiocoach.audio.samples import Sound
 from audiocoach.model.program import Program
-from audiocoach.speech import Voice
+from audiocoach.speech.voice import Voice
 
 
 class CountingVoice(Voice):

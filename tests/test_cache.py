@@ -18,7 +18,6 @@ from audiocoach.audio.samples import Sound
 from audiocoach.errors import OutputError
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build, prepare
-from audiocoach.speech import Voice, cache, clip_of
 from audiocoach.speech.cache import (
     ENV_VAR,
     CachedVoice,
@@ -30,6 +29,7 @@ from audiocoach.speech.cache import (
     load_entry,
 )
 from audiocoach.speech.espeak import EspeakVoice
+from audiocoach.speech.voice import Voice, cache, clip_of
 from counting import CountingVoice, small, with_dosage
 from helpers import run_cli, tiny_program, tree_hashes
 
@@ -227,7 +227,7 @@ import os, sys
 from pathlib import Path
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
-from audiocoach.speech import clip_of
+from audiocoach.speech.voice import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 
 folder = Path(sys.argv[1])

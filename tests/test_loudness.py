@@ -19,8 +19,8 @@ from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import BuiltFile, prepare
 from audiocoach.pipeline.session import Session
-from audiocoach.speech import Clip
 from audiocoach.speech.espeak import EspeakVoice
+from audiocoach.speech.voice import Clip
 from helpers import decode
 from reference_meter import LoudnessMeter, dbtp, integrated_loudness
 

@@ -118,7 +118,7 @@ def piper_model(tmp_path: Path) -> Path:
 
 PIPER_RATES = """
 import sys
-from audiocoach.speech import clip_of
+from audiocoach.speech.voice import clip_of
 from audiocoach.speech.voices import engine_voice
 text = "Ga op de rug liggen met gebogen benen."
 voices = [engine_voice(sys.argv[1], rate) for rate in (160, 100)]

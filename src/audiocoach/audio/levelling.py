@@ -23,7 +23,7 @@ from audiocoach.audio.limiter import PEAK_BLOCK, Peaks, block_peaks, limiter_gai
 from audiocoach.audio.meter import loudness_of
 from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE, Samples
 from audiocoach.audio.timeline import Timeline
-from audiocoach.speech import Clip
+from audiocoach.speech.voice import Clip
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every session: the usual target for spoken audio on phones."""

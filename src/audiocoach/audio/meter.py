@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE, AnyFloats, Floats, Samples, frame_at
 from audiocoach.audio.timeline import Timeline
-from audiocoach.speech import Clip
+from audiocoach.speech.voice import Clip
 
 SETTLE_FRAMES = SAMPLE_RATE // 5
 """Silence filtered after a sound before the filters count as settled: 200 ms, where the

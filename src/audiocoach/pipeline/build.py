@@ -39,7 +39,7 @@ from audiocoach.pipeline.session import (
     write_scripts,
 )
 from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
-from audiocoach.speech import Clip, Voice, clip_of
+from audiocoach.speech.voice import Clip, Voice, clip_of
 
 MAX_SESSION_MS = 3 * 3_600_000
 """The longest session a build makes: three hours per file. A home session lasts minutes;

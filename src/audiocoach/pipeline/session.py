@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from audiocoach.audio.timeline import Timeline, build_timeline
 from audiocoach.model.program import Phase, Program, safe_slug
 from audiocoach.script.writer import VARIANTS, SessionScript, Templates, Variant, session_script
-from audiocoach.speech import Clip, Voice, clip_of
+from audiocoach.speech.voice import Clip, Voice, clip_of
 
 Progress = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""

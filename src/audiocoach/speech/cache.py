@@ -1,7 +1,7 @@
 """The speech cache: every distinct text is synthesised once per voice, then read from disk.
 
 A practice regenerates sessions for every patient and every change in dosage; almost all of
-what is said stays the same. :class:`CachedVoice` wraps any :class:`~audiocoach.speech.Voice`
+what is said stays the same. :class:`CachedVoice` wraps any :class:`~audiocoach.speech.voice.Voice`
 and is itself one, so nothing downstream knows whether a clip was spoken now or read back.
 
 Entries live in the user's cache folder (``platformdirs``), or in ``AUDIOCOACH_CACHE_DIR``
@@ -34,7 +34,7 @@ import numpy as np
 from audiocoach.audio.samples import SAMPLE_RATE, Samples, Sound
 from audiocoach.errors import OutputError
 from audiocoach.files import read_regular
-from audiocoach.speech import Recordings, StoredClip, Voice, clip_key, clip_of
+from audiocoach.speech.voice import Recordings, StoredClip, Voice, clip_key, clip_of
 
 ENV_VAR = "AUDIOCOACH_CACHE_DIR"
 FORMAT_VERSION = 2

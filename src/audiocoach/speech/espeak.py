@@ -24,7 +24,7 @@ from typing import Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
-from audiocoach.speech import Voice
+from audiocoach.speech.voice import Voice
 
 DEFAULT_RATE = 150
 """Words per minute: slower than the engine's 200, for someone exercising on a mat."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
-from audiocoach.speech import Voice
+from audiocoach.speech.voice import Voice
 
 MODEL_SUFFIX = ".onnx"
 NATURAL_RATE = 160

@@ -2,7 +2,7 @@
 
 A folder holds one recording per phrase, named by the phrase's key (``tel-01.wav``,
 ``oef-07-instructie.flac``: any format ``soundfile`` reads). :class:`RecordedVoice` is a
-:class:`~audiocoach.speech.Voice` like any engine: asked for a text, it returns the recording
+:class:`~audiocoach.speech.voice.Voice` like any engine: asked for a text, it returns the recording
 of that text, made to sit among the engine's phrases (silence trimmed, 22.05 kHz mono, the
 same loudness as the engine saying it), or the engine's own clip when there is no recording.
 The timeline and the mixer never learn which one spoke.
@@ -21,7 +21,7 @@ import numpy as np
 
 from audiocoach.audio.samples import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
 from audiocoach.errors import SpeechError
-from audiocoach.speech import Recordings, StoredClip, Voice, clip_of
+from audiocoach.speech.voice import Recordings, StoredClip, Voice, clip_of
 
 EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
 """Recording formats looked for, in this order; all are read by ``soundfile`` (libsndfile)."""

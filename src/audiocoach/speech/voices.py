@@ -18,11 +18,11 @@ from audiocoach.model.patient import Plan
 from audiocoach.model.program import Program
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.script.phrases import Phrase, phrase_list, phrases_csv
-from audiocoach.speech import Voice
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import DEFAULT_RATE, EspeakVoice
 from audiocoach.speech.piper import PiperVoice, is_piper_model
 from audiocoach.speech.recorded import RecordedVoice
+from audiocoach.speech.voice import Voice
 
 MISSING_NAME = "ontbrekende-opnames.csv"
 
