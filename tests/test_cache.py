@@ -18,6 +18,7 @@ from audiocoach.audio.samples import Sound
 from audiocoach.errors import OutputError
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build, prepare
+from audiocoach.speech import cache
 from audiocoach.speech.cache import (
     ENV_VAR,
     CachedVoice,
@@ -29,7 +30,7 @@ from audiocoach.speech.cache import (
     load_entry,
 )
 from audiocoach.speech.espeak import EspeakVoice
-from audiocoach.speech.voice import Voice, cache, clip_of
+from audiocoach.speech.voice import Voice, clip_of
 from counting import CountingVoice, small, with_dosage
 from helpers import run_cli, tiny_program, tree_hashes
 

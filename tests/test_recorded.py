@@ -14,6 +14,7 @@ from audiocoach.audio.samples import SAMPLE_RATE, resample
 from audiocoach.errors import SpeechError
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import build
+from audiocoach.speech import voices
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.recorded import (
@@ -22,7 +23,7 @@ from audiocoach.speech.recorded import (
     read_recording,
     speech_level_db,
 )
-from audiocoach.speech.voice import clip_of, voices
+from audiocoach.speech.voice import clip_of
 from audiocoach.speech.voices import MISSING_NAME, choose_voice, report_missing
 from counting import CountingVoice
 from helpers import decode, run_cli, tiny_program, tree_hashes

@@ -10,8 +10,9 @@ import pytest
 
 from audiocoach.audio.samples import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.speech import espeak
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices
-from audiocoach.speech.voice import Clip, Voice, clip_key, clip_of, espeak
+from audiocoach.speech.voice import Clip, Voice, clip_key, clip_of
 
 
 def test_dutch_voice_is_found(voice: EspeakVoice) -> None:
