@@ -3,7 +3,7 @@
 The main process scripts every phase, checks the output folder's manifest, speaks what the
 changed phases need (one speech engine per process) and lays out their timelines. The heavy
 part, levelling loudness, rendering and encoding, is a
-:class:`~audiocoach.pipeline.phase_file.PhaseJob` of plain data that a worker process runs, so
+:class:`~audiocoach.pipeline.phase_file.PhaseFileOrder` of plain data that a worker process runs, so
 phases are made side by side. A phase is
 submitted as soon as its clips are ready, the longest first, so its worker starts while the
 next phase is spoken.
@@ -28,7 +28,7 @@ from audiocoach.output import export
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest, fingerprint
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers
-from audiocoach.pipeline.phase_file import PhaseJob, make_phase_file
+from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.session import (
     Progress,
     Session,
@@ -63,10 +63,10 @@ class BuiltFile:
         return self.session is None
 
 
-def phase_job(
+def phase_file_order(
     path: Path, session: Session, clips: dict[str, Clip], voice: Voice, encoder: EncoderSettings
-) -> PhaseJob:
-    """The job for one session: clips by cache entry where the voice kept them, else by value
+) -> PhaseFileOrder:
+    """The order for one session: clips by cache entry where the voice kept them, else by value
     (tones always by value: they are small, and workers never import pydub to make them)."""
     cached: dict[str, Path] = {}
     checksums: dict[str, bytes] = {}
@@ -80,7 +80,7 @@ def phase_job(
             checksum = voice.checksum(text) if isinstance(voice, CachedVoice) else None
             if checksum is not None:
                 checksums[text] = checksum
-    return PhaseJob(path, session.timeline, given, cached, encoder, checksums=checksums)
+    return PhaseFileOrder(path, session.timeline, given, cached, encoder, checksums=checksums)
 
 
 def _entry(voice: Voice, text: str) -> Path | None:
@@ -314,8 +314,8 @@ def _stage(
                 session = speaker.session(all_scripts[number][index])
                 check_length(session.phase.number, session.timeline.duration_ms)
                 # The worker reads cached clips itself, and levels and encodes them.
-                job = replace(
-                    phase_job(
+                order = replace(
+                    phase_file_order(
                         bundles[number].path(session.file_name),
                         session,
                         speaker.clips,
@@ -331,7 +331,7 @@ def _stage(
                         label=target.label,
                     ),
                 )
-                pending[pool.submit(make_phase_file, job)] = (number, index, print_, session)
+                pending[pool.submit(make_phase_file, order)] = (number, index, print_, session)
             speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
         # No malloc_trim here: espeak-ng crashed (SIGSEGV in Synth) when the heap was trimmed
         # between two of its syntheses, and a later build in this process would be just that.
@@ -392,7 +392,7 @@ class _Speaker:
     def __init__(self, voice: Voice, progress: _Progress) -> None:
         self.voice = voice
         self.clips: dict[str, Clip] = {}
-        """The clips that travel with a job by value (see :func:`phase_job`)."""
+        """The clips that travel with an order by value (see :func:`phase_file_order`)."""
         self.lengths: dict[str, int] = {}
         self.progress = progress
 
