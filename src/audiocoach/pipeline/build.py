@@ -30,7 +30,7 @@ from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers
 from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.session import (
-    Progress,
+    ProgressCallback,
     Session,
     distinct_texts,
     lay_out,
@@ -93,7 +93,7 @@ def prepare(
     voice: Voice,
     *,
     phases: Sequence[Phase] | None = None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> tuple[list[Session], dict[str, Clip]]:
     """Script, speak and lay out every phase; no files are written. The clips (tones
     included) are what rendering the sessions needs."""
@@ -135,7 +135,7 @@ def build(
     *,
     phases: Sequence[Phase] | None = None,
     encoder: EncoderSettings | None = None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     workers: int = DEFAULT_WORKERS,
     force: bool = False,
     practice: str | None = None,
@@ -158,7 +158,7 @@ def build_many(
     targets: Sequence[Target],
     *,
     encoder: EncoderSettings | None = None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     workers: int = DEFAULT_WORKERS,
     force: bool = False,
 ) -> list[list[BuiltFile]]:
@@ -272,7 +272,7 @@ def _stage(
     bundles: Sequence[Bundle],
     *,
     encoder: EncoderSettings,
-    progress: Progress | None,
+    progress: ProgressCallback | None,
     workers: int,
     force: bool,
 ) -> tuple[list[list[BuiltFile]], list[tuple[list[str], bool]]]:
@@ -297,7 +297,7 @@ def _stage(
                 results[number][index] = BuiltFile(path, script.phase, entry.duration_ms, None)
     # Per target, the longest phase first: its encoding is the critical path.
     todo.sort(key=lambda item: (item[0], -len(all_scripts[item[0]][item[1]].steps)))
-    speaking = _Progress(
+    speaking = _SpokenCount(
         progress,
         sum(
             len(distinct_texts(all_scripts[n][i] for n2, i, _ in todo if n2 == n))
@@ -367,10 +367,10 @@ def _stage(
     return built_all, listed
 
 
-class _Progress:
-    """Counts texts spoken across every target of a build."""
+class _SpokenCount:
+    """Counts the texts spoken across every target of a build, and reports each one."""
 
-    def __init__(self, progress: Progress | None, total: int) -> None:
+    def __init__(self, progress: ProgressCallback | None, total: int) -> None:
         self.progress = progress
         self.total = total
         self.done = 0
@@ -389,7 +389,7 @@ class _Speaker:
     main process stays small while they run.
     """
 
-    def __init__(self, voice: Voice, progress: _Progress) -> None:
+    def __init__(self, voice: Voice, progress: _SpokenCount) -> None:
         self.voice = voice
         self.clips: dict[str, Clip] = {}
         """The clips that travel with an order by value (see :func:`phase_file_order`)."""
