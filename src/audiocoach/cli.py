@@ -46,7 +46,7 @@ from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import BuiltFile, Target, build_many, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_text
-from audiocoach.pipeline.session import Progress, write_scripts
+from audiocoach.pipeline.session import ProgressCallback, write_scripts
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
@@ -117,7 +117,7 @@ def plain_errors() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator[Progress | None]:
+def progress_bar(label: str, enabled: bool) -> Iterator[ProgressCallback | None]:
     """A progress bar on stderr while work advances, when stderr is a terminal."""
     if not enabled:
         yield None

@@ -13,7 +13,7 @@ from audiocoach.model.program import Phase, Program, safe_slug
 from audiocoach.script.writer import VARIANTS, SessionScript, Templates, Variant, session_script
 from audiocoach.speech.voice import Clip, Voice, clip_of
 
-Progress = Callable[[int, int, str], None]
+ProgressCallback = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""
 
 
@@ -71,7 +71,9 @@ def distinct_texts(scripts: Iterable[SessionScript]) -> list[str]:
     return list(dict.fromkeys(text for script in scripts for text in script.texts))
 
 
-def speak(voice: Voice, texts: Sequence[str], progress: Progress | None = None) -> dict[str, Clip]:
+def speak(
+    voice: Voice, texts: Sequence[str], progress: ProgressCallback | None = None
+) -> dict[str, Clip]:
     """A clip for every text."""
     clips: dict[str, Clip] = {}
     for done, text in enumerate(texts, 1):
