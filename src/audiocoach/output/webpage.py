@@ -195,14 +195,16 @@ def page_dir() -> Path:
     return Path(str(resources.files("audiocoach"))) / "page"
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def _render(template: str, **values: object) -> str:
+    """``template`` from the page folder, filled in; every value it names must be given."""
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(page_dir()),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return environment.get_template(template).render(**values)
 
 
 def render_page(
@@ -231,21 +233,18 @@ def render_page(
                 time_per_day(program, file.duration_ms),
             )
         )
-    return (
-        _environment()
-        .get_template(TEMPLATE)
-        .render(
-            program=program,
-            practice=practice,
-            label=label,
-            url=url,
-            qr=None if url is None else qr_data_url(url),
-            poster=poster_data_url(),
-            schedule=schedule(files),
-            exercises=exercises_on_page(program, files),
-            players=shown,
-            notes=program.notes,
-        )
+    return _render(
+        TEMPLATE,
+        program=program,
+        practice=practice,
+        label=label,
+        url=url,
+        qr=None if url is None else qr_data_url(url),
+        poster=poster_data_url(),
+        schedule=schedule(files),
+        exercises=exercises_on_page(program, files),
+        players=shown,
+        notes=program.notes,
     )
 
 
@@ -257,16 +256,13 @@ def render_transcript(
     practice: str | None = None,
 ) -> str:
     """The transcript page of one session file: its script per exercise, with times."""
-    return (
-        _environment()
-        .get_template(TRANSCRIPT_TEMPLATE)
-        .render(
-            program=program,
-            file=file,
-            vtt=vtt,
-            label=label,
-            practice=practice,
-            parts=transcript_parts(file),
-            minutes=round(file.duration_ms / 60_000),
-        )
+    return _render(
+        TRANSCRIPT_TEMPLATE,
+        program=program,
+        file=file,
+        vtt=vtt,
+        label=label,
+        practice=practice,
+        parts=transcript_parts(file),
+        minutes=round(file.duration_ms / 60_000),
     )

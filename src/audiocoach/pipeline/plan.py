@@ -10,14 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audiocoach.audio.mp3 import EncoderSettings
-from audiocoach.model.program import Phase
 from audiocoach.output.manifest import Entry, Manifest, fingerprint
-from audiocoach.pipeline.session import session_file_name
-from audiocoach.script.writer import SessionScript, Variant
+from audiocoach.pipeline.session import OfScript, session_file_name
+from audiocoach.script.writer import SessionScript
 
 
 @dataclass(frozen=True)
-class PhasePlan:
+class PhasePlan(OfScript):
     """One session file of a folder: its script, its name, and whether it is made anew."""
 
     script: SessionScript
@@ -27,18 +26,6 @@ class PhasePlan:
     """Everything the file is made from, as the manifest records it."""
     kept: Entry | None
     """The manifest's entry when the file is up to date and stays; ``None``: make it."""
-
-    @property
-    def phase(self) -> Phase:
-        return self.script.phase
-
-    @property
-    def variant(self) -> Variant:
-        return self.script.variant
-
-    @property
-    def file_name(self) -> str:
-        return session_file_name(self.phase, self.variant)
 
     @property
     def changed(self) -> bool:

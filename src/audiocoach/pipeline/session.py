@@ -17,12 +17,10 @@ ProgressCallback = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""
 
 
-@dataclass(frozen=True)
-class Session:
-    """One phase as it will be heard."""
+class OfScript:
+    """What anything made from one session script knows through it: phase, variant, file."""
 
     script: SessionScript
-    timeline: Timeline
 
     @property
     def phase(self) -> Phase:
@@ -35,6 +33,14 @@ class Session:
     @property
     def file_name(self) -> str:
         return session_file_name(self.phase, self.variant)
+
+
+@dataclass(frozen=True)
+class Session(OfScript):
+    """One phase as it will be heard."""
+
+    script: SessionScript
+    timeline: Timeline
 
 
 def session_file_name(phase: Phase, variant: Variant) -> str:
