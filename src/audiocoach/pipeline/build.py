@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.timeline import build_timeline
@@ -38,9 +38,12 @@ from audiocoach.pipeline.session import (
     write_scripts,
 )
 from audiocoach.pipeline.staging import FolderStage, bundle_names
-from audiocoach.pipeline.target import BuiltFile, Target
+from audiocoach.pipeline.target import BuiltFile, Target, TargetOptions
 from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.speech.voice import Clip, Voice, clip_of
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = [
     "MAX_SESSION_MS",
@@ -112,7 +115,7 @@ def build(
     progress: ProgressCallback | None = None,
     workers: int = DEFAULT_WORKERS,
     force: bool = False,
-    **target: Any,
+    **target: Unpack[TargetOptions],
 ) -> list[BuiltFile]:
     """Write the MP3s of every phase (in full and short) into ``out_dir``, with transcripts,
     playlist and page beside them, redoing only sessions whose inputs changed.

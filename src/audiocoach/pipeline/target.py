@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.model.program import Phase, Program
@@ -38,6 +39,16 @@ class Target:
         return (
             f"practice={self.practice!r};label={self.label!r};lufs={TARGET_LUFS};dbtp={LIMIT_DBTP}"
         )
+
+
+class TargetOptions(TypedDict, total=False):
+    """A :class:`Target`'s optional fields, by name: what :func:`~.build.build` accepts."""
+
+    phases: Sequence[Phase] | None
+    practice: str | None
+    base_url: str | None
+    label: str | None
+    zip_path: Path | None
 
 
 @dataclass(frozen=True)
