@@ -20,7 +20,7 @@ from audiocoach.model.program import load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.script.phrases import phrase_list
-from audiocoach.speech.voices import choose_voice
+from audiocoach.pipeline.voices import choose_voice
 
 
 def main() -> None:

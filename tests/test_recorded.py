@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from audiocoach.audio.samples import SAMPLE_RATE, resample
 from audiocoach.errors import SpeechError
 from audiocoach.model.program_file import load_program
+from audiocoach.pipeline import voices
 from audiocoach.pipeline.build import build
-from audiocoach.speech import voices
+from audiocoach.pipeline.voices import MISSING_NAME, choose_voice, report_missing
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.recorded import (
@@ -24,7 +25,6 @@ from audiocoach.speech.recorded import (
     speech_level_db,
 )
 from audiocoach.speech.voice import clip_of
-from audiocoach.speech.voices import MISSING_NAME, choose_voice, report_missing
 from counting import CountingVoice
 from helpers import decode, run_cli, tiny_program, tree_hashes
 

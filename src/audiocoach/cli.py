@@ -47,10 +47,10 @@ from audiocoach.pipeline.build import BuiltFile, Target, build_many, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_text
 from audiocoach.pipeline.session import ProgressCallback, write_scripts
+from audiocoach.pipeline.voices import report_missing, voice_for_plan
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
-from audiocoach.speech.voices import report_missing, voice_for_plan
 
 
 class _OneLineErrors(TyperGroup):

@@ -169,7 +169,7 @@ def serve_tasks(connection: Connection) -> None:
 
 def _voice(plan: Any) -> Any:
     """The plan's voice behind the speech cache, as ``audiocoach build`` makes it."""
-    from audiocoach.speech.voices import voice_for_plan
+    from audiocoach.pipeline.voices import voice_for_plan
 
     return voice_for_plan(plan)
 

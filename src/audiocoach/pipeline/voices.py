@@ -36,8 +36,8 @@ def engine_voice(voice: str | None, rate: int) -> Voice:
 
 def choose_voice(
     program: Program,
-    voice: str | None,
-    rate: int,
+    voice: str | None = None,
+    rate: int = DEFAULT_RATE,
     voice_dir: Path | None = None,
     *,
     no_cache: bool = False,
