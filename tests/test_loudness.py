@@ -18,7 +18,7 @@ from audiocoach.audio.render import render, render_chunks
 from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import BuiltFile, prepare
-from audiocoach.pipeline.session import Session
+from audiocoach.script.session import Session
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.voice import Clip
 from helpers import decode

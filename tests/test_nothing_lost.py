@@ -18,7 +18,7 @@ from audiocoach.errors import OutputError
 from audiocoach.files import TEMP_PREFIX, atomic_writer, write_bytes
 from audiocoach.folders import prepare_folder, remove_stale_parts
 from audiocoach.model.program import Phase
-from audiocoach.pipeline.session import session_file_name
+from audiocoach.script.session import session_file_name
 from audiocoach.script.writer import VARIANTS, Variant
 from helpers import run_cli, tree_hashes
 

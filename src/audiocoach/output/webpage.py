@@ -22,8 +22,8 @@ import jinja2
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
 from audiocoach.output.listing import ExerciseText, SessionFile
-from audiocoach.pipeline.session import time_per_day
 from audiocoach.script.dutch import written_forms
+from audiocoach.script.session import time_per_day
 
 TEMPLATE = "index.html.j2"
 TRANSCRIPT_TEMPLATE = "transcript.html.j2"

@@ -30,15 +30,14 @@ from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.plan import PhasePlan
 from audiocoach.pipeline.session import (
     ProgressCallback,
-    Session,
     distinct_texts,
     lay_out,
-    session_file_name,
     speak,
     write_scripts,
 )
 from audiocoach.pipeline.staging import FolderStage, bundle_names
 from audiocoach.pipeline.target import BuiltFile, Target, TargetOptions
+from audiocoach.script.session import Session, session_file_name
 from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.speech.voice import Clip, Voice, clip_of
 

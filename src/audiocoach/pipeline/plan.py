@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.output.manifest import Entry, Manifest, fingerprint
-from audiocoach.pipeline.session import OfScript, session_file_name
+from audiocoach.script.session import OfScript, session_file_name
 from audiocoach.script.writer import SessionScript
 
 

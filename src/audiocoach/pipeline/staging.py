@@ -18,8 +18,8 @@ from audiocoach.output import export
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.plan import PhasePlan, plan_files, to_make
-from audiocoach.pipeline.session import Session, session_file_name
 from audiocoach.pipeline.target import BuiltFile, Target
+from audiocoach.script.session import Session, session_file_name
 from audiocoach.script.writer import SessionScript
 
 

@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.model.program import Phase, Program
-from audiocoach.pipeline.session import Session
+from audiocoach.script.session import Session
 from audiocoach.speech.voice import Voice
 
 

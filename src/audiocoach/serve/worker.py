@@ -185,7 +185,7 @@ def run_preview(plan: Any, _progress: Progress) -> dict[str, Any]:
     """``preview --json``'s data for the plan, each phase with its time per day."""
     from audiocoach.pipeline.build import prepare
     from audiocoach.pipeline.preview import preview_data
-    from audiocoach.pipeline.session import time_per_day
+    from audiocoach.script.session import time_per_day
 
     sessions, _ = prepare(plan.program, _voice(plan))
     data = preview_data(plan.program, sessions)
@@ -213,7 +213,7 @@ def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
     from audiocoach.files import write_text
     from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
-    from audiocoach.pipeline.session import time_per_day
+    from audiocoach.script.session import time_per_day
     from audiocoach.serve.form import PATIENT_NAME
 
     started = time.monotonic()
