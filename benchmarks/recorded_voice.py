@@ -19,8 +19,8 @@ from audiocoach.audio.samples import resample
 from audiocoach.model.program import load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.pipeline.session import write_scripts
+from audiocoach.pipeline.voices import choose_voice
 from audiocoach.script.phrases import phrase_list
-from audiocoach.speech.voices import choose_voice
 
 
 def main() -> None:

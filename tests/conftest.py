@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.model.program import Program, load_program
+from audiocoach.model.program import Program
+from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice

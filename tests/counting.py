@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, TypedDict
 
 from audiocoach.audio.samples import Sound
 from audiocoach.model.program import Program
-from audiocoach.speech import Voice
+from audiocoach.speech.voice import Voice
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 
-class CountingVoice:
-    """Delegates to a real voice and records every text it synthesises."""
+class CountingVoice(Voice):
+    """Delegates to a real voice and records every text it synthesises (and stores nothing)."""
 
     def __init__(self, voice: Voice) -> None:
         self.voice = voice

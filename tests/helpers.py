@@ -18,7 +18,7 @@ from audiocoach.cli import app
 from audiocoach.files import TEMP_PREFIX
 from audiocoach.output.manifest import MANIFEST_NAME
 from audiocoach.pipeline.build import BuiltFile
-from audiocoach.pipeline.session import Session
+from audiocoach.script.session import Session
 
 
 def run_cli(runner: CliRunner, *args: str) -> Result:

@@ -19,14 +19,8 @@ from pathlib import Path
 import pytest
 
 from audiocoach.errors import Interrupted, OutputError, ProgramError
-from audiocoach.files import (
-    STOP_AT_VAR,
-    TEMP_PREFIX,
-    Bundle,
-    commit_all,
-    finish_interrupted,
-    prepare_folder,
-)
+from audiocoach.files import STOP_AT_VAR, TEMP_PREFIX
+from audiocoach.folders import Bundle, commit_all, finish_interrupted, prepare_folder
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build
 from audiocoach.speech.espeak import EspeakVoice

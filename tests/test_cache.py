@@ -18,7 +18,7 @@ from audiocoach.audio.samples import Sound
 from audiocoach.errors import OutputError
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build, prepare
-from audiocoach.speech import cache, clip_of
+from audiocoach.speech import cache
 from audiocoach.speech.cache import (
     ENV_VAR,
     CachedVoice,
@@ -30,6 +30,7 @@ from audiocoach.speech.cache import (
     load_entry,
 )
 from audiocoach.speech.espeak import EspeakVoice
+from audiocoach.speech.voice import Voice, clip_of
 from counting import CountingVoice, small, with_dosage
 from helpers import run_cli, tiny_program, tree_hashes
 
@@ -227,7 +228,7 @@ import os, sys
 from pathlib import Path
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
-from audiocoach.speech import clip_of
+from audiocoach.speech.voice import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 
 folder = Path(sys.argv[1])
@@ -271,7 +272,7 @@ def test_entries_and_manifests_that_are_not_regular_files_are_skipped(tmp_path: 
     assert done.stdout.splitlines()[-1] == "ok"
 
 
-class OtherVoice:
+class OtherVoice(Voice):
     """The same identity as ``voice`` but another clip: what espeak-ng does from run to run
     (it varies a clip by milliseconds), made plain. Before it answers, another build keeps
     its own clip of the text in the shared cache."""
@@ -299,11 +300,9 @@ def test_the_first_clip_kept_for_a_text_is_the_one_every_build_uses(
     theirs = samples_of_clip(CachedVoice(voice, tmp_path), "negen")
     assert np.array_equal(mine, theirs)
     assert this_build.stats.made == 1
-    path = this_build.stored("negen")
-    checksum = this_build.checksum("negen")
-    assert path is not None
-    assert checksum is not None
-    assert np.array_equal(load_entry(path, checksum), mine)
+    stored = this_build.stored("negen")
+    assert stored is not None
+    assert np.array_equal(load_entry(stored.path, stored.checksum), mine)
 
 
 def test_a_worker_refuses_an_entry_that_changed_since_the_timeline_was_made(
@@ -311,9 +310,9 @@ def test_a_worker_refuses_an_entry_that_changed_since_the_timeline_was_made(
 ) -> None:
     cached = CachedVoice(voice, tmp_path)
     samples_of_clip(cached, "tien")
-    path, checksum = cached.stored("tien"), cached.checksum("tien")
-    assert path is not None
-    assert checksum is not None
+    stored = cached.stored("tien")
+    assert stored is not None
+    path, checksum = stored.path, stored.checksum
     samples = decode_entry(path.read_bytes(), path.stem)
     assert samples is not None
     path.write_bytes(encode_entry(samples[:-1], path.stem))  # intact, but another clip

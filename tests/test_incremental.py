@@ -14,7 +14,7 @@ from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.errors import OutputError
 from audiocoach.model.program import Program
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest, fingerprint
-from audiocoach.pipeline.build import BuiltFile, phase_job, prepare
+from audiocoach.pipeline.build import BuiltFile, phase_file_order, prepare
 from audiocoach.pipeline.build import build as build_files
 from audiocoach.pipeline.phase_file import make_phase_file
 from audiocoach.script.writer import Templates, session_script
@@ -186,10 +186,10 @@ def test_jobs_name_cached_clips_instead_of_carrying_them(
     """Workers read kept clips from the cache: no copy of a session's samples in the pipe."""
     sessions, clips = prepare(card, cached)
     session = sessions[0]
-    job = phase_job(tmp_path / "a.mp3", session, clips, cached, EncoderSettings())
+    job = phase_file_order(tmp_path / "a.mp3", session, clips, cached, EncoderSettings())
     assert set(job.clips) == set(session.script.tones)  # tones travel by value: a few kB
     assert set(job.cached) == set(session.script.texts)
-    plain = phase_job(tmp_path / "a.mp3", session, clips, voice, EncoderSettings())
+    plain = phase_file_order(tmp_path / "a.mp3", session, clips, voice, EncoderSettings())
     assert set(plain.clips) == {*session.script.texts, *session.script.tones}
     assert plain.cached == {}
     assert make_phase_file(job).read_bytes() == make_phase_file(plain).read_bytes()
@@ -199,7 +199,7 @@ def test_a_cache_entry_damaged_during_the_build_is_a_plain_error(
     card: Program, cached: CachedVoice, tmp_path: Path
 ) -> None:
     sessions, clips = prepare(card, cached)
-    job = phase_job(tmp_path / "a.mp3", sessions[0], clips, cached, EncoderSettings())
+    job = phase_file_order(tmp_path / "a.mp3", sessions[0], clips, cached, EncoderSettings())
     entry = next(iter(job.cached.values()))
     original = entry.read_bytes()
     try:

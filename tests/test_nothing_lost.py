@@ -15,15 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import OutputError
-from audiocoach.files import (
-    TEMP_PREFIX,
-    atomic_writer,
-    prepare_folder,
-    remove_stale_parts,
-    write_bytes,
-)
+from audiocoach.files import TEMP_PREFIX, atomic_writer, write_bytes
+from audiocoach.folders import prepare_folder, remove_stale_parts
 from audiocoach.model.program import Phase
-from audiocoach.pipeline.session import session_file_name
+from audiocoach.script.session import session_file_name
 from audiocoach.script.writer import VARIANTS, Variant
 from helpers import run_cli, tree_hashes, wait_for_parts
 
@@ -153,9 +148,9 @@ def test_read_only_folder_is_an_error(tmp_path: Path) -> None:
     writing finds out."""
     folder = tmp_path / "alleen-lezen"
     folder.mkdir()
-    probe = (
-        "import sys; from pathlib import Path; from audiocoach.files import prepare_folder\n"
-        "from audiocoach.errors import OutputError\n"
+    probe = (  # in the namespace, where the mount is: the same function, wherever it lives
+        f"import sys; from pathlib import Path; from {prepare_folder.__module__} import "
+        f"prepare_folder\nfrom {OutputError.__module__} import OutputError\n"
         "try: prepare_folder(Path(sys.argv[1]))\nexcept OutputError as error: print(error)"
     )
     try:

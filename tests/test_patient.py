@@ -12,7 +12,7 @@ from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
 from audiocoach.model.dosage import Overrides
-from audiocoach.model.patient import PatientFile, resolve_job, write_example
+from audiocoach.model.patient import PatientFile, resolve_plan, write_example
 from helpers import decode, preview_json, run_cli, tree_hashes
 
 EXAMPLE_PHASE_2 = [2, 3, 4, 5, 6, 9]
@@ -103,12 +103,12 @@ def test_program_path_is_relative_to_the_patient_file(tmp_path: Path) -> None:
         "[exercises.1]\nsets = 1\n",
         encoding="utf-8",
     )
-    job = resolve_job(folder / "p.toml", rate=120)
-    assert job.program.title == "Kort"
-    assert job.program.exercise(1).dosage.sets == 1
-    assert (job.voice, job.rate) == ("gmw/nl", 120)
-    assert job.patient is not None
-    assert job.patient.voice_dir == folder / "opnames"
+    plan = resolve_plan(folder / "p.toml", rate=120)
+    assert plan.program.title == "Kort"
+    assert plan.program.exercise(1).dosage.sets == 1
+    assert (plan.voice, plan.rate) == ("gmw/nl", 120)
+    assert plan.patient is not None
+    assert plan.patient.voice_dir == folder / "opnames"
 
 
 @pytest.mark.slow

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from audiocoach.errors import ProgramError
-from audiocoach.model.program import Program, load_program, safe_slug
+from audiocoach.model.patterns import PATTERNS
+from audiocoach.model.program import Pattern, Program, safe_slug
+from audiocoach.model.program_file import load_program
 from audiocoach.script.dutch import number_word
 
 
@@ -128,10 +131,24 @@ HEAD = "[program]\ntitle = 'x'\n[[phases]]\nnumber = 1\ntitle = 'p'\nexercises =
             + "dosage = { pattern = 'reps' }\n",
             "'times_per_day' must be two whole numbers from 1 to 12, fewest first",
         ),
+        (
+            HEAD + EXERCISE.format(n=1) + "dosage = { pattern = 'herhaal' }\n",
+            "'pattern' must be one of advice, reps, parts, alternate, hold, not 'herhaal'",
+        ),
+        (
+            HEAD + EXERCISE.format(n=1) + "dosage = { pattern = 'parts', cues = ['links'] }\n",
+            "pattern 'parts' needs at least two 'cues'",
+        ),
+        (
+            HEAD + EXERCISE.format(n=1).replace("versterken", "rekken")
+            + "dosage = { pattern = 'reps' }\n",
+            "'aim' must be one of mobiliseren, versterken",
+        ),
     ],
     ids=[
         "no exercises", "unknown key", "bad toml", "old rep_s", "move_s too short",
-        "unknown position", "shared name", "times per day reversed",
+        "unknown position", "shared name", "times per day reversed", "unknown pattern",
+        "parts without two cues", "unknown aim",
     ],
 )  # fmt: skip
 def test_bad_program_file_is_named_error(tmp_path: Path, text: str, message: str) -> None:
@@ -139,3 +156,15 @@ def test_bad_program_file_is_named_error(tmp_path: Path, text: str, message: str
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ProgramError, match=message):
         load_program(path)
+
+
+def test_every_pattern_a_dosage_may_name_has_its_cueing() -> None:
+    assert tuple(PATTERNS) == get_args(Pattern)
+
+
+def test_aim_may_be_left_out(tmp_path: Path) -> None:
+    """The card's aim is checked when given, but nothing says it, so it is not required."""
+    path = tmp_path / "p.toml"
+    no_aim = EXERCISE.format(n=1).replace("aim = 'versterken'\n", "")
+    path.write_text(HEAD + no_aim + "dosage = { pattern = 'reps' }\n", encoding="utf-8")
+    assert load_program(path).exercise(1).title == "T"

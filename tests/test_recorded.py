@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 
 from audiocoach.audio.samples import SAMPLE_RATE, resample
 from audiocoach.errors import SpeechError
-from audiocoach.model.program import load_program
+from audiocoach.model.program_file import load_program
+from audiocoach.pipeline import voices
 from audiocoach.pipeline.build import build
-from audiocoach.speech import clip_of
+from audiocoach.pipeline.voices import MISSING_NAME, choose_voice, report_missing
+from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.recorded import (
     RecordedVoice,
@@ -22,8 +24,9 @@ from audiocoach.speech.recorded import (
     read_recording,
     speech_level_db,
 )
-from audiocoach.speech.voices import MISSING_NAME, choose_voice, report_missing
-from helpers import decode, run_cli, session_of, tiny_program
+from audiocoach.speech.voice import clip_of
+from counting import CountingVoice
+from helpers import decode, run_cli, tiny_program, tree_hashes
 
 TONE_S = 0.6
 """Length of each recorded tone; the silence around it must be trimmed away."""
@@ -138,9 +141,10 @@ def test_recordings_are_heard_at_the_timeline_times_trimmed_and_level_matched(
     speaker = choose_voice(program, None, voice.rate, folder)
     built = build(program, tmp_path / "out", speaker)
     samples, rate = decode(built[0].path)
-    events = session_of(built[0]).timeline.events
+    sessions = [b.session for b in built if b.session is not None]
+    assert len(sessions) == len(built)
     gains: dict[bool, list[float]] = {True: [], False: []}
-    for event in events:
+    for event in sessions[0].timeline.events:
         if not event.spoken or event.text is None:
             continue
         engine = clip_of(event.text, voice.synthesize(event.text))
@@ -162,7 +166,7 @@ def test_recordings_are_heard_at_the_timeline_times_trimmed_and_level_matched(
     for gain in gains[True]:
         assert abs(gain - session_gain) < LEVEL_TOLERANCE_DB, (gain, session_gain)
     missing = report_missing(speaker, program, tmp_path / "out")
-    total = len({e.text for b in built for e in session_of(b).timeline.events if e.spoken})
+    total = len({e.text for s in sessions for e in s.timeline.events if e.spoken})
     assert missing is not None
     assert missing.startswith(f"{total - 3} of {total} phrases have no recording")
 
@@ -274,3 +278,44 @@ def test_a_recording_far_longer_than_a_phrase_is_refused_before_it_is_read(
     soundfile.write(path, noise, rate, subtype="PCM_U8")
     with pytest.raises(SpeechError, match=r"lasts 2 minutes; a phrase may last at most 120"):
         read_recording(path)
+
+
+@pytest.mark.slow
+def test_a_second_build_with_recordings_speaks_nothing_with_the_engine(
+    recordings: Path, tmp_path: Path, voice: EspeakVoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine behind the recordings goes through the speech cache: what the recordings
+    lack (and the loudness references of what they have) is spoken once, then read back,
+    and the second build's files are the first one's, byte for byte."""
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "cache"))  # empty: the first build speaks
+    engines: list[CountingVoice] = []
+
+    def counting_engine(name: str | None, rate: int) -> CountingVoice:
+        engines.append(CountingVoice(voice))
+        return engines[-1]
+
+    monkeypatch.setattr(voices, "engine_voice", counting_engine)
+    program = load_program(tiny_program(tmp_path))
+    for out in ("first", "second"):
+        build(program, tmp_path / out, choose_voice(program, None, voice.rate, recordings))
+    first, second = engines
+    assert "drie" in first.said  # "tel-03", not recorded
+    assert {"één", "twee"} <= set(first.said)  # recorded: said for their loudness only
+    assert second.said == []
+    assert tree_hashes(tmp_path / "second") == tree_hashes(tmp_path / "first")
+
+
+def test_a_recorded_phrase_is_never_handed_over_as_the_engines_cache_entry(
+    recordings: Path, tmp_path: Path, voice: EspeakVoice
+) -> None:
+    """Saying a recorded phrase keeps the engine's clip of it in the cache (its loudness
+    reference), but a worker must be sent the recording, not that entry."""
+    keys = {text: key for key, (text, *_) in RECORDINGS.items()}
+    engine = CachedVoice(voice, tmp_path / "cache")
+    speaker = RecordedVoice(recordings, {**keys, "drie": "tel-03"}, engine)
+    for text in ("één", "drie"):
+        speaker.synthesize(text)
+    assert engine.stored("één") is not None
+    assert speaker.stored("één") is None
+    assert speaker.stored("drie") == engine.stored("drie") is not None
+    assert speaker.recordings.missing == (("tel-03", "drie"),)

@@ -11,7 +11,7 @@ from audiocoach.audio.timeline import Timeline, build_timeline
 from audiocoach.audio.tones import tone_clips
 from audiocoach.model.program import Program
 from audiocoach.script.writer import Templates, session_script
-from audiocoach.speech import Clip
+from audiocoach.speech.voice import Clip
 from counting import with_dosage
 
 TEMPLATES = Templates()

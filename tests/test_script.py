@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiocoach.errors import ScriptError
+from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import silent_ms
 from audiocoach.pipeline.session import write_scripts
@@ -62,7 +63,7 @@ def test_script_covers_each_exercise_with_its_dosage(
     rests = Counter(s.exercise for s in script.steps if isinstance(s, Silence) and s.kind == "rest")
     for number in phase.exercises:
         dosage = program.exercise(number).dosage
-        assert counts[number] == dosage.counts_per_set() * dosage.sets, number
+        assert counts[number] == cueing(dosage).counts_per_set() * dosage.sets, number
         if dosage.pattern != "advice":
             last = number == phase.exercises[-1]
             assert rests[number] == dosage.sets - (1 if last else 0), number

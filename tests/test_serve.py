@@ -18,13 +18,10 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from audiocoach.model.patient import resolve_job
+from audiocoach.model.patient import resolve_plan
 from audiocoach.model.program import Program
 from audiocoach.serve.app import Server, create_app
 from helpers import decode, preview_json, run_cli, tiny_program
-
-Form = dict[str, str | list[str]]
-"""A form as posted: a field's value, or the values of a field ticked more than once."""
 
 BASE = "http://127.0.0.1:8017"
 BUILD_DEADLINE_S = 300
@@ -51,6 +48,10 @@ def token(client: TestClient) -> str:
     return found[1]
 
 
+Form = dict[str, str | list[str]]
+"""A form as posted: a field's text, or the ticked boxes' values."""
+
+
 def messages(html: str) -> dict[str, str]:
     """The messages next to the fields: field name -> sentence."""
     found = re.findall(r'<p class="error" id="fout-([\w-]+)"[^>]*>([^<]+)</p>', html)
@@ -62,7 +63,8 @@ def cli_message(runner: CliRunner, tmp_path: Path, *args: str) -> str:
     result = run_cli(runner, "build", "--out", str(tmp_path / "cli"), *args)
     assert result.exit_code == 2
     assert not (tmp_path / "cli").exists() or not any((tmp_path / "cli").glob("*.mp3"))
-    return result.stderr.strip().removeprefix("audiocoach: ")
+    message: str = result.stderr.strip().removeprefix("audiocoach: ")
+    return message
 
 
 def build(client: TestClient, **fields: Any) -> dict[str, Any]:
@@ -226,9 +228,9 @@ def test_make_audio_links_mp3s_page_zip_and_patient_file(
     # The patient file makes the same audio from the command line: nothing to redo.
     patient = folder / result["patient"]
     assert client.get("/uit/k-l/patient.toml").text == patient.read_text(encoding="utf-8")
-    job = resolve_job(patient)
-    assert job.program.exercise(1).dosage.reps == 2
-    assert job.program.exercise(1).dosage.sets == 1
+    plan = resolve_plan(patient)
+    assert plan.program.exercise(1).dosage.reps == 2
+    assert plan.program.exercise(1).dosage.sets == 1
     again = run_cli(runner, "build", str(patient), "--out", str(folder))
     assert again.exit_code == 0, again.output
     assert again.stdout.count("unchanged") == 2
@@ -260,8 +262,8 @@ def test_two_builds_at_once_are_queued_not_mixed(client: TestClient, out: Path) 
     done = [wait(client, answer.headers["location"]) for answer in (first, second)]
     (_, end_1), (start_2, _) = (d["result"]["ran"] for d in done)
     assert end_1 <= start_2
-    assert resolve_job(out / "p-q" / "patient.toml").program.exercise(1).dosage.reps == 5
-    assert resolve_job(out / "r-s" / "patient.toml").program.exercise(1).dosage.reps == 6
+    assert resolve_plan(out / "p-q" / "patient.toml").program.exercise(1).dosage.reps == 5
+    assert resolve_plan(out / "r-s" / "patient.toml").program.exercise(1).dosage.reps == 6
 
 
 @pytest.mark.parametrize(

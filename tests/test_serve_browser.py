@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +92,52 @@ def by_label(browser: Any, text: str) -> Any:
     return browser.find_element(By.ID, shown[0].get_attribute("for"))
 
 
+def until(browser: Any, condition: Callable[[Any], Any]) -> Any:
+    """``condition``'s first true answer, waited for (bounded) while the form is typed in.
+
+    The page redraws its preview as the form changes: an element read just then is gone, and
+    is read again.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(
+        browser,
+        DEADLINE_S,
+        poll_frequency=0.2,
+        ignored_exceptions=(StaleElementReferenceException,),
+    )
+    return wait.until(condition)
+
+
+def handed_out(browser: Any, folder: Path, expected: dict[str, Any]) -> None:
+    """The built page: an MP3 per phase as ``preview --json`` says, each playing its length in
+    the page, a zip with everything, the patient's page, and the patient file saved."""
+    from selenium.webdriver.common.by import By
+
+    mp3_links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a.mp3")]
+    names = [link.rsplit("/", 1)[1] for link in mp3_links]
+    assert names == [p["file"] for p in expected["phases"]]
+    for phase in expected["phases"]:
+        samples, rate = decode(folder / phase["file"])
+        assert abs(len(samples) / rate - phase["duration_s"]) < 0.1, phase["file"]
+    for src, duration in browser.execute_async_script(MEDIA_DURATIONS):
+        phase = next(p for p in expected["phases"] if src.endswith("/" + p["file"]))
+        assert abs(duration - phase["duration_s"]) < 0.5, (src, duration)
+
+    zip_link = browser.find_element(By.LINK_TEXT, "Download alles").get_attribute("href")
+    with urllib.request.urlopen(zip_link, timeout=30) as answer:
+        archive = zipfile.ZipFile(io.BytesIO(answer.read()))
+    inside = {name.split("/", 1)[1] for name in archive.namelist()}  # under the folder's name
+    assert set(names) | {"index.html", "sessies.m3u8"} <= inside
+    assert browser.find_element(By.ID, "pagina").get_attribute("href").endswith("index.html")
+    assert (folder / "patient.toml").is_file()
+
+
 def test_a_therapist_makes_audio_in_the_browser(
     browser: Any, served: tuple[str, Path], runner: CliRunner
 ) -> None:
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -114,13 +156,7 @@ def test_a_therapist_makes_audio_in_the_browser(
         return cells if cells == wanted else None
 
     try:
-        WebDriverWait(
-            browser,
-            DEADLINE_S,
-            poll_frequency=0.2,
-            # The page redraws its preview as the form changes: an element read just then is gone.
-            ignored_exceptions=(StaleElementReferenceException,),
-        ).until(lengths)
+        until(browser, lengths)
     except TimeoutException:
         cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "td.lengte")]
         raise AssertionError(
@@ -130,13 +166,7 @@ def test_a_therapist_makes_audio_in_the_browser(
 
     # A value out of bounds: its sentence next to the field, as the form changes.
     reps.send_keys("00")  # 100
-    message = WebDriverWait(
-        browser,
-        DEADLINE_S,
-        poll_frequency=0.2,
-        # The page redraws its preview as the form changes: an element read just then is gone.
-        ignored_exceptions=(StaleElementReferenceException,),
-    ).until(lambda _: browser.find_element(By.ID, "fout-reps").text or None)
+    message = until(browser, lambda _: browser.find_element(By.ID, "fout-reps").text or None)
     assert message == "--reps must be from 1 to 50, not 100."
     reps.clear()
     reps.send_keys("1")
@@ -147,24 +177,7 @@ def test_a_therapist_makes_audio_in_the_browser(
     )
     assert not browser.find_elements(By.ID, "fout"), browser.find_element(By.ID, "fout").text
 
-    mp3_links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "a.mp3")]
-    names = [link.rsplit("/", 1)[1] for link in mp3_links]
-    assert names == [p["file"] for p in expected["phases"]]
-    folder = out / "t-e"
-    for phase in expected["phases"]:
-        samples, rate = decode(folder / phase["file"])
-        assert abs(len(samples) / rate - phase["duration_s"]) < 0.1, phase["file"]
-    for src, duration in browser.execute_async_script(MEDIA_DURATIONS):
-        phase = next(p for p in expected["phases"] if src.endswith("/" + p["file"]))
-        assert abs(duration - phase["duration_s"]) < 0.5, (src, duration)
-
-    zip_link = browser.find_element(By.LINK_TEXT, "Download alles").get_attribute("href")
-    with urllib.request.urlopen(zip_link, timeout=30) as answer:
-        archive = zipfile.ZipFile(io.BytesIO(answer.read()))
-    inside = {name.split("/", 1)[1] for name in archive.namelist()}  # under the folder's name
-    assert set(names) | {"index.html", "sessies.m3u8"} <= inside
-    assert browser.find_element(By.ID, "pagina").get_attribute("href").endswith("index.html")
-    assert (folder / "patient.toml").is_file()
+    handed_out(browser, out / "t-e", expected)
     problems = [m for m in browser.get_log("browser") if m["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
 

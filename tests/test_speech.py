@@ -10,8 +10,9 @@ import pytest
 
 from audiocoach.audio.samples import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
-from audiocoach.speech import Clip, Voice, clip_key, clip_of, espeak
+from audiocoach.speech import espeak
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices
+from audiocoach.speech.voice import Clip, Voice, clip_key, clip_of
 
 
 def test_dutch_voice_is_found(voice: EspeakVoice) -> None:
@@ -79,7 +80,7 @@ def test_many_phrases_in_a_loop_each_get_their_own_clip(voice: EspeakVoice) -> N
 
 FIRST_LONG_TEXT = """
 import sys
-from audiocoach.speech import clip_of
+from audiocoach.speech.voice import clip_of
 from audiocoach.speech.espeak import EspeakVoice
 voice = EspeakVoice()
 long = " ".join(["Zorg dat u de stem goed kunt horen. We beginnen."] * 4)

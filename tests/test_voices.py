@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import SpeechError
+from audiocoach.pipeline.voices import engine_voice
 from audiocoach.speech.piper import PiperVoice
-from audiocoach.speech.voices import engine_voice
 from helpers import preview_json, run_cli, tiny_program
 
 
@@ -118,8 +118,8 @@ def piper_model(tmp_path: Path) -> Path:
 
 PIPER_RATES = """
 import sys
-from audiocoach.speech import clip_of
-from audiocoach.speech.voices import engine_voice
+from audiocoach.speech.voice import clip_of
+from audiocoach.pipeline.voices import engine_voice
 text = "Ga op de rug liggen met gebogen benen."
 voices = [engine_voice(sys.argv[1], rate) for rate in (160, 100)]
 print(*(clip_of(text, v.synthesize(text)).ms for v in voices), *(v.identity for v in voices))

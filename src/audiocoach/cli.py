@@ -8,30 +8,49 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from typer import _click as click
 from typer.core import TyperGroup
 
 from audiocoach import __version__
+from audiocoach.cli_options import (
+    BaseUrlOption,
+    ForceOption,
+    InitArgument,
+    JobsOption,
+    JsonOption,
+    NoCacheOption,
+    OpenOption,
+    OutOption,
+    PatientArgument,
+    PatientFilesArgument,
+    PhrasesOutOption,
+    PortOption,
+    QuietOption,
+    ServeOutOption,
+    VoiceDirOption,
+    ZipOption,
+    with_plan_options,
+)
 from audiocoach.errors import AudiocoachError, Interrupted
-from audiocoach.files import output_folder
-from audiocoach.model.dosage import cli_overrides, parse_jobs
-from audiocoach.model.patient import Job, parse_rate, resolve_job, write_example
+from audiocoach.folders import output_folder
+from audiocoach.model.dosage import parse_jobs
+from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
 from audiocoach.pipeline.batch import patient_folders
-from audiocoach.pipeline.build import Target, build_many, prepare
+from audiocoach.pipeline.build import BuiltFile, Target, build_many, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_text
-from audiocoach.pipeline.session import Progress, write_scripts
+from audiocoach.pipeline.session import ProgressCallback, write_scripts
+from audiocoach.pipeline.voices import report_missing, voice_for_plan
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
-from audiocoach.speech.voices import behind_cache, report_missing, voice_for_job
 
 
 class _OneLineErrors(TyperGroup):
@@ -68,56 +87,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-T = TypeVar("T")
-
-OutOption = Annotated[
-    str, typer.Option("--out", "-o", help="Folder for the MP3 files; created when missing.")
-]
-VoiceOption = Annotated[
-    str | None,
-    typer.Option(
-        "--voice",
-        help=(
-            "Speech engine voice id (see 'audiocoach voices'), or a Piper voice model file "
-            "(.onnx, with its .onnx.json beside it); default the engine's Dutch voice."
-        ),
-    ),
-]
-VoiceDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--voice-dir",
-        help=(
-            "Folder of the therapist's recordings, one per phrase: <key>.wav, .flac, .ogg or "
-            ".mp3 (see 'audiocoach phrases'). Phrases without one are spoken by the engine."
-        ),
-    ),
-]
-RateOption = Annotated[
-    str | None,
-    typer.Option(
-        "--rate", metavar="WPM", help="Speaking rate in words per minute, 80 to 300 (default 150)."
-    ),
-]
-ProgramOption = Annotated[
-    Path | None,
-    typer.Option("--program", help="A program file (TOML) instead of the built-in card."),
-]
-NoTonesOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-tones",
-        help="No tones at the start and end of each set and at the end of a session "
-        "(a patient file: tones = false).",
-    ),
-]
-NoCacheOption = Annotated[
-    bool,
-    typer.Option(
-        "--no-cache", help="Speak every text anew; neither read nor fill the speech cache."
-    ),
-]
-
 
 def fail(message: str) -> None:
     """Print one plain sentence on stderr and exit 2.
@@ -148,7 +117,7 @@ def plain_errors() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator[Progress | None]:
+def progress_bar(label: str, enabled: bool) -> Iterator[ProgressCallback | None]:
     """A progress bar on stderr while work advances, when stderr is a terminal."""
     if not enabled:
         yield None
@@ -166,150 +135,20 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Progress | None]:
         yield advance
 
 
-PatientArgument = Annotated[
-    Path | None,
-    typer.Argument(
-        help="A patient file (TOML; see 'audiocoach init'). Options given here win over it.",
-        show_default=False,
-    ),
-]
-RepsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--reps", metavar="N", help="Repetitions per set for every counted exercise (1 to 50)."
-    ),
-]
-SetsOption = Annotated[
-    str | None, typer.Option("--sets", metavar="N", help="Sets for every exercise (1 to 10).")
-]
-RestOption = Annotated[
-    str | None,
-    typer.Option(
-        "--rest",
-        metavar="SECONDS",
-        help="Seconds of rest after each set, every exercise (0 to 300).",
-    ),
-]
-HoldOption = Annotated[
-    str | None,
-    typer.Option("--hold", metavar="SECONDS", help="Seconds of every held exercise (1 to 120)."),
-]
-SelectOption = Annotated[
-    str | None,
-    typer.Option(
-        "--select",
-        help="The exercises chosen for phase 2, such as 5,6,9; 2, 3 and 4 always stay.",
-    ),
-]
-PhaseOption = Annotated[
-    str | None,
-    typer.Option("--phase", metavar="N", help="Build this phase only, such as --phase 1."),
-]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="EXERCISE.SETTING=VALUE",
-        help=(
-            "Dosage of one exercise, such as --set 7.reps=6; settings: reps, sets, rest_s, "
-            "hold_s. Repeat for more."
-        ),
-    ),
-]
-
-
-def job_from_options(
-    *,
-    patient_file: Path | None,
-    program_file: Path | None,
-    voice: str | None,
-    rate: str | None,
-    reps: str | None,
-    sets: str | None,
-    rest: str | None,
-    hold: str | None,
-    select: str | None,
-    phase: str | None,
-    settings: list[str] | None,
-    no_tones: bool = False,
-) -> Job:
-    """The checked job for ``build`` and ``preview``: the patient file, then the options."""
-    overrides = cli_overrides(
-        tones=False if no_tones else None,
-        reps=reps,
-        sets=sets,
-        rest_s=rest,
-        hold_s=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-    )
-    return resolve_job(
-        patient_file,
-        program_file=program_file,
-        voice=voice,
-        rate=None if rate is None else parse_rate(rate),
-        overrides=overrides,
-    )
-
-
 @app.command("build")
+@with_plan_options()
 def build_command(
     *,
-    patient_files: Annotated[
-        list[Path] | None,
-        typer.Argument(
-            help=(
-                "Patient files (TOML; see 'audiocoach init'); options given here win over them. "
-                "With several, each patient's sessions go into a folder of --out named from "
-                "the patient's label."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    patient_files: PatientFilesArgument = None,
     out: OutOption = "output",
-    program_file: ProgramOption = None,
-    voice: VoiceOption = None,
-    rate: RateOption = None,
-    reps: RepsOption = None,
-    sets: SetsOption = None,
-    rest: RestOption = None,
-    hold: HoldOption = None,
-    select: SelectOption = None,
-    phase: PhaseOption = None,
-    settings: SetOption = None,
-    no_tones: NoTonesOption = False,
+    options: PlanOptions,
     voice_dir: VoiceDirOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url",
-            help="Web address where the output folder will be published; also writes a "
-            "podcast feed (feed.xml) with the phases as episodes.",
-        ),
-    ] = None,
+    quiet: QuietOption = False,
+    base_url: BaseUrlOption = None,
     no_cache: NoCacheOption = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Rebuild every file, even those that are up to date.")
-    ] = False,
-    zip_: Annotated[
-        bool,
-        typer.Option(
-            "--zip",
-            help="Also write the whole bundle as one zip beside the output folder (uit.zip "
-            "beside uit/), to send by e-mail; the same inputs give the same bytes.",
-        ),
-    ] = False,
-    jobs: Annotated[
-        str | None,
-        typer.Option(
-            "--jobs",
-            "-j",
-            metavar="N",
-            help="Files encoded at the same time, 1 to 64 (default: one per core, at most 8).",
-        ),
-    ] = None,
+    force: ForceOption = False,
+    zip_: ZipOption = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Build one MP3 per phase of the program into the output folder.
 
@@ -330,88 +169,53 @@ def build_command(
         if base_url is not None:
             base_url = check_base_url(base_url)
         files: list[Path | None] = [*patient_files] if patient_files else [None]
-        jobs_ = [
-            job_from_options(
-                patient_file=file,
-                program_file=program_file,
-                voice=voice,
-                rate=rate,
-                reps=reps,
-                sets=sets,
-                rest=rest,
-                hold=hold,
-                select=select,
-                phase=phase,
-                settings=settings,
-                no_tones=no_tones,
-            )
-            for file in files
-        ]
-        folders = patient_folders(jobs_, out_dir) if len(jobs_) > 1 else [out_dir]
+        plans = [plan_from_options(file, options) for file in files]
+        folders = patient_folders(plans, out_dir) if len(plans) > 1 else [out_dir]
         targets = [
             Target(
-                job.program,
+                plan.program,
                 folder,
-                behind_cache(voice_for_job(job, voice_dir), no_cache),
-                practice=job.patient.practice if job.patient and job.patient.practice else None,
+                voice_for_plan(plan, voice_dir, no_cache=no_cache),
+                practice=plan.patient.practice if plan.patient and plan.patient.practice else None,
                 base_url=base_url,
-                label=job.patient.label if job.patient and job.patient.label else None,
+                label=plan.patient.label if plan.patient and plan.patient.label else None,
                 zip_path=zip_beside(folder) if zip_ else None,
             )
-            for job, folder in zip(jobs_, folders, strict=True)
+            for plan, folder in zip(plans, folders, strict=True)
         ]
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
             built_all = build_many(targets, progress=progress, workers=workers, force=force)
         missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
         if not quiet:
-            for item in (item for built in built_all for item in built):
-                minutes, seconds = divmod(round(item.duration_ms / 1000), 60)
-                kept = "  unchanged" if item.kept else ""
-                typer.echo(f"{item.path}  ({minutes}:{seconds:02d}){kept}")
-            for message in missing:
-                if message:
-                    typer.echo(message)
+            print_built([item for built in built_all for item in built], missing)
+
+
+def print_built(built: Sequence[BuiltFile], missing: Sequence[str | None]) -> None:
+    """Each file with its length (and whether it was kept), then what recordings lacked."""
+    for item in built:
+        minutes, seconds = divmod(round(item.duration_ms / 1000), 60)
+        kept = "  unchanged" if item.kept else ""
+        typer.echo(f"{item.path}  ({minutes}:{seconds:02d}){kept}")
+    for message in missing:
+        if message:
+            typer.echo(message)
 
 
 @app.command("preview")
+@with_plan_options()
 def preview_command(
     *,
     patient_file: PatientArgument = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the sessions' timelines as JSON.")
-    ] = False,
-    program_file: ProgramOption = None,
-    voice: VoiceOption = None,
-    rate: RateOption = None,
-    reps: RepsOption = None,
-    sets: SetsOption = None,
-    rest: RestOption = None,
-    hold: HoldOption = None,
-    select: SelectOption = None,
-    phase: PhaseOption = None,
-    settings: SetOption = None,
-    no_tones: NoTonesOption = False,
+    as_json: JsonOption = False,
+    options: PlanOptions,
     voice_dir: VoiceDirOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
     """Print what each session says and when, without writing audio."""
     with plain_errors():
-        job = job_from_options(
-            patient_file=patient_file,
-            program_file=program_file,
-            voice=voice,
-            rate=rate,
-            reps=reps,
-            sets=sets,
-            rest=rest,
-            hold=hold,
-            select=select,
-            phase=phase,
-            settings=settings,
-            no_tones=no_tones,
-        )
-        program = job.program
-        sessions, _ = prepare(program, behind_cache(voice_for_job(job, voice_dir), no_cache))
+        plan = plan_from_options(patient_file, options)
+        program = plan.program
+        sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
@@ -419,11 +223,7 @@ def preview_command(
 
 
 @app.command("init")
-def init_command(
-    patient_file: Annotated[
-        Path, typer.Argument(help="Where to write the example, such as patient.toml.")
-    ],
-) -> None:
+def init_command(patient_file: InitArgument) -> None:
     """Write a commented example patient file that builds as written.
 
     An existing file is never overwritten. Edit the example, then run
@@ -435,20 +235,12 @@ def init_command(
 
 
 @app.command("phrases")
+@with_plan_options(leave_out=("voice", "rate", "no_tones"))
 def phrases_command(
     *,
-    out: Annotated[
-        str, typer.Option("--out", "-o", help="Folder for phrases.csv and phrases.html.")
-    ] = "opnames",
+    out: PhrasesOutOption = "opnames",
     patient_file: PatientArgument = None,
-    program_file: ProgramOption = None,
-    reps: RepsOption = None,
-    sets: SetsOption = None,
-    rest: RestOption = None,
-    hold: HoldOption = None,
-    select: SelectOption = None,
-    phase: PhaseOption = None,
-    settings: SetOption = None,
+    options: PlanOptions,
 ) -> None:
     """Write the list of every phrase the sessions say, to record in the therapist's voice.
 
@@ -458,19 +250,7 @@ def phrases_command(
     """
     with plain_errors():
         folder = output_folder(out, "--out")
-        program = job_from_options(
-            patient_file=patient_file,
-            program_file=program_file,
-            voice=None,
-            rate=None,
-            reps=reps,
-            sets=sets,
-            rest=rest,
-            hold=hold,
-            select=select,
-            phase=phase,
-            settings=settings,
-        ).program
+        program = plan_from_options(patient_file, options).program
         phrases = phrase_list(write_scripts(program))
         csv_path, html_path = write_phrases(phrases, folder, program.title)
         typer.echo(f"{len(phrases)} phrases: {csv_path}, {html_path}")
@@ -490,22 +270,9 @@ def voices_command() -> None:
 @app.command("serve")
 def serve_command(
     *,
-    port: Annotated[
-        int,
-        typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1 (default 8017)."),
-    ] = 8017,
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Folder for every patient's sessions (a folder per patient) and for program "
-            "files to choose from; created when missing.",
-        ),
-    ] = Path("output"),
-    open_browser: Annotated[
-        bool, typer.Option("--open", help="Open the page in the web browser.")
-    ] = False,
+    port: PortOption = 8017,
+    out: ServeOutOption = Path("output"),
+    open_browser: OpenOption = False,
 ) -> None:
     """Start the therapist's screen: a page in the web browser to make a patient's audio.
 
@@ -564,4 +331,3 @@ def main() -> Any:
 
 
 __all__: list[str] = ["app", "main"]
-_: Callable[..., Any] = main

@@ -1,9 +1,8 @@
 """Writing files so that nothing is lost: a temporary name in the same folder, then a rename.
 
 A build that fails or is interrupted leaves every earlier file byte-for-byte as it was; the
-rename is atomic on the same file system. A build writes several files that describe each
-other (MP3s, transcripts, page, playlist, manifest), so they are one :class:`Bundle`: staged
-in a hidden folder inside the output folder and put in place together at the end.
+rename is atomic on the same file system. The files of one build are put in place together
+by :mod:`audiocoach.folders`.
 """
 
 from __future__ import annotations
@@ -11,17 +10,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import stat
 import tempfile
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from audiocoach.errors import Interrupted, OutputError
+from audiocoach.errors import OutputError
 
 TEMP_PREFIX = ".audiocoach-"
 STAGE_SUFFIX = ".stage"
@@ -33,90 +30,18 @@ STOP_AT_VAR = "AUDIOCOACH_STOP_AT"
 moment of a build, so tests interrupt it at well-defined points instead of racing a timer."""
 
 
-def output_folder(text: str, option: str) -> Path:
-    """The output folder as typed; an empty one is an error, not the current folder.
-
-    ``Path("")`` is ``.``: ``--out ""`` (an unset variable in a script) would have written the
-    bundle among whatever the current folder holds. ``--out .`` still says so on purpose."""
-    if not text.strip():
-        raise OutputError(
-            f"{option} is empty; give a folder such as {option} uitvoer "
-            f"(or {option} . for the current folder)."
-        )
-    return Path(text)
-
-
-def prepare_folder(folder: Path) -> Path:
-    """Create the output folder if needed and prove it can be written to."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise OutputError(f"The output folder {folder} is a file, not a folder.") from None
-    except OSError as error:
-        raise OutputError(
-            f"The output folder {folder} cannot be created: {error.strerror}."
-        ) from None
-    if not folder.is_dir():
-        raise OutputError(f"The output folder {folder} is not a folder.")
-    # os.access() says yes to root for a read-only folder: only writing proves it.
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=TEMP_PREFIX, suffix=".probe"):
-            pass
-    except OSError as error:
-        raise OutputError(
-            f"The output folder {folder} cannot be written to: {error.strerror}."
-        ) from None
-    finish_interrupted(folder)
-    remove_stale_parts(folder)
-    return folder
-
-
-def _temp_prefix() -> str:
+def temp_prefix() -> str:
     """``.audiocoach-PID-``: the process id tells a later build whether the writer is gone."""
     return f"{TEMP_PREFIX}{os.getpid()}-"
 
 
-def remove_stale_parts(folder: Path, *, max_age_s: float = 3600) -> list[Path]:
-    """Remove the temporary files of builds that were killed before they could clean up.
-
-    A part whose writing process is gone is stale. Where that cannot be asked safely
-    (Windows), a part untouched for ``max_age_s`` is. Returns what was removed.
-    """
-    removed = []
-    for part in folder.glob(f"{TEMP_PREFIX}*.part"):
-        with contextlib.suppress(OSError):
-            if _writer_is_gone(_owner(part), part, max_age_s):
-                part.unlink()
-                removed.append(part)
-    for stage in folder.glob(f"{TEMP_PREFIX}*{STAGE_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            if stage.is_dir() and _writer_is_gone(_owner(stage), stage, max_age_s):
-                shutil.rmtree(stage)
-                removed.append(stage)
-    return removed
-
-
-def _owner(path: Path) -> int | None:
+def owner(path: Path) -> int | None:
     """The process id in ``.audiocoach-PID-...``, if the name has one."""
     match = re.match(re.escape(TEMP_PREFIX) + r"([0-9]+)-", path.name)
     return int(match[1]) if match else None
 
 
-def finish_interrupted(folder: Path) -> list[Path]:
-    """Put in place the bundles whose build was killed while putting them in place.
-
-    A bundle is renamed from ``.stage`` to ``.commit`` before its first file moves, so a
-    ``.commit`` folder is a new bundle the folder already half holds: completing it leaves the
-    whole new bundle. Returns the files moved.
-    """
-    moved: list[Path] = []
-    for pending in sorted(folder.glob(f"{TEMP_PREFIX}*{COMMIT_SUFFIX}")):
-        if pending.is_dir() and _writer_is_gone(_owner(pending), pending, 3600):
-            moved += _move_all(pending, folder)
-    return moved
-
-
-def _writer_is_gone(pid: int | None, part: Path, max_age_s: float) -> bool:
+def writer_is_gone(pid: int | None, part: Path, max_age_s: float) -> bool:
     if pid is not None and os.name == "posix":
         if pid == os.getpid():
             return False
@@ -178,7 +103,7 @@ def atomic_writer(path: Path) -> Iterator[IO[bytes]]:
 def _open_temp(folder: Path) -> IO[bytes]:
     """The temporary file :func:`atomic_writer` fills; tests replace it to fill the disk."""
     return tempfile.NamedTemporaryFile(
-        dir=folder, prefix=_temp_prefix(), suffix=".part", delete=False
+        dir=folder, prefix=temp_prefix(), suffix=".part", delete=False
     )
 
 
@@ -232,172 +157,3 @@ def checkpoint(moment: str) -> None:
     wanted = os.environ.get(STOP_AT_VAR)
     if wanted and wanted.rpartition(":")[0] == moment:
         os.kill(os.getpid(), getattr(signal, f"SIG{wanted.rpartition(':')[2]}"))
-
-
-def _move_all(pending: Path, folder: Path) -> list[Path]:
-    """Move every file of a bundle into ``folder``, the manifest last, then remove it."""
-    names = sorted(
-        (p.name for p in pending.iterdir() if _owner(p) is None),
-        key=lambda name: (name.startswith("."), name),
-    )
-    moved = []
-    for number, name in enumerate(names, 1):
-        (pending / name).replace(folder / name)
-        moved.append(folder / name)
-        checkpoint(f"committing-{number}")
-    _sync_folder(folder)
-    shutil.rmtree(pending, ignore_errors=True)
-    return moved
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the renames durable where the system allows it (POSIX)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-class Bundle:
-    """The files one build writes into one folder: staged, then put in place all at once.
-
-    Every file is written into a hidden folder inside ``folder`` (same file system, so
-    renames are atomic). :meth:`commit` renames that folder to mark the bundle as going in,
-    then moves each file into place; a build killed during those renames is completed by the
-    next build (:func:`finish_interrupted`). Until then, the folder holds the whole earlier
-    bundle; after, the whole new one.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._lock = _lock_folder(folder)
-        try:
-            self.stage = Path(
-                tempfile.mkdtemp(dir=folder, prefix=_temp_prefix(), suffix=STAGE_SUFFIX)
-            )
-        except OSError as error:
-            _unlock(self._lock)
-            raise OutputError(
-                f"The output folder {folder} cannot be written to: {error.strerror}."
-            ) from None
-        self.committed = False
-
-    def path(self, name: str) -> Path:
-        """Where the file ``name`` is written until the bundle is put in place."""
-        return self.stage / name
-
-    def staged(self) -> list[str]:
-        """The names of the files written so far."""
-        if not self.stage.is_dir():
-            return []
-        return sorted(p.name for p in self.stage.iterdir() if _owner(p) is None)
-
-    def names_after(self) -> list[str]:
-        """The names the folder will hold once the bundle is in place: what is there now and
-        what is staged (for a page or playlist that lists every file present)."""
-        there = (p.name for p in self.folder.iterdir() if _owner(p) is None and p.is_file())
-        return sorted({*there, *self.staged()})
-
-    def current(self, name: str) -> Path:
-        """Where ``name`` is read now (its size for a feed): staged when this build wrote it,
-        else in the folder."""
-        staged = self.path(name)
-        return staged if staged.is_file() else self.folder / name
-
-    def check(self, names: Iterable[str]) -> None:
-        """Every name can take a file: a folder of that name would stop the bundle halfway."""
-        for name in names:
-            target = self.folder / name
-            if target.is_dir() and not target.is_symlink():
-                raise OutputError(
-                    f"{target} is a folder where the build writes a file of that name; "
-                    "rename or move the folder."
-                )
-
-    def commit(self) -> None:
-        """Put every staged file in place; idempotent."""
-        if self.committed:
-            return
-        self.check(self.staged())
-        pending = self.stage.with_name(self.stage.name[: -len(STAGE_SUFFIX)] + COMMIT_SUFFIX)
-        try:
-            self.stage.rename(pending)
-            self.committed = True
-            _move_all(pending, self.folder)
-        except OSError as error:
-            raise OutputError(
-                f"The new files cannot be put in place in {self.folder}: {error.strerror}."
-            ) from None
-
-    def discard(self) -> None:
-        """Remove what was staged (the folder keeps the earlier bundle; nothing once
-        committed), and let other builds write into the folder."""
-        if not self.committed:
-            shutil.rmtree(self.stage, ignore_errors=True)
-        _unlock(self._lock)
-        self._lock = None
-
-
-def _lock_folder(folder: Path) -> int | None:
-    """Hold the folder for one build: two builds into one folder at once would each put in a
-    page describing its own files. POSIX only; ``None`` where folders cannot be locked."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        return None
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise OutputError(
-            f"Another audiocoach build is writing into {folder}; wait until it has finished."
-        ) from None
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _unlock(fd: int | None) -> None:
-    if fd is not None:
-        with contextlib.suppress(OSError):
-            os.close(fd)  # closing releases the lock
-
-
-def commit_all(bundles: Iterable[Bundle]) -> None:
-    """Put every bundle in place; a Ctrl-C (or SIGTERM) meanwhile waits until they are.
-
-    The stop is then raised as :class:`~audiocoach.errors.Interrupted` saying the new files
-    are complete. Outside the main thread signals cannot be held, and the bundles are simply
-    committed.
-    """
-    bundles = list(bundles)
-    if threading.current_thread() is not threading.main_thread():
-        for bundle in bundles:
-            bundle.commit()
-        return
-    received: list[int] = []
-
-    def hold(number: int, _frame: object) -> None:
-        received.append(number)
-
-    held = (signal.SIGINT, signal.SIGTERM)
-    previous = {number: signal.signal(number, hold) for number in held}
-    try:
-        checkpoint("commit")
-        for bundle in bundles:
-            bundle.commit()
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-    if received:
-        folders = ", ".join(str(b.folder) for b in bundles)
-        raise Interrupted(
-            f"stopped after the new files were put in place in {folders}; they are complete."
-        )

@@ -15,7 +15,7 @@ import numpy as np
 
 from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
 from audiocoach.audio.timeline import Timeline
-from audiocoach.speech import Clip
+from audiocoach.speech.voice import Clip
 
 CHUNK_FRAMES = SAMPLE_RATE * 30
 """Thirty seconds of samples per chunk: small next to a session, large next to any clip."""

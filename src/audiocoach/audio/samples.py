@@ -13,6 +13,7 @@ import io
 import math
 import wave
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +31,11 @@ SILENCE_THRESHOLD = 0.01
 
 
 Floats = npt.NDArray[np.float64]
+AnyFloats = TypeVar("AnyFloats", npt.NDArray[np.float32], npt.NDArray[np.float64])
+"""Samples as float32 or float64: the loudness and limiter code works in the precision it is
+given."""
+FULL_SCALE = 32768.0
+"""The int16 value of 0 dBFS: the meter and the limiter work in floats at full scale one."""
 
 PAD_S = 0.05
 """Silence put around a sound before resampling, so its edges resample cleanly."""

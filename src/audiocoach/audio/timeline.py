@@ -71,9 +71,6 @@ class Timeline:
         last = [e for e in self.events if e.exercise is not None]
         return last[-1].end_ms if last else self.duration_ms
 
-    def exercises(self) -> tuple[int, ...]:
-        return tuple(chapter.exercise for chapter in self.chapters())
-
 
 def build_timeline(steps: Iterable[Step], clip_ms: Mapping[str, int]) -> Timeline:
     """Lay the script's steps end to end, given how long each text takes to say (a tone lasts

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
-from audiocoach.speech import Clip
+from audiocoach.speech.voice import Clip
 
 
 @dataclass(frozen=True)

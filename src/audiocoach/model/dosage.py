@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from audiocoach.errors import MAX_DIGITS, DosageError, shown
+from audiocoach.model.patterns import cueing
 from audiocoach.model.program import BOUNDS, Dosage, Exercise, Phase, Program
 
 FIELDS: tuple[str, ...] = tuple(BOUNDS)
@@ -187,13 +188,7 @@ def cli_overrides(
 
 def applies(name: str, dosage: Dosage) -> bool:
     """Whether a dosage field means anything for this kind of exercise."""
-    if dosage.pattern == "advice":
-        return False
-    if name == "reps":
-        return dosage.pattern != "hold"
-    if name == "hold_s":
-        return dosage.pattern == "hold"
-    return True
+    return name in cueing(dosage).fields
 
 
 def choosable(phase: Phase) -> tuple[int, ...]:
@@ -228,9 +223,8 @@ def apply_overrides(program: Program, overrides: Overrides) -> Program:
             check_field(name, f"Exercise {number}")
             check_number(name, value, f"Exercise {number}'s '{name}'")
             if not applies(name, dosage):
-                raise DosageError(
-                    f"Exercise {number} is {_KIND[dosage.pattern]}: '{name}' does not apply to it."
-                )
+                kind = cueing(dosage).described
+                raise DosageError(f"Exercise {number} is {kind}: '{name}' does not apply to it.")
     if overrides.phase is not None:
         numbers = [p.number for p in phases]
         if overrides.phase not in numbers:
@@ -242,15 +236,6 @@ def apply_overrides(program: Program, overrides: Overrides) -> Program:
     exercises = tuple(_dosed(e, overrides) for e in program.exercises)
     tones = program.tones if overrides.tones is None else overrides.tones
     return replace(program, exercises=exercises, phases=tuple(phases), tones=tones)
-
-
-_KIND = {
-    "advice": "advice, with nothing to count",
-    "hold": "held, not counted",
-    "reps": "counted, not held",
-    "parts": "counted, not held",
-    "alternate": "counted, not held",
-}
 
 
 def _span(numbers: Iterable[int]) -> str:

@@ -1,15 +1,17 @@
 """A patient file: one patient's program, dosage, selection and voice, in TOML.
 
 A practice keeps one small file per patient and regenerates the audio from it. The file
-holds initials only, never a name. :func:`resolve_job` is the one place where a patient file
+holds initials only, never a name. :func:`resolve_plan` is the one place where a patient file
 and the command line's options meet: command-line values win, everything is checked, and the
-result is a :class:`Job` that ``build`` and ``preview`` use alike.
+result is a :class:`Plan` that ``build``, ``preview``, ``phrases`` and the web page use alike.
+:func:`plan_from_options` takes those options as typed (text), so the command line and the
+web page's form parse them in one way and say the same sentence for the same mistake.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,10 +23,13 @@ from audiocoach.model.dosage import (
     apply_overrides,
     check_field,
     check_number,
+    cli_overrides,
     parse_whole,
     selected_exercises,
 )
-from audiocoach.model.program import Program, load_program, read_toml
+from audiocoach.model.program import Program
+from audiocoach.model.program_file import load_program
+from audiocoach.model.toml_file import read_toml
 
 RATE_BOUNDS = (80, 300)
 """Speaking rate in words per minute, as the command line's ``--rate`` allows."""
@@ -192,8 +197,12 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
 
 
 @dataclass(frozen=True)
-class Job:
-    """Everything a build or preview needs, checked: the program as this patient does it."""
+class Plan:
+    """Everything a build or preview needs, checked: the program as this patient does it, and
+    the voice that says it.
+
+    Called a plan, not a job: ``--jobs`` counts the encoding workers.
+    """
 
     program: Program
     voice: str | None
@@ -201,14 +210,14 @@ class Job:
     patient: PatientFile | None = None
 
 
-def resolve_job(
+def resolve_plan(
     patient_file: Path | None = None,
     *,
     program_file: Path | None = None,
     voice: str | None = None,
     rate: int | None = None,
     overrides: Overrides | None = None,
-) -> Job:
+) -> Plan:
     """Load the patient file (if any) and lay the command line's values over it.
 
     No audio is made here, so every mistake is found before work starts.
@@ -229,11 +238,54 @@ def resolve_job(
         )
     if rate is not None:
         rate = check_rate(rate, "--rate")
-    return Job(
+    return Plan(
         program=apply_overrides(program, merged),
         voice=voice if voice is not None else (patient.voice if patient else None),
         rate=rate if rate is not None else (patient.rate if patient else None),
         patient=patient,
+    )
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """The values laid over a patient file, as typed: on the command line (``--reps 8``) or
+    in the web page's form. ``None`` (or nothing) is "as the patient file or card says"."""
+
+    program_file: Path | None = None
+    voice: str | None = None
+    rate: str | None = None
+    reps: str | None = None
+    sets: str | None = None
+    rest: str | None = None
+    hold: str | None = None
+    select: str | None = None
+    phase: str | None = None
+    settings: Sequence[str] = ()
+    """Dosage of one exercise each, as ``--set 7.reps=6``."""
+    no_tones: bool = False
+
+
+def plan_from_options(patient_file: Path | None, options: PlanOptions) -> Plan:
+    """The checked plan: the patient file, then the options over it.
+
+    Numbers arrive as text, so "2.5" or "abc" get the same one-line answer as "0".
+    """
+    overrides = cli_overrides(
+        tones=False if options.no_tones else None,
+        reps=options.reps,
+        sets=options.sets,
+        rest_s=options.rest,
+        hold_s=options.hold,
+        select=options.select,
+        phase=options.phase,
+        settings=options.settings,
+    )
+    return resolve_plan(
+        patient_file,
+        program_file=options.program_file,
+        voice=options.voice,
+        rate=None if options.rate is None else parse_rate(options.rate),
+        overrides=overrides,
     )
 
 

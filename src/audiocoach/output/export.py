@@ -31,8 +31,8 @@ from audiocoach.output.tags import (
     session_title,
 )
 from audiocoach.output.webpage import dosage_words, render_page, render_transcript
-from audiocoach.pipeline.session import Session
 from audiocoach.script.dutch import written_forms
+from audiocoach.script.session import Session
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"

@@ -33,7 +33,7 @@ from mutagen.id3 import (
 )
 
 from audiocoach.model.program import Program
-from audiocoach.pipeline.session import Session
+from audiocoach.script.session import Session
 
 DEFAULT_ARTIST = "audiocoach"
 """The artist when no practice is named."""

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import jinja2
 
+from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
 from audiocoach.output.listing import ExerciseText, SessionFile
-from audiocoach.pipeline.session import time_per_day
-from audiocoach.script.dutch import number_word, written_forms
+from audiocoach.script.dutch import written_forms
+from audiocoach.script.session import time_per_day
 
 TEMPLATE = "index.html.j2"
 TRANSCRIPT_TEMPLATE = "transcript.html.j2"
@@ -75,20 +76,7 @@ class Part:
 
 def dosage_words(dosage: Dosage) -> str:
     """The card's "uitvoering" for this dosage, in words: "tien keer links en rechts, …"."""
-    if dosage.pattern == "advice":
-        return "Niet van toepassing."  # the card: "n.v.t."
-    if dosage.pattern == "hold":
-        amount = f"{number_word(dosage.hold_s)} seconden volhouden"
-    elif dosage.pattern == "parts":
-        amount = f"{number_word(dosage.reps)} keer {' en '.join(dosage.cues)}"
-    elif dosage.pattern == "alternate":
-        amount = f"beide zijden om en om, in totaal {number_word(dosage.reps)} keer"
-    else:
-        amount = f"{number_word(dosage.reps)} keer"
-    if dosage.rest_s:
-        amount += f", daarna {number_word(dosage.rest_s)} seconden rust"
-    times = "één keer" if dosage.sets == 1 else f"{number_word(dosage.sets)} keer"
-    return f"{amount[0].upper()}{amount[1:]}; doe dit {times}."
+    return cueing(dosage).words()
 
 
 def exercise_span(numbers: Sequence[int]) -> str:
@@ -207,14 +195,16 @@ def page_dir() -> Path:
     return Path(str(resources.files("audiocoach"))) / "page"
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def _render(template: str, **values: object) -> str:
+    """``template`` from the page folder, filled in; every value it names must be given."""
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(page_dir()),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    return environment.get_template(template).render(**values)
 
 
 def render_page(
@@ -243,21 +233,18 @@ def render_page(
                 time_per_day(program, file.duration_ms),
             )
         )
-    return (
-        _environment()
-        .get_template(TEMPLATE)
-        .render(
-            program=program,
-            practice=practice,
-            label=label,
-            url=url,
-            qr=None if url is None else qr_data_url(url),
-            poster=poster_data_url(),
-            schedule=schedule(files),
-            exercises=exercises_on_page(program, files),
-            players=shown,
-            notes=program.notes,
-        )
+    return _render(
+        TEMPLATE,
+        program=program,
+        practice=practice,
+        label=label,
+        url=url,
+        qr=None if url is None else qr_data_url(url),
+        poster=poster_data_url(),
+        schedule=schedule(files),
+        exercises=exercises_on_page(program, files),
+        players=shown,
+        notes=program.notes,
     )
 
 
@@ -269,16 +256,13 @@ def render_transcript(
     practice: str | None = None,
 ) -> str:
     """The transcript page of one session file: its script per exercise, with times."""
-    return (
-        _environment()
-        .get_template(TRANSCRIPT_TEMPLATE)
-        .render(
-            program=program,
-            file=file,
-            vtt=vtt,
-            label=label,
-            practice=practice,
-            parts=transcript_parts(file),
-            minutes=round(file.duration_ms / 60_000),
-        )
+    return _render(
+        TRANSCRIPT_TEMPLATE,
+        program=program,
+        file=file,
+        vtt=vtt,
+        label=label,
+        practice=practice,
+        parts=transcript_parts(file),
+        minutes=round(file.duration_ms / 60_000),
     )

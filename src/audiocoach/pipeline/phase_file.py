@@ -1,4 +1,4 @@
-"""One phase's MP3, written by an encoding worker from a job of plain data.
+"""One phase's MP3, written by an encoding worker from an order of plain data.
 
 Workers are separate processes that import this module to run :func:`make_phase_file`, so it
 imports only what rendering and encoding need (numpy, lameenc and the modules below): every
@@ -11,19 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audiocoach.audio.loudness import level
+from audiocoach.audio.levelling import level
 from audiocoach.audio.mp3 import EncoderSettings, write_mp3
 from audiocoach.audio.render import render_chunks
 from audiocoach.audio.timeline import Timeline
 from audiocoach.files import checkpoint
 from audiocoach.pipeline.parallel import release_memory
-from audiocoach.speech import Clip
 from audiocoach.speech.cache import load_entry
+from audiocoach.speech.voice import Clip
 
 
 @dataclass(frozen=True)
-class PhaseJob:
-    """Everything one worker needs to write one phase's MP3; plain data, so it pickles."""
+class PhaseFileOrder:
+    """The work order for one phase's MP3: everything a worker needs to write it; plain data,
+    so it pickles."""
 
     path: Path
     timeline: Timeline
@@ -38,7 +39,7 @@ class PhaseJob:
     """Of the ``cached`` entries as the main process read them: another clip is not played."""
 
 
-def make_phase_file(job: PhaseJob) -> Path:
+def make_phase_file(order: PhaseFileOrder) -> Path:
     """A worker's work: bring the session to the target loudness, then render its timeline a
     chunk at a time, streaming into the MP3.
 
@@ -47,13 +48,13 @@ def make_phase_file(job: PhaseJob) -> Path:
     """
     checkpoint("encoding")
     clips = {
-        **job.clips,
+        **order.clips,
         **{
-            text: Clip(text, load_entry(path, job.checksums.get(text)))
-            for text, path in job.cached.items()
+            text: Clip(text, load_entry(path, order.checksums.get(text)))
+            for text, path in order.cached.items()
         },
     }
-    level(clips, job.timeline)
+    level(clips, order.timeline)
     release_memory()  # the unity clips and the levelling's floats, before encoding
-    write_mp3(render_chunks(job.timeline, clips), job.path, job.encoder, header=job.header)
-    return job.path
+    write_mp3(render_chunks(order.timeline, clips), order.path, order.encoder, header=order.header)
+    return order.path

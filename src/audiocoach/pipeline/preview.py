@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from audiocoach.model.program import Program
-from audiocoach.pipeline.session import Session, time_per_day
 from audiocoach.script.dutch import written_forms
+from audiocoach.script.session import Session, time_per_day
 
 
 def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any]:

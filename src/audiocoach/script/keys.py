@@ -19,21 +19,8 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from audiocoach.model.program import Dosage, safe_slug
-
-
-def _dosage(dosage: Dosage) -> str:
-    """The dosage as the ``dosering`` template says it: sets, reps or hold, cues, rest."""
-    if dosage.pattern == "hold":
-        amount = f"{dosage.sets}x{dosage.hold_s}s"
-    elif dosage.pattern == "parts":
-        amount = f"{dosage.sets}x{dosage.reps}-{safe_slug(' en '.join(dosage.cues))}"
-    elif dosage.pattern == "alternate":
-        amount = f"{dosage.sets}x{dosage.reps}-om-en-om"
-    else:
-        amount = f"{dosage.sets}x{dosage.reps}"
-    rest = f"-rust-{dosage.rest_s}" if dosage.rest_s > 0 else ""
-    return f"dosering-{amount}{rest}"
+from audiocoach.model.patterns import cueing
+from audiocoach.model.program import safe_slug
 
 
 def _opening(context: Mapping[str, Any]) -> str:
@@ -61,7 +48,7 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-naam",
     "oefening_uitleg": lambda c: f"oef-{c['exercise'].number:02d}-instructie",
     "volgende": lambda c: f"oef-{c['exercise'].number:02d}-volgende",
-    "dosering": lambda c: _dosage(c["dosage"]),
+    "dosering": lambda c: cueing(c["dosage"]).key(),
     "klaarmaken": lambda c: "-".join(filter(None, ("klaarmaken", c["exercise"].position))),
     "sessie_begin_kort": lambda c: (
         f"sessie-{c['phase'].number}-begin-kort{'-open' if c['phase'].open else ''}"

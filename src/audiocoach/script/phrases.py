@@ -16,7 +16,8 @@ from pathlib import Path
 import jinja2
 
 from audiocoach.errors import ScriptError
-from audiocoach.files import prepare_folder, write_text
+from audiocoach.files import write_text
+from audiocoach.folders import prepare_folder
 from audiocoach.script.writer import Line, SessionScript
 
 CSV_NAME = "phrases.csv"

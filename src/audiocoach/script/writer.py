@@ -19,7 +19,8 @@ import jinja2
 
 from audiocoach.audio.tones import SESSION_END, SET_END, SET_START
 from audiocoach.errors import ScriptError
-from audiocoach.model.program import HOLD_COUNTDOWN, Dosage, Exercise, Phase, Program
+from audiocoach.model.patterns import cueing
+from audiocoach.model.program import Dosage, Exercise, Phase, Program
 from audiocoach.script.dutch import enumeration, number_word, speakable, unspeakable
 from audiocoach.script.keys import phrase_key
 
@@ -115,8 +116,9 @@ class Templates:
                 f"The template {Path(error.filename or filename).name} has an error on line "
                 f"{error.lineno}: {(error.message or 'syntax error').rstrip('.')}."
             ) from None
-        except jinja2.TemplateNotFound:
-            raise ScriptError(f"The template {filename} is missing from {self.folder}.") from None
+        except jinja2.TemplateNotFound as error:
+            # The missing one may be a template this one includes (dosering's per pattern).
+            raise ScriptError(f"The template {error.name} is missing from {self.folder}.") from None
         except jinja2.UndefinedError as error:
             raise ScriptError(f"The template {filename} failed: {error.message}.") from None
         text = speakable(raw)
@@ -203,7 +205,7 @@ class _Writer:
         if self.short:
             yield from self.speech("sessie_begin_kort")
             return
-        advice = sum(e.dosage.pattern == "advice" for e in exercises)
+        advice = sum(not cueing(e.dosage).in_sets for e in exercises)
         yield from self.speech("sessie_begin", counted=len(exercises) - advice, advice=advice)
 
     def closing(self) -> Iterator[Step]:
@@ -216,7 +218,7 @@ class _Writer:
         yield from self.speech("oefening_begin", number, exercise=exercise)
         if not self.short:
             yield from self.speech("oefening_uitleg", number, exercise=exercise)
-        if dosage.pattern == "advice":
+        if not cueing(dosage).in_sets:
             return
         yield from self.speech("dosering", number, exercise=exercise, dosage=dosage)
         yield from self.speech("klaarmaken", number, exercise=exercise)
@@ -235,7 +237,8 @@ class _Writer:
 
     def movements(self, number: int, dosage: Dosage) -> Iterator[Step]:
         """Every repetition of one set: the count, then each cue with time to move after it."""
-        if dosage.pattern == "hold":
+        how = cueing(dosage)
+        if how.held:
             yield from self.hold(number, dosage)
             return
         move = Silence("pause", round(dosage.move_s * 1000), number)
@@ -244,13 +247,10 @@ class _Writer:
                 yield self._line("speech", "laatste_herhaling", number)
                 yield Silence("pause", COUNT_TO_CUE_MS, number)
             yield self._line("count", "tel", number, n=rep)
-            if dosage.pattern == "reps":
+            cues = how.cues(rep)
+            if not cues:
                 yield move
                 continue
-            if dosage.pattern == "parts":
-                cues = dosage.cues
-            else:  # alternate: the cues take turns
-                cues = (dosage.cues[(rep - 1) % len(dosage.cues)],)
             yield Silence("pause", COUNT_TO_CUE_MS, number)
             for cue in cues:
                 yield self._line("cue", "aanwijzing", number, cue=cue)
@@ -259,7 +259,7 @@ class _Writer:
     def hold(self, number: int, dosage: Dosage) -> Iterator[Step]:
         """Start, the hold in silence ("halverwege" halfway in a long one), the last seconds
         counted down, stop."""
-        countdown = min(HOLD_COUNTDOWN, dosage.hold_s - 1)
+        countdown = cueing(dosage).counts_per_set()
         silent_ms = (dosage.hold_s - countdown) * 1000
         yield self._line("speech", "houden_start", number, dosage=dosage)
         if dosage.hold_s >= HALFWAY_FROM_S:
@@ -304,12 +304,7 @@ def least_ms(program: Program, phase: Phase) -> int:
     total = 0
     for number in phase.exercises:
         dosage = program.exercise(number).dosage
-        if dosage.pattern == "advice":
-            continue
-        if dosage.pattern == "hold":
-            per_set = dosage.hold_s * 1000
-        else:
-            slots = len(dosage.cues) if dosage.pattern == "parts" else 1
-            per_set = dosage.reps * slots * round(dosage.move_s * 1000)
-        total += dosage.sets * per_set + (dosage.sets - 1) * dosage.rest_s * 1000
+        if cueing(dosage).in_sets:
+            per_set = cueing(dosage).least_set_ms()
+            total += dosage.sets * per_set + (dosage.sets - 1) * dosage.rest_s * 1000
     return total

@@ -22,14 +22,12 @@ import secrets
 import socket
 import threading
 import webbrowser
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -40,20 +38,19 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Redire
 from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError, OutputError
-from audiocoach.files import prepare_folder
-from audiocoach.model.program import Program, load_program
+from audiocoach.folders import prepare_folder
+from audiocoach.model.program_file import load_program
 from audiocoach.serve.form import (
-    LABELS,
     OVERALL,
     FormState,
     check_form,
     default_state,
-    exercise_field,
     open_choices,
     program_files,
     saved_patients,
     state_from_patient,
 )
+from audiocoach.serve.pages import exercise_fields, minutes, preview_view, templates
 from audiocoach.serve.worker import BuildRequest, SpeechWorker
 
 DEFAULT_PORT = 8017
@@ -73,23 +70,6 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-
-
-def _templates() -> jinja2.Environment:
-    folder = Path(str(resources.files("audiocoach.serve") / "templates"))
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folder),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def minutes(seconds: float) -> str:
-    """``12:05``: a session's length as a player shows it."""
-    whole, rest = divmod(round(seconds), 60)
-    return f"{whole}:{rest:02d}"
 
 
 @dataclass
@@ -117,7 +97,7 @@ class Server:
         self.out = prepare_folder(out).resolve()
         self.token = secrets.token_urlsafe(32)
         self.worker = worker or SpeechWorker()
-        self.templates = _templates()
+        self.templates = templates()
         self.builds: dict[str, BuildState] = {}
         self._lock = threading.Lock()
         self._voices: Future[Any] = self.worker.submit("voices", None)
@@ -151,7 +131,7 @@ class Server:
             phases=program.phases,
             choices=[program.exercise(n) for n in open_choices(program)],
             open_phases=" en ".join(f"fase {p.number}" for p in program.phases if p.open),
-            exercises=_exercise_fields(program),
+            exercises=exercise_fields(program),
             voices=self.voices(),
             preview=preview,
         )
@@ -159,7 +139,7 @@ class Server:
     def preview(self, state: FormState) -> list[dict[str, Any]]:
         """The sessions' lengths, time per day and script, from the speech process."""
         assert state.checked is not None
-        data = self.worker.submit("preview", state.checked.job).result(PREVIEW_TIMEOUT_S)
+        data = self.worker.submit("preview", state.checked.plan).result(PREVIEW_TIMEOUT_S)
         return preview_view(data)
 
     def start_build(self, state: FormState) -> BuildState:
@@ -168,7 +148,7 @@ class Server:
         assert checked is not None
         build = BuildState(secrets.token_urlsafe(12), checked.label, checked.folder)
         request = BuildRequest(
-            checked.job,
+            checked.plan,
             self.out / checked.folder,
             checked.practice,
             checked.patient_toml,
@@ -220,55 +200,6 @@ def _finish(build: BuildState, done: Future[Any]) -> None:
         for item in result["files"]:
             item["minutes"] = minutes(item["duration_s"])
         build.percent, build.result = 100, result
-
-
-def _exercise_fields(program: Program) -> list[dict[str, Any]]:
-    from audiocoach.model.dosage import applies
-
-    return [
-        {
-            "number": e.number,
-            "name": e.name,
-            "fields": [
-                {
-                    "name": exercise_field(e.number, setting),
-                    "label": label,
-                    "card": str(getattr(e.dosage, setting)),
-                }
-                for setting, label in LABELS.items()
-                if applies(setting, e.dosage)
-            ],
-        }
-        for e in program.exercises
-    ]
-
-
-def preview_view(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """``preview --json``'s phases as the page shows them: title, length, per day, script."""
-    shown = []
-    for phase in data["phases"]:
-        lines = []
-        for event in phase["events"]:
-            start = round(event["start_s"])
-            stamp = f"{start // 60:3d}:{start % 60:02d}"
-            if event["kind"] == "tone":
-                lines.append(f"{stamp}  ({event['text']})")
-            elif event["text"] is not None:
-                lines.append(f"{stamp}  {event['text']}")
-            elif event["kind"] == "rest":
-                lines.append(f"{stamp}  (rust {event['duration_s']:g} s)")
-        short = " (kort)" if phase["variant"] == "kort" else ""
-        shown.append(
-            {
-                "title": f"Fase {phase['number']}: {phase['title']}{short}",
-                "file": phase["file"],
-                "duration_s": phase["duration_s"],
-                "minutes": minutes(phase["duration_s"]),
-                "per_day": phase["per_day"],
-                "script": "\n".join(lines),
-            }
-        )
-    return shown
 
 
 def _server(request: Request) -> Server:

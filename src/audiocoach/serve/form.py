@@ -2,11 +2,11 @@
 
 Every number arrives as the text the therapist typed and goes through the command line's own
 parsing (:func:`~audiocoach.model.dosage.cli_overrides`,
-:func:`~audiocoach.model.patient.parse_rate`), one
-field at a time, so each field gets the sentence ``audiocoach build`` prints for that value;
-the whole is then resolved by :func:`~audiocoach.model.patient.resolve_job` like any build. What the
-form describes is also written as a patient file, so the same audio can be made again with
-``audiocoach build FOLDER/patient.toml``.
+:func:`~audiocoach.model.patient.parse_rate`), one field at a time, so each field gets the
+sentence ``audiocoach build`` prints for that value; the whole is then resolved by
+:func:`~audiocoach.model.patient.plan_from_options`, as ``audiocoach build`` resolves its
+options. What the form describes is also written as a patient file, so the same audio can be
+made again with ``audiocoach build FOLDER/patient.toml``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,16 @@ from audiocoach.model.dosage import (
     parse_setting,
     selected_exercises,
 )
-from audiocoach.model.patient import Job, PatientFile, parse_rate, resolve_job
-from audiocoach.model.program import Program, load_program, read_toml, safe_slug
+from audiocoach.model.patient import (
+    PatientFile,
+    Plan,
+    PlanOptions,
+    parse_rate,
+    plan_from_options,
+)
+from audiocoach.model.program import Program, safe_slug
+from audiocoach.model.program_file import load_program
+from audiocoach.model.toml_file import read_toml
 
 PATIENT_NAME = "patient.toml"
 """The patient file saved beside each patient's sessions."""
@@ -52,9 +60,9 @@ def exercise_field(number: int, setting: str) -> str:
 
 @dataclass(frozen=True)
 class Checked:
-    """A form without mistakes: the job to build and the patient file that makes it again."""
+    """A form without mistakes: the plan to build and the patient file that makes it again."""
 
-    job: Job
+    plan: Plan
     label: str
     practice: str
     folder: str
@@ -123,50 +131,75 @@ def check_form(
     typed = _typed(values, errors, voices)
     if program is None:
         return state
-    choices = open_choices(program)
-    if values.get("shown_program", values.get("program", "")) != values.get("program", ""):
-        # Another program was chosen: its exercises were not on the page to tick.
-        state.selected = selected = set(choices)
-    selection = None if not choices or set(choices) <= selected else tuple(sorted(selected))
-    if selection is not None:
-        _check(errors, "selection", lambda: parse_selection(",".join(map(str, selection))))
+    selection = _selection(state, program)
     settings, per_exercise = _per_exercise(program, values, selection, errors)
     if errors:
         return state
-    overrides = cli_overrides(
-        reps=typed["reps"],
-        sets=typed["sets"],
-        rest_s=typed["rest_s"],
-        hold_s=typed["hold_s"],
-        phase=typed["phase"],
-        settings=settings,
-        tones=None if state.tones else False,
+    options = replace(
+        typed,
+        program_file=program_path,
+        select=None if selection is None else ",".join(map(str, selection)),
+        settings=tuple(settings),
+        no_tones=not state.tones,
     )
+    plan = _resolve(options, errors)
+    if plan is None:
+        return state
+    data = _patient_data(values, options, selection, per_exercise)
+    state.checked = _checked(data, plan, options.phase, out, errors)
+    return state
+
+
+def _selection(state: FormState, program: Program) -> tuple[int, ...] | None:
+    """The ticked exercises as ``--select`` gives them; ``None`` when every one is ticked."""
+    values, choices = state.values, open_choices(program)
+    if values.get("shown_program", values.get("program", "")) != values.get("program", ""):
+        # Another program was chosen: its exercises were not on the page to tick.
+        state.selected = set(choices)
+    selected = state.selected
+    selection = None if not choices or set(choices) <= selected else tuple(sorted(selected))
+    if selection is not None:
+        _check(state.errors, "selection", lambda: parse_selection(",".join(map(str, selection))))
+    return selection
+
+
+def _resolve(options: PlanOptions, errors: dict[str, str]) -> Plan | None:
+    """The plan as ``audiocoach build`` makes it; what only the whole shows (a selection
+    that leaves a phase empty, a phase that is not there) goes next to its field."""
     try:
-        job = resolve_job(
-            None,
-            program_file=program_path,
-            voice=typed["voice"],
-            rate=None if typed["rate"] is None else int(typed["rate"]),
-            overrides=replace(overrides, selection=selection),
-        )
+        return plan_from_options(None, options)
     except AudiocoachError as error:
         message = str(error)
         where = "selection" if "--select" in message or "would have no" in message else "form"
         errors["phase" if message.startswith("There is no phase") else where] = message
-        return state
+        return None
+
+
+def _patient_data(
+    values: Mapping[str, str],
+    options: PlanOptions,
+    selection: tuple[int, ...] | None,
+    per_exercise: Mapping[int, Mapping[str, int]],
+) -> dict[str, Any]:
+    """The patient file's keys for the checked form; empty ones left out."""
     data: dict[str, Any] = {
         "label": values.get("label", ""),
         "practice": values.get("practice", ""),
-        "program": None if program_path is None else f"../{program_path.name}",
-        "voice": typed["voice"],
-        "rate": None if typed["rate"] is None else int(typed["rate"]),
+        "program": None if options.program_file is None else f"../{options.program_file.name}",
+        "voice": options.voice,
+        "rate": None if options.rate is None else int(options.rate),
         "selection": None if selection is None else list(selection),
-        "tones": None if state.tones else False,
-        "dosage": {s: int(t) for s in LABELS if (t := typed[s]) is not None},
+        "tones": False if options.no_tones else None,
+        "dosage": {s: int(t) for n, s in OVERALL.items() if (t := getattr(options, n)) is not None},
         "exercises": {str(n): v for n, v in per_exercise.items()},
     }
-    data = {k: v for k, v in data.items() if v not in (None, "")}
+    return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+def _checked(
+    data: Mapping[str, Any], plan: Plan, phase: str | None, out: Path, errors: dict[str, str]
+) -> Checked | None:
+    """The form's result, once its patient file reads back as one (initials, practice)."""
     folder = safe_slug(data["label"]) if data.get("label") else "patient"
     try:
         PatientFile.from_dict(data, out / folder / PATIENT_NAME)
@@ -174,10 +207,9 @@ def check_form(
         message = str(error)
         key = "label" if "'label'" in message else "practice" if "'practice'" in message else "form"
         errors[key] = message
-        return state
-    toml = patient_toml(data, phase=job.program.phases[0].number if typed["phase"] else None)
-    state.checked = Checked(job, data.get("label", ""), data.get("practice", ""), folder, toml)
-    return state
+        return None
+    toml = patient_toml(data, phase=plan.program.phases[0].number if phase else None)
+    return Checked(plan, data.get("label", ""), data.get("practice", ""), folder, toml)
 
 
 def _program(name: str, out: Path, errors: dict[str, str]) -> tuple[Path | None, Program | None]:
@@ -195,27 +227,31 @@ def _program(name: str, out: Path, errors: dict[str, str]) -> tuple[Path | None,
         return None, None
 
 
-def _typed(
-    values: Mapping[str, str], errors: dict[str, str], voices: Sequence[str]
-) -> dict[str, str | None]:
-    """The fields for every exercise, the phase and the voice, each checked on its own as
-    the command line checks its option; empty fields are ``None`` ("as the program says")."""
-    typed: dict[str, str | None] = {}
+def _typed(values: Mapping[str, str], errors: dict[str, str], voices: Sequence[str]) -> PlanOptions:
+    """The fields for every exercise, the rate, the phase and the voice, each checked on its
+    own as the command line checks its option; empty fields are ``None`` ("as the program
+    says")."""
+    given = {name: values.get(name) or None for name in (*OVERALL, "rate", "phase", "voice")}
     for name, setting in OVERALL.items():
-        text = typed[setting] = values.get(name) or None
-        if text:
+        if text := given[name]:
             _check(errors, name, lambda s=setting, t=text: cli_overrides(**{s: t}))
-    rate = typed["rate"] = values.get("rate") or None
-    if rate:
+    if rate := given["rate"]:
         _check(errors, "rate", lambda: parse_rate(rate))
-    phase = typed["phase"] = values.get("phase") or None
-    if phase:
+    if phase := given["phase"]:
         _check(errors, "phase", lambda: cli_overrides(phase=phase))
-    voice = typed["voice"] = values.get("voice") or None
+    voice = given["voice"]
     if voice is not None and voice not in voices:
         known = ", ".join(voices) or "none"
         errors["voice"] = f"The voice {voice!r} is not a Dutch voice here; choose from {known}."
-    return typed
+    return PlanOptions(
+        voice=voice,
+        rate=given["rate"],
+        reps=given["reps"],
+        sets=given["sets"],
+        rest=given["rest"],
+        hold=given["hold"],
+        phase=given["phase"],
+    )
 
 
 def _per_exercise(

@@ -167,11 +167,11 @@ def serve_tasks(connection: Connection) -> None:
             connection.send(("ok", result))
 
 
-def _voice(job: Any) -> Any:
-    """The job's voice behind the speech cache, as ``audiocoach build`` makes it."""
-    from audiocoach.speech.voices import behind_cache, voice_for_job
+def _voice(plan: Any) -> Any:
+    """The plan's voice behind the speech cache, as ``audiocoach build`` makes it."""
+    from audiocoach.pipeline.voices import voice_for_plan
 
-    return behind_cache(voice_for_job(job))
+    return voice_for_plan(plan)
 
 
 def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
@@ -181,16 +181,16 @@ def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
     return [(info.id, info.name) for info in dutch_voices()]
 
 
-def run_preview(job: Any, _progress: Progress) -> dict[str, Any]:
-    """``preview --json``'s data for the job, each phase with its time per day."""
+def run_preview(plan: Any, _progress: Progress) -> dict[str, Any]:
+    """``preview --json``'s data for the plan, each phase with its time per day."""
     from audiocoach.pipeline.build import prepare
     from audiocoach.pipeline.preview import preview_data
-    from audiocoach.pipeline.session import time_per_day
+    from audiocoach.script.session import time_per_day
 
-    sessions, _ = prepare(job.program, _voice(job))
-    data = preview_data(job.program, sessions)
+    sessions, _ = prepare(plan.program, _voice(plan))
+    data = preview_data(plan.program, sessions)
     for phase, session in zip(data["phases"], sessions, strict=True):
-        phase["per_day"] = time_per_day(job.program, session.timeline.duration_ms)
+        phase["per_day"] = time_per_day(plan.program, session.timeline.duration_ms)
     return data
 
 
@@ -198,8 +198,8 @@ def run_preview(job: Any, _progress: Progress) -> dict[str, Any]:
 class BuildRequest:
     """A checked form: what to build, where, and the patient file to save beside it."""
 
-    job: Any
-    """The :class:`~audiocoach.model.patient.Job` (``Any``: this module stays light to import)."""
+    plan: Any
+    """The :class:`~audiocoach.model.patient.Plan` (``Any``: this module stays light to import)."""
     folder: Path
     practice: str
     patient_toml: str
@@ -210,9 +210,10 @@ class BuildRequest:
 def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
     """Save the patient file, build as ``audiocoach build --zip`` does (the zip inside the
     patient's folder, the only folder the app serves from)."""
-    from audiocoach.files import prepare_folder, write_text
+    from audiocoach.files import write_text
+    from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
-    from audiocoach.pipeline.session import time_per_day
+    from audiocoach.script.session import time_per_day
     from audiocoach.serve.form import PATIENT_NAME
 
     started = time.monotonic()
@@ -224,12 +225,12 @@ def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
         percent = (done / total) * 50 + (50 if what == "encoding" else 0)
         progress(int(percent), "spreken" if what == "speaking" else "coderen")
 
-    program = request.job.program
+    program = request.plan.program
     zip_path = folder / f"{folder.name}.zip"
     built = build(
         program,
         folder,
-        _voice(request.job),
+        _voice(request.plan),
         practice=request.practice or None,
         label=request.label or None,
         zip_path=zip_path,

@@ -1,7 +1,7 @@
 """The speech cache: every distinct text is synthesised once per voice, then read from disk.
 
 A practice regenerates sessions for every patient and every change in dosage; almost all of
-what is said stays the same. :class:`CachedVoice` wraps any :class:`~audiocoach.speech.Voice`
+what is said stays the same. :class:`CachedVoice` wraps any :class:`~audiocoach.speech.voice.Voice`
 and is itself one, so nothing downstream knows whether a clip was spoken now or read back.
 
 Entries live in the user's cache folder (``platformdirs``), or in ``AUDIOCOACH_CACHE_DIR``
@@ -34,7 +34,7 @@ import numpy as np
 from audiocoach.audio.samples import SAMPLE_RATE, Samples, Sound
 from audiocoach.errors import OutputError
 from audiocoach.files import read_regular
-from audiocoach.speech import Voice, clip_key, clip_of
+from audiocoach.speech.voice import Recordings, StoredClip, Voice, clip_key, clip_of
 
 ENV_VAR = "AUDIOCOACH_CACHE_DIR"
 FORMAT_VERSION = 2
@@ -115,18 +115,22 @@ class CacheStats:
     repaired: int = 0
 
 
-class CachedVoice:
+class CachedVoice(Voice):
     """A :class:`Voice` that remembers every clip of the voice it wraps, on disk."""
 
     def __init__(self, voice: Voice, folder: Path | None = None) -> None:
         self.voice = voice
         self.folder = folder or cache_dir()
         self.stats = CacheStats()
-        self._stored: dict[str, tuple[Path, bytes]] = {}
+        self._stored: dict[str, StoredClip] = {}
 
     @property
     def identity(self) -> str:
         return self.voice.identity
+
+    @property
+    def recordings(self) -> Recordings | None:
+        return self.voice.recordings
 
     def path_for(self, text: str) -> Path:
         return self.folder / f"{entry_key(self.voice, text)}{SUFFIX}"
@@ -147,22 +151,17 @@ class CachedVoice:
                 return Sound(made, SAMPLE_RATE)
         else:
             self.stats.hits += 1
-        self._stored[text] = (path, found[1])
+        self._stored[text] = StoredClip(path, found[1])
         return Sound(found[0], SAMPLE_RATE)
 
-    def stored(self, text: str) -> Path | None:
+    def stored(self, text: str) -> StoredClip | None:
         """The entry holding exactly the clip last returned for ``text``, if it was kept.
 
         Encoding workers read clips from here instead of receiving them from this process,
-        so no copy of a session's clips travels through a pipe.
+        so no copy of a session's clips travels through a pipe; the checksum lets a worker
+        check the entry still holds that clip.
         """
-        kept = self._stored.get(text)
-        return None if kept is None else kept[0]
-
-    def checksum(self, text: str) -> bytes | None:
-        """The checksum of that entry: a worker checks the entry still holds that clip."""
-        kept = self._stored.get(text)
-        return None if kept is None else kept[1]
+        return self._stored.get(text)
 
     def _read(self, path: Path) -> tuple[Samples, bytes] | None:
         if not os.path.lexists(path):

@@ -24,6 +24,7 @@ from typing import Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.speech.voice import Voice
 
 DEFAULT_RATE = 150
 """Words per minute: slower than the engine's 200, for someone exercising on a mat."""
@@ -57,8 +58,8 @@ def _engine() -> Any:
             engine = pyttsx3.init(driver) if driver else pyttsx3.init()
     except (ImportError, OSError, RuntimeError) as error:
         raise SpeechError(f"The speech engine could not start ({error}). {INSTALL_HINT}") from None
-    engine.connect("finished-utterance", _PROGRESS.on_finished)
-    engine.connect("started-word", _PROGRESS.on_word)
+    engine.connect("finished-utterance", _EVENTS.on_finished)
+    engine.connect("started-word", _EVENTS.on_word)
     # pyttsx3's finaliser fails noisily when it runs during interpreter shut-down.
     atexit.register(_engine.cache_clear)
     return engine
@@ -71,7 +72,7 @@ TIMEOUT_S = 60
 ATTEMPTS = 3
 
 
-class _Progress:
+class _UtteranceEvents:
     """What pyttsx3 reports about the text being spoken, from espeak-ng's thread."""
 
     def __init__(self) -> None:
@@ -92,14 +93,14 @@ class _Progress:
         self.finished.set()
 
 
-_PROGRESS = _Progress()
+_EVENTS = _UtteranceEvents()
 
 
 def _spoken_to_the_end(text: str) -> bool:
     """Did espeak-ng start the last word? Its word events count characters from one, and a
     hyphenated word ("es-ie-gewricht") is reported by its first part."""
     last_word_start = text.rstrip(" .,;:!?").rfind(" ") + 2
-    return _PROGRESS.last_word >= last_word_start
+    return _EVENTS.last_word >= last_word_start
 
 
 _SETTINGS: dict[int, tuple[str, int]] = {}
@@ -108,7 +109,7 @@ keeps them from text to text."""
 
 
 def _save(engine: Any, voice_id: str, rate: int, text: str, path: Path) -> None:
-    """Synthesise one text into ``path``: one save and one run per text (see known-facts).
+    """Synthesise one text into ``path``: one save and one run per text.
 
     pyttsx3's espeak driver runs espeak-ng asynchronously: ``runAndWait`` returns once the
     text is queued and the file is written later, on espeak-ng's thread, which then goes on
@@ -116,7 +117,8 @@ def _save(engine: Any, voice_id: str, rate: int, text: str, path: Path) -> None:
     short with the rest in the next file; and the driver cancels a text queued while espeak-ng
     is busy, even with a rate change. So each text starts and ends with espeak-ng idle, waits for
     pyttsx3's "finished-utterance" notice (with a time-out against hangs), and is tried again
-    unless it completed, was written, and its word events reached the last word.
+    unless it completed, was written, and its word events reached the last word. What was
+    seen, in full: docs/stack.md, "Speech: pyttsx3 and espeak-ng".
     """
     for attempt in range(ATTEMPTS):
         path.unlink(missing_ok=True)
@@ -129,15 +131,15 @@ def _save(engine: Any, voice_id: str, rate: int, text: str, path: Path) -> None:
                 # playing. The wait is some 20 ms, so settings are only sent when they change.
                 _wait_until_idle()
                 _SETTINGS[id(engine)] = (voice_id, rate)
-            _PROGRESS.reset()
+            _EVENTS.reset()
             engine.save_to_file(text, str(path))
             engine.runAndWait()
-            finished = _PROGRESS.finished.wait(TIMEOUT_S)
+            finished = _EVENTS.finished.wait(TIMEOUT_S)
             _wait_until_idle()
         if not finished:
             raise SpeechError(f"The speech engine did not finish {text!r} within {TIMEOUT_S} s.")
         written = path.is_file() and path.stat().st_size > 44
-        if _PROGRESS.completed and written and _spoken_to_the_end(text):
+        if _EVENTS.completed and written and _spoken_to_the_end(text):
             return
     raise SpeechError(f"The speech engine could not say {text!r} in {ATTEMPTS} tries.")
 
@@ -190,7 +192,7 @@ def dutch_voices() -> list[VoiceInfo]:
     return sorted(found, key=lambda v: (not v.id.endswith("/nl"), v.id))
 
 
-class EspeakVoice:
+class EspeakVoice(Voice):
     """A pyttsx3 voice. Creating it checks that the voice exists; speaking checks every file."""
 
     def __init__(self, voice_id: str | None = None, rate: int = DEFAULT_RATE) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.speech.voice import Voice
 
 MODEL_SUFFIX = ".onnx"
 NATURAL_RATE = 160
@@ -32,7 +33,7 @@ def config_path(model: Path) -> Path:
     return model.with_name(model.name + ".json")
 
 
-class PiperVoice:
+class PiperVoice(Voice):
     """One Piper voice model, loaded once and used for every phrase."""
 
     def __init__(self, model: Path, rate: int) -> None:

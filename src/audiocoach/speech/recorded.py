@@ -2,10 +2,13 @@
 
 A folder holds one recording per phrase, named by the phrase's key (``tel-01.wav``,
 ``oef-07-instructie.flac``: any format ``soundfile`` reads). :class:`RecordedVoice` is a
-:class:`~audiocoach.speech.Voice` like any engine: asked for a text, it returns the recording
+:class:`~audiocoach.speech.voice.Voice` like any engine: asked for a text, it returns the recording
 of that text, made to sit among the engine's phrases (silence trimmed, 22.05 kHz mono, the
 same loudness as the engine saying it), or the engine's own clip when there is no recording.
 The timeline and the mixer never learn which one spoke.
+
+The engine may itself be behind the speech cache: then what it says is kept there, and a
+later build speaks nothing the recordings lack (nor the loudness references) again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 
 from audiocoach.audio.samples import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
 from audiocoach.errors import SpeechError
-from audiocoach.speech import Voice, clip_of
+from audiocoach.speech.voice import Recordings, StoredClip, Voice, clip_of
 
 EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
 """Recording formats looked for, in this order; all are read by ``soundfile`` (libsndfile)."""
@@ -137,24 +140,22 @@ def find_recordings(folder: Path, keys: Mapping[str, str]) -> dict[str, Path]:
     return found
 
 
-class RecordedVoice:
+class RecordedVoice(Voice):
     """Recordings where a phrase has one, ``fallback`` for every other text.
 
     Every recording is read and checked when the voice is made, before any work starts.
     """
 
     def __init__(self, folder: Path, keys: Mapping[str, str], fallback: Voice) -> None:
-        """``keys`` maps each text the sessions say to its phrase key (see keys.py)."""
-        self.folder = folder
+        """``keys`` maps each text the sessions say to its phrase key
+        (:mod:`audiocoach.script.keys`)."""
         self.fallback = fallback
-        self.paths = find_recordings(folder, keys)
-        self.missing: list[tuple[str, str]] = [
-            (key, text) for text, key in keys.items() if text not in self.paths
-        ]
-        """(key, text) of the phrases without a recording, in the order given."""
-        self._audio = {text: read_recording(path) for text, path in self.paths.items()}
+        paths = find_recordings(folder, keys)
+        missing = tuple((key, text) for text, key in keys.items() if text not in paths)
+        self._recordings = Recordings(folder, paths, missing)
+        self._audio = {text: read_recording(path) for text, path in paths.items()}
         digest = hashlib.sha256()
-        for text, path in sorted(self.paths.items(), key=lambda item: item[1].name):
+        for text, path in sorted(paths.items(), key=lambda item: item[1].name):
             digest.update(f"{keys[text]}\n{text}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         self._digest = digest.hexdigest()[:16]
@@ -166,9 +167,8 @@ class RecordedVoice:
         return f"recorded-{self._digest}:{self.fallback.identity}"
 
     @property
-    def recorded(self) -> int:
-        """How many phrases have a recording."""
-        return len(self.paths)
+    def recordings(self) -> Recordings:
+        return self._recordings
 
     def synthesize(self, text: str) -> Sound:
         """The recording of ``text``, matched to the loudness of the fallback saying it."""
@@ -178,5 +178,10 @@ class RecordedVoice:
         trimmed = trim_recording(self._audio[text])
         samples = trim_silence(to_int16(match_level(trimmed, speech_level_db(reference))))
         if samples.size == 0:
-            raise SpeechError(f"The recording {self.paths[text]} is silent.")
+            raise SpeechError(f"The recording {self._recordings.paths[text]} is silent.")
         return Sound(samples, SAMPLE_RATE)
+
+    def stored(self, text: str) -> StoredClip | None:
+        """The fallback's entry for a text it said; ``None`` for a recorded text, whose clip
+        is made here (the fallback's entry for it holds only the loudness reference)."""
+        return None if text in self._audio else self.fallback.stored(text)

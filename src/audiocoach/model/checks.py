@@ -1,0 +1,103 @@
+"""Checking the values of a TOML table one by one: their types, bounds and text.
+
+Program files come from users, and their text ends up in file names, tags, a playlist, a feed
+and a page; :class:`TableReader` and the checks here refuse anything that does not belong
+there, naming the file, the place and the key.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from audiocoach.errors import ProgramError, shown
+from audiocoach.model.program import BOUNDS
+
+
+class TableReader:
+    """Reads typed values out of a TOML table and rejects unknown keys by name."""
+
+    def __init__(self, table: Mapping[str, Any], where: str) -> None:
+        if not isinstance(table, Mapping):
+            raise ProgramError(f"{where} must be a table.")
+        self.table = table
+        self.where = where
+        self.used: set[str] = set()
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        """The value of ``key``, of type ``kind`` and checked; without ``default``, required."""
+        self.used.add(key)
+        if key not in self.table:
+            if default is ...:
+                raise ProgramError(f"{self.where} is missing '{key}'.")
+            return default
+        value = self.table[key]
+        ok = isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise ProgramError(
+                f"{self.where}: '{key}' must be {_KIND_NAMES.get(kind, kind.__name__)}, "
+                f"not {shown(value)}."
+            )
+        if kind is str:
+            check_text(value, f"{self.where}: '{key}'", multiline=key in MULTILINE)
+        if kind is int:
+            low, high = NUMBER_BOUNDS.get(key, (-(10**9), 10**9))
+            if not low <= value <= high:
+                raise ProgramError(
+                    f"{self.where}: '{key}' must be from {low} to {high}, not {shown(value)}."
+                )
+        return value
+
+    def finish(self) -> None:
+        """Refuse any key no :meth:`get` asked for: a misspelt key is an error, not ignored."""
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise ProgramError(f"{self.where} has an unknown key '{unknown[0]}'.")
+
+
+_KIND_NAMES = {int: "a whole number", float: "a number", str: "text", list: "a list"}
+
+MAX_TEXT = 2000
+"""Characters in one text of the program (an instruction is the longest, a few hundred)."""
+MAX_ITEMS = 99
+"""Exercises, phases, notes and cues: a card has a dozen."""
+MULTILINE = frozenset({"instruction"})
+"""Texts in which line breaks are spaces (they are joined into one line when read)."""
+NUMBER_BOUNDS: Mapping[str, tuple[int, int]] = {"number": (1, MAX_ITEMS)}
+"""Exercise and phase numbers: names and phrase keys hold them in two digits."""
+_NOT_TEXT = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def check_text(value: str, what: str, *, multiline: bool = False) -> str:
+    """Program text goes into file names, tags, a playlist, a feed and a page: refuse
+    control characters (a line break in a title adds lines to the playlist), unassigned
+    code points and text longer than :data:`MAX_TEXT`."""
+    if len(value) > MAX_TEXT:
+        raise ProgramError(f"{what} is longer than {MAX_TEXT} characters.")
+    for char in value:
+        if multiline and char in "\t\n\r":
+            continue
+        if unicodedata.category(char) in _NOT_TEXT or char == "\ufeff":
+            raise ProgramError(
+                f"{what} holds a control character (U+{ord(char):04X}); use plain text on one line."
+            )
+    return value
+
+
+def check_items(items: list[Any], what: str) -> list[Any]:
+    """A list of at most :data:`MAX_ITEMS` entries."""
+    if len(items) > MAX_ITEMS:
+        raise ProgramError(f"{what} has {len(items)} entries; at most {MAX_ITEMS} are allowed.")
+    return items
+
+
+def check_bounds(name: str, value: int, where: str) -> int:
+    """Reject a dosage number outside :data:`~audiocoach.model.program.BOUNDS`, naming the
+    value and the range."""
+    low, high = BOUNDS[name]
+    if not low <= value <= high:
+        raise ProgramError(f"{where}: '{name}' must be from {low} to {high}, not {shown(value)}.")
+    return value

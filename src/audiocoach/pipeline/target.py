@@ -1,0 +1,66 @@
+"""What a build is asked for, a :class:`Target`, and what it hands back, a :class:`BuiltFile`.
+
+Plain data shared by :mod:`~audiocoach.pipeline.build`, which the rest of the program imports
+them from, and :mod:`~audiocoach.pipeline.staging`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypedDict
+
+from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
+from audiocoach.model.program import Phase, Program
+from audiocoach.script.session import Session
+from audiocoach.speech.voice import Voice
+
+
+@dataclass(frozen=True)
+class Target:
+    """One program to build into one folder with one voice: a patient, in a batch."""
+
+    program: Program
+    out_dir: Path
+    voice: Voice
+    phases: Sequence[Phase] | None = None
+    practice: str | None = None
+    """Names the practice in the tags and on the page."""
+    base_url: str | None = None
+    """Where the folder will be published; a podcast feed is written when given."""
+    label: str | None = None
+    """The patient's initials: on the page, in the tags, the playlist and the feed."""
+    zip_path: Path | None = None
+    """Where to write the whole bundle as one zip, if anywhere."""
+
+    def fingerprint_extra(self) -> str:
+        """What besides script, voice and encoder changes the MP3s: tags and loudness."""
+        return (
+            f"practice={self.practice!r};label={self.label!r};lufs={TARGET_LUFS};dbtp={LIMIT_DBTP}"
+        )
+
+
+class TargetOptions(TypedDict, total=False):
+    """A :class:`Target`'s optional fields, by name: what :func:`~.build.build` accepts."""
+
+    phases: Sequence[Phase] | None
+    practice: str | None
+    base_url: str | None
+    label: str | None
+    zip_path: Path | None
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    """A file of the build: written now, or kept because nothing it is made from changed."""
+
+    path: Path
+    phase: Phase
+    duration_ms: int
+    session: Session | None
+    """The session as rendered now; ``None`` when the file was up to date and kept as it was."""
+
+    @property
+    def kept(self) -> bool:
+        return self.session is None

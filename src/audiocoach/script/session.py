@@ -1,0 +1,56 @@
+"""A session: one phase's script laid out on its timeline, the file it becomes, and what it
+asks of a day.
+
+Plain data that the build makes and the files describe (tags, transcripts, page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from audiocoach.audio.timeline import Timeline
+from audiocoach.model.program import Phase, Program, safe_slug
+from audiocoach.script.writer import SessionScript, Variant
+
+
+class OfScript:
+    """What anything made from one session script knows through it: phase, variant, file."""
+
+    script: SessionScript
+
+    @property
+    def phase(self) -> Phase:
+        return self.script.phase
+
+    @property
+    def variant(self) -> Variant:
+        return self.script.variant
+
+    @property
+    def file_name(self) -> str:
+        return session_file_name(self.phase, self.variant)
+
+
+@dataclass(frozen=True)
+class Session(OfScript):
+    """One phase as it will be heard."""
+
+    script: SessionScript
+    timeline: Timeline
+
+
+def session_file_name(phase: Phase, variant: Variant) -> str:
+    """``fase-1-gehele-periode.mp3``, ``fase-1-gehele-periode-kort.mp3``: sorts by phase, the
+    short one after the full one, and safe whatever the program file says."""
+    short = "-kort" if variant == "kort" else ""
+    return f"fase-{phase.number}-{safe_slug(phase.title)}{short}.mp3"
+
+
+def time_per_day(program: Program, duration_ms: int) -> str:
+    """What one session's length asks of a day at the card's frequency, for the therapist to
+    see before handing it out: "3 tot 5 keer per dag: 51 tot 85 minuten"."""
+    fewest, most = program.times_per_day
+    low, high = (round(duration_ms * times / 60_000) for times in (fewest, most))
+    if fewest == most:
+        return f"{fewest} keer per dag: {low} minuten"
+    return f"{fewest} tot {most} keer per dag: {low} tot {high} minuten"

@@ -1,0 +1,81 @@
+"""What the pages show, made ready for the templates: lengths as a player shows them, the
+preview's script per phase, each exercise's dosage fields. No requests and no state here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from audiocoach.model.dosage import applies
+from audiocoach.model.program import Program
+from audiocoach.serve.form import LABELS, exercise_field
+
+
+def templates() -> jinja2.Environment:
+    """The pages' templates; every value is escaped, a missing one is an error."""
+    folder = Path(str(resources.files("audiocoach.serve") / "templates"))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def minutes(seconds: float) -> str:
+    """``12:05``: a session's length as a player shows it."""
+    whole, rest = divmod(round(seconds), 60)
+    return f"{whole}:{rest:02d}"
+
+
+def exercise_fields(program: Program) -> list[dict[str, Any]]:
+    """Each exercise with the dosage fields that mean something for it, and the card's values."""
+    return [
+        {
+            "number": e.number,
+            "name": e.name,
+            "fields": [
+                {
+                    "name": exercise_field(e.number, setting),
+                    "label": label,
+                    "card": str(getattr(e.dosage, setting)),
+                }
+                for setting, label in LABELS.items()
+                if applies(setting, e.dosage)
+            ],
+        }
+        for e in program.exercises
+    ]
+
+
+def preview_view(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``preview --json``'s phases as the page shows them: title, length, per day, script."""
+    shown = []
+    for phase in data["phases"]:
+        lines = []
+        for event in phase["events"]:
+            start = round(event["start_s"])
+            stamp = f"{start // 60:3d}:{start % 60:02d}"
+            if event["kind"] == "tone":
+                lines.append(f"{stamp}  ({event['text']})")
+            elif event["text"] is not None:
+                lines.append(f"{stamp}  {event['text']}")
+            elif event["kind"] == "rest":
+                lines.append(f"{stamp}  (rust {event['duration_s']:g} s)")
+        short = " (kort)" if phase["variant"] == "kort" else ""
+        shown.append(
+            {
+                "title": f"Fase {phase['number']}: {phase['title']}{short}",
+                "file": phase["file"],
+                "duration_s": phase["duration_s"],
+                "minutes": minutes(phase["duration_s"]),
+                "per_day": phase["per_day"],
+                "script": "\n".join(lines),
+            }
+        )
+    return shown

@@ -1,0 +1,126 @@
+"""The package stays a house a newcomer can find their way in: small rooms, light doors.
+
+Limits from issue 16: no module over 400 lines, no function over 60 lines, no folder with more
+than 12 modules side by side; each sub-package says its one job and imports nothing, so an
+encoding worker loads only what rendering needs.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.metadata
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import audiocoach
+
+PACKAGE = Path(audiocoach.__file__).parent
+MODULES = sorted(PACKAGE.rglob("*.py"))
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+MAX_MODULES_PER_FOLDER = 12
+
+
+def functions(tree: ast.AST) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def too_long(source: str) -> list[str]:
+    """The functions of ``source`` longer than the limit, as ``name (lines)``."""
+    found = []
+    for function in functions(ast.parse(source)):
+        assert function.end_lineno is not None
+        length = function.end_lineno - function.lineno + 1
+        if length > MAX_FUNCTION_LINES:
+            found.append(f"{function.name} ({length})")
+    return found
+
+
+def test_the_limits_see_a_long_function() -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
+    assert too_long(f"def f() -> None:\n{body}\n") == [f"f ({MAX_FUNCTION_LINES + 1})"]
+    assert too_long("def g() -> None:\n    pass\n") == []
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_module_is_small(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= MAX_MODULE_LINES
+    assert too_long(source) == []
+
+
+def test_no_folder_is_crowded() -> None:
+    for folder in {path.parent for path in MODULES}:
+        modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
+        assert len(modules) <= MAX_MODULES_PER_FOLDER, folder
+
+
+SUB_PACKAGES = sorted(
+    path.parent.name for path in PACKAGE.glob("*/__init__.py") if path.parent.name != "serve"
+)
+
+
+def test_the_sub_packages_are_the_concerns() -> None:
+    assert SUB_PACKAGES == ["audio", "model", "output", "pipeline", "script", "speech"]
+
+
+@pytest.mark.parametrize("name", SUB_PACKAGES)
+def test_sub_package_says_its_job_and_imports_nothing(name: str) -> None:
+    module = importlib.import_module(f"audiocoach.{name}")
+    assert module.__doc__
+    assert len(module.__doc__.split()) >= 8
+    code = (
+        "import sys; before = set(sys.modules); "
+        f"import audiocoach.{name}; "
+        "print(sorted(m for m in set(sys.modules) - before "
+        "if m.partition('.')[0] not in sys.stdlib_module_names | {'audiocoach'}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]", f"importing audiocoach.{name} loaded {loaded}"
+
+
+def test_the_public_api_is_declared_and_resolves() -> None:
+    homes = vars(audiocoach)["_HOMES"]
+    assert sorted(audiocoach.__all__) == sorted([*homes, "__version__"])
+    for name in audiocoach.__all__:
+        value = getattr(audiocoach, name)
+        assert value is not None
+        if name != "__version__":
+            assert value.__module__ == homes[name], name
+            assert value.__doc__, f"audiocoach.{name} has no docstring"
+    with pytest.raises(AttributeError):
+        getattr(audiocoach, "no_such_name")  # noqa: B009
+
+
+def test_importing_the_package_loads_nothing_else() -> None:
+    code = (
+        "import sys; before = set(sys.modules); import audiocoach; "
+        "print(sorted(m for m in set(sys.modules) - before if m.partition('.')[0] not in "
+        "sys.stdlib_module_names and m != 'audiocoach'))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
+
+
+def test_version_in_one_place_and_typed() -> None:
+    assert importlib.metadata.version("audiocoach") == audiocoach.__version__
+    assert (PACKAGE / "py.typed").is_file()
+
+
+def test_the_readme_uses_only_the_public_api() -> None:
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks, "the README shows no Python"
+    for block in blocks:
+        compile(block, "README.md", "exec")
+        for name in re.findall(r"\baudiocoach\.(\w+)", block):
+            assert name in audiocoach.__all__, f"the README uses audiocoach.{name}"
