@@ -176,9 +176,9 @@ def build_command(
                 plan.program,
                 folder,
                 voice_for_plan(plan, voice_dir, no_cache=no_cache),
-                practice=plan.patient.practice if plan.patient and plan.patient.practice else None,
+                practice=plan.practice,
                 base_url=base_url,
-                label=plan.patient.label if plan.patient and plan.patient.label else None,
+                label=plan.label,
                 zip_path=zip_beside(folder) if zip_ else None,
             )
             for plan, folder in zip(plans, folders, strict=True)

@@ -209,6 +209,16 @@ class Plan:
     rate: int | None
     patient: PatientFile | None = None
 
+    @property
+    def practice(self) -> str | None:
+        """The practice the patient file names, for the tags and the page; ``None``: none."""
+        return (self.patient.practice if self.patient else None) or None
+
+    @property
+    def label(self) -> str | None:
+        """The patient's initials from the patient file; ``None``: none."""
+        return (self.patient.label if self.patient else None) or None
+
 
 def resolve_plan(
     patient_file: Path | None = None,
