@@ -17,7 +17,7 @@ from audiocoach.audio.levelling import level
 from audiocoach.audio.meter import session_loudness
 from audiocoach.audio.mp3 import EncoderSettings, encode_chunks
 from audiocoach.audio.render import render_chunks
-from audiocoach.model.program import load_program
+from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.speech.espeak import EspeakVoice
 

@@ -26,7 +26,7 @@ with warnings.catch_warnings():  # pydub warns about ffmpeg, which nothing here 
 
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.tones import tone_clip
-from audiocoach.model.program import load_program
+from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.script.session import session_file_name
 from audiocoach.script.writer import Line, Tone

@@ -16,7 +16,7 @@ import numpy as np
 import soundfile
 
 from audiocoach.audio.samples import resample
-from audiocoach.model.program import load_program
+from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.pipeline.voices import choose_voice

@@ -20,11 +20,13 @@ and a noisy machine only makes it slower).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,7 +40,7 @@ import lameenc
 
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.render import render
-from audiocoach.model.program import builtin_program_path, load_program
+from audiocoach.model.program_file import builtin_program_path, load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
@@ -218,6 +220,28 @@ def machine() -> str:
     )
 
 
+def build_run(program: Path, out: Path, cache: Path, *, fresh: Sequence[Path] = ()) -> Run:
+    """``audiocoach build`` of ``program`` into ``out``, the folders in ``fresh`` removed first."""
+    for folder in fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    return audiocoach(["build", "--program", str(program), "--out", str(out)], cache)
+
+
+def scaling(
+    root: Path, cache: Path, repeat: int, programs: Sequence[tuple[str, Path]]
+) -> dict[str, tuple[Run, float]]:
+    """(f): each program built with a warm cache (its new texts said once first): the best
+    time, and the minutes of audio it makes."""
+    scaled: dict[str, tuple[Run, float]] = {}
+    for name, program_file in programs:
+        out = root / f"out-{program_file.stem}"
+        arguments = ["build", "--force", "--program", str(program_file), "--out", str(out)]
+        audiocoach(arguments, cache)
+        run = best(repeat, functools.partial(audiocoach, arguments, cache))
+        scaled[name] = (run, audio_minutes(program_file, cache))
+    return scaled
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=2, help="runs per audiocoach timing")
@@ -229,37 +253,17 @@ def main() -> int:
         root = Path(temporary)
         default = variant(root, "default", 10, 3)
         more_reps = variant(root, "reps-12", 12, 3)
-        sets2 = variant(root, "sets-x2", 10, 6)
-        reps2 = variant(root, "reps-x2", 20, 3)
-        both2 = variant(root, "sets-reps-x2", 20, 6)
         cache = root / "cache"
 
         print("(a) plain pydub script ...", flush=True)
         a = plain(default, root / "plain")
 
-        def empty_cache_build() -> Run:
-            for folder in (cache, root / "out"):
-                subprocess.run(["rm", "-rf", str(folder)], check=True)
-            return audiocoach(
-                ["build", "--program", str(default), "--out", str(root / "out")], cache
-            )
-
+        out, out_12 = root / "out", root / "out-12"
         print("(b) audiocoach, empty cache ...", flush=True)
-        b = best(repeat, empty_cache_build)
+        b = best(repeat, functools.partial(build_run, default, out, cache, fresh=(cache, out)))
         print("(e) nothing changed ...", flush=True)
-        e = best(
-            repeat,
-            lambda: audiocoach(
-                ["build", "--program", str(default), "--out", str(root / "out")], cache
-            ),
-        )
-
-        def changed_reps() -> Run:
-            subprocess.run(["rm", "-rf", str(root / "out-12")], check=True)
-            return audiocoach(
-                ["build", "--program", str(more_reps), "--out", str(root / "out-12")], cache
-            )
-
+        e = best(repeat, functools.partial(build_run, default, out, cache))
+        changed_reps = functools.partial(build_run, more_reps, out_12, cache, fresh=(out_12,))
         print("(c) warm cache, rep counts changed ...", flush=True)
         # The first run says the new numbers once; the timed runs are the warm ones.
         first_c = changed_reps()
@@ -269,18 +273,17 @@ def main() -> int:
         d_seconds, d_minutes = min(encoder_alone(more_reps, cache) for _ in range(repeat))
 
         print("(f) doubled sets and reps ...", flush=True)
-        scaled: dict[str, tuple[Run, float]] = {}
-        for name, program_file in [
-            ("default", default),
-            ("sets x2", sets2),
-            ("reps x2", reps2),
-            ("sets and reps x2", both2),
-        ]:
-            out = root / f"out-{program_file.stem}"
-            arguments_f = ["build", "--force", "--program", str(program_file), "--out", str(out)]
-            audiocoach(arguments_f, cache)  # warm the cache with this variant's new texts
-            run = best(repeat, lambda arguments_f=arguments_f: audiocoach(arguments_f, cache))
-            scaled[name] = (run, audio_minutes(program_file, cache))
+        scaled = scaling(
+            root,
+            cache,
+            repeat,
+            [
+                ("default", default),
+                ("sets x2", variant(root, "sets-x2", 10, 6)),
+                ("reps x2", variant(root, "reps-x2", 20, 3)),
+                ("sets and reps x2", variant(root, "sets-reps-x2", 20, 6)),
+            ],
+        )
 
     return report(
         a=a, b=b, c=c, c_cold_numbers=c_cold_numbers, d=(d_seconds, d_minutes), e=e, scaled=scaled
@@ -299,8 +302,7 @@ def report(
 ) -> int:
     """Print the table; 1 when a target is missed."""
     d_seconds, d_minutes = d
-    base_run, base_minutes = scaled["default"]
-    rows: list[tuple[str, str, str, bool | None]] = []
+    rows: list[Row] = []
 
     def row(what: str, value: str, target: str, ok: bool | None) -> None:
         rows.append((what, value, target, ok))
@@ -320,6 +322,17 @@ def report(
         b.peak_mb < 200,
     )
     row("    plain pydub script, for comparison", f"{a.children_mb:.0f} MB", "", None)
+    rows += scaling_rows(scaled)
+    return print_table(rows)
+
+
+Row = tuple[str, str, str, bool | None]
+
+
+def scaling_rows(scaled: dict[str, tuple[Run, float]]) -> list[Row]:
+    """(f): time grows with the audio, not faster."""
+    base_run, base_minutes = scaled["default"]
+    rows: list[Row] = []
     for name in ("sets x2", "reps x2", "sets and reps x2"):
         run, minutes = scaled[name]
         ratio = run.seconds / base_run.seconds
@@ -327,21 +340,18 @@ def report(
         if name == "sets and reps x2":
             # Twice the sets of twice the reps is about four times the counting: linear time
             # means the time grows as the audio does, not that it stays within 2.2x.
-            row(
-                f"(f) {name}: time / audio ({audio:.2f}x audio)",
-                f"{ratio:.2f}x / {audio:.2f}x = {ratio / audio:.2f}",
-                "<= 1.1 (linear)",
-                ratio / audio <= 1.1,
-            )
+            what = f"(f) {name}: time / audio ({audio:.2f}x audio)"
+            value = f"{ratio:.2f}x / {audio:.2f}x = {ratio / audio:.2f}"
+            rows.append((what, value, "<= 1.1 (linear)", ratio / audio <= 1.1))
         else:
-            row(
-                f"(f) {name} ({minutes:.0f} min audio, {audio:.2f}x)",
-                f"{ratio:.2f}x time",
-                "<= 2.2x",
-                ratio <= 2.2,
-            )
-    row("    (f) default build, warm cache", f"{base_run.seconds:.2f} s", "", None)
+            what = f"(f) {name} ({minutes:.0f} min audio, {audio:.2f}x)"
+            rows.append((what, f"{ratio:.2f}x time", "<= 2.2x", ratio <= 2.2))
+    rows.append(("    (f) default build, warm cache", f"{base_run.seconds:.2f} s", "", None))
+    return rows
 
+
+def print_table(rows: Sequence[Row]) -> int:
+    """Print the rows as a Markdown table; 1 when a target is missed."""
     print()
     print("| measurement | result | target | met |")
     print("| --- | --- | --- | --- |")

@@ -21,7 +21,10 @@ import audiocoach
 
 PACKAGE = Path(audiocoach.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
-TESTS = sorted(Path(__file__).parent.glob("*.py"))
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = sorted(
+    path for folder in ("tests", "benchmarks", "tools") for path in (ROOT / folder).glob("*.py")
+)
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 MAX_MODULES_PER_FOLDER = 12
