@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from audiocoach.cli import app
 from audiocoach.model.dosage import FIELDS
 from audiocoach.model.patient import KEYS
-from audiocoach.script import writer as script
+from audiocoach.script import writer
 from bad_input_files import FILE_CASES, Case
 from bad_input_options import OPTION_CASES
 from helpers import run_cli, tree_hashes
@@ -52,7 +52,7 @@ COMMANDS = all_commands()
 def test_every_option_that_takes_a_value_has_a_case() -> None:
     """An option added to any command without a bad value tried here fails this test.
 
-    Options of the same name are one declaration in ``cli.py`` shared by the commands and
+    Options of the same name are one declaration in ``cli_options.py`` shared by the commands and
     checked by the same code: a case for ``build --reps`` covers ``preview --reps``. Flags
     (``--zip``) take no value, so nothing typed after them can be wrong.
     """
@@ -197,10 +197,10 @@ def test_broken_template_names_the_template_and_line(
     """A template folder with a syntax error (a practice editing the wording)."""
     folder = tmp_path / "scripts_nl"
     folder.mkdir()
-    for template in script.templates_dir().glob("*.j2"):
+    for template in writer.templates_dir().glob("*.j2"):
         (folder / template.name).write_text(template.read_text(encoding="utf-8"), "utf-8")
     (folder / "rust.j2").write_text("Rust.\n{% if dosage.rest_s %}\nNog even.\n", "utf-8")
-    monkeypatch.setattr(script, "templates_dir", lambda: folder)
+    monkeypatch.setattr(writer, "templates_dir", lambda: folder)
     out = prepare(tmp_path, {})
     before = tree_hashes(tmp_path)
     result = run_cli(runner, "build", "--phase", "1", "--out", str(out))

@@ -174,13 +174,13 @@ def test_a_bundle_goes_in_whole_and_a_ctrl_c_meanwhile_waits(tmp_path: Path) -> 
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "new b"
 
 
-def test_a_bundle_tells_what_the_folder_will_hold(tmp_path: Path) -> None:
+def test_a_bundle_reads_a_file_where_it_is_now(tmp_path: Path) -> None:
     (tmp_path / "fase-1-a.mp3").write_text("kept", encoding="utf-8")
     (tmp_path / "fase-2-b.mp3").write_text("old", encoding="utf-8")
     bundle = Bundle(tmp_path)
     bundle.path("fase-2-b.mp3").write_text("new", encoding="utf-8")
     bundle.path("fase-3-c.mp3").write_text("new", encoding="utf-8")
-    assert bundle.names_after() == ["fase-1-a.mp3", "fase-2-b.mp3", "fase-3-c.mp3"]
+    assert bundle.staged() == ["fase-2-b.mp3", "fase-3-c.mp3"]
     assert bundle.current("fase-1-a.mp3") == tmp_path / "fase-1-a.mp3"
     assert bundle.current("fase-2-b.mp3") == bundle.path("fase-2-b.mp3")
     bundle.discard()

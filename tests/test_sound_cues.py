@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.audio.tones import SESSION_END, SET_END, SET_START, TONES
+from audiocoach.audio.tones import TONES
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import BuiltFile
+from audiocoach.script.cues import SESSION_END, SET_END, SET_START
 from helpers import decode, preview_json, rms_db, run_cli, tiny_program
 
 Phase = dict[str, Any]

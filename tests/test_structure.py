@@ -8,6 +8,7 @@ encoding worker loads only what rendering needs.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 import importlib.metadata
 import re
@@ -128,3 +129,12 @@ def test_the_readme_uses_only_the_public_api() -> None:
         compile(block, "README.md", "exec")
         for name in re.findall(r"\baudiocoach\.(\w+)", block):
             assert name in audiocoach.__all__, f"the README uses audiocoach.{name}"
+
+
+def test_build_takes_exactly_the_optional_fields_of_a_target() -> None:
+    """``build(program, out_dir, voice, **options)`` is typed by :class:`TargetOptions`:
+    a field added to :class:`Target` and not there would be refused by the type checker."""
+    from audiocoach.pipeline.target import Target, TargetOptions
+
+    optional = [f.name for f in dataclasses.fields(Target) if f.default is not dataclasses.MISSING]
+    assert list(TargetOptions.__annotations__) == optional

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiocoach.audio.timeline import Event, build_timeline
-from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage
 from audiocoach.model.program_file import load_program
 from audiocoach.script.writer import Templates, session_script
@@ -49,7 +48,10 @@ def test_events_never_overlap_and_counts_match_dosage(
     for number in phase.exercises:
         dosage: Dosage = program.exercise(number).dosage
         counts = [e for e in timeline.events if e.kind == "count" and e.exercise == number]
-        assert len(counts) == cueing(dosage).counts_per_set() * dosage.sets
+        # The card's rule, not the code's: each repetition counted once; a hold counts down
+        # its last three seconds (fewer in a hold shorter than four seconds).
+        per_set = min(3, dosage.hold_s - 1) if dosage.pattern == "hold" else dosage.reps
+        assert len(counts) == per_set * dosage.sets
         rests = [e for e in timeline.events if e.kind == "rest" and e.exercise == number]
         between_exercises = 1 if number != phase.exercises[-1] else 0
         assert len(rests) == (sets - 1 + between_exercises if rest_s else 0)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from audiocoach.audio.samples import Sound
     from audiocoach.errors import (
         AudiocoachError,
         DosageError,
@@ -65,6 +66,7 @@ _HOMES = {
     "BuiltFile": "audiocoach.pipeline.target",
     "Target": "audiocoach.pipeline.target",
     "Voice": "audiocoach.speech.voice",
+    "Sound": "audiocoach.audio.samples",
     "choose_voice": "audiocoach.pipeline.voices",
     "voice_for_plan": "audiocoach.pipeline.voices",
 }
@@ -86,6 +88,7 @@ __all__ = [
     "Program",
     "ProgramError",
     "ScriptError",
+    "Sound",
     "SpeechError",
     "Target",
     "UrlError",

@@ -161,12 +161,6 @@ class Bundle:
             return []
         return sorted(p.name for p in self.stage.iterdir() if owner(p) is None)
 
-    def names_after(self) -> list[str]:
-        """The names the folder will hold once the bundle is in place: what is there now and
-        what is staged (for a page or playlist that lists every file present)."""
-        there = (p.name for p in self.folder.iterdir() if owner(p) is None and p.is_file())
-        return sorted({*there, *self.staged()})
-
     def current(self, name: str) -> Path:
         """Where ``name`` is read now (its size for a feed): staged when this build wrote it,
         else in the folder."""

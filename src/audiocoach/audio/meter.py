@@ -121,8 +121,8 @@ def gated_loudness(hop_energy: Floats, hop: int) -> float:
 
 
 def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
-    """Integrated loudness of a session exactly as :func:`render_chunks` would render it;
-    see :func:`loudness_of`."""
+    """Integrated loudness of a session exactly as
+    :func:`~audiocoach.audio.render.render_chunks` would render it; see :func:`loudness_of`."""
     lengths = {text: len(clip.samples) for text, clip in clips.items()}
     return loudness_of(timeline, lengths, lambda text: clips[text].samples)
 
@@ -130,7 +130,8 @@ def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
 def loudness_of(
     timeline: Timeline, lengths: Mapping[str, int], samples_of: Callable[[str], Samples]
 ) -> float:
-    """Integrated loudness of a session exactly as :func:`render_chunks` would render it.
+    """Integrated loudness of a session exactly as
+    :func:`~audiocoach.audio.render.render_chunks` would render it.
 
     Most of a session is silence, and silence filters to silence once the filters have
     settled; and a session says the same few clips hundreds of times. So each distinct clip

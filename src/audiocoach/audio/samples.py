@@ -20,8 +20,6 @@ import numpy.typing as npt
 
 SAMPLE_RATE = 22_050
 """Hz. espeak-ng's own rate; plenty for speech, and half the data of 44.1 kHz."""
-SAMPLE_WIDTH = 2
-"""Bytes per sample: 16-bit PCM."""
 CHANNELS = 1
 
 Samples = npt.NDArray[np.int16]

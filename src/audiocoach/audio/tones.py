@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
+from audiocoach.script.cues import SESSION_END, SET_END, SET_START
 from audiocoach.speech.voice import Clip
 
 
@@ -37,12 +38,6 @@ class Tone:
     volume_db: float
     """Peak of each partial, dB full scale, before the session's levelling."""
 
-
-SET_START = "♪ start"
-SET_END = "♪ stop"
-SESSION_END = "♪ einde"
-"""Tone labels: the ``text`` of a tone event. "♪" never appears in spoken text (the Dutch
-check refuses it), so a label can never be mistaken for something said."""
 
 TONES: dict[str, Tone] = {
     SET_START: Tone(hz=(880.0,), ms=150, fade_in_ms=10, fade_out_ms=40, volume_db=-12.0),

@@ -7,10 +7,13 @@ Plain data that the build makes and the files describe (tags, transcripts, page)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from audiocoach.audio.timeline import Timeline
 from audiocoach.model.program import Phase, Program, safe_slug
 from audiocoach.script.writer import SessionScript, Variant
+
+if TYPE_CHECKING:  # the timeline is laid out from the script: only its type is needed here
+    from audiocoach.audio.timeline import Timeline
 
 
 class OfScript:

@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 import jinja2
 
-from audiocoach.audio.tones import SESSION_END, SET_END, SET_START
 from audiocoach.errors import ScriptError
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Exercise, Phase, Program
+from audiocoach.script.cues import SESSION_END, SET_END, SET_START
 from audiocoach.script.dutch import enumeration, number_word, speakable, unspeakable
 from audiocoach.script.keys import phrase_key
 

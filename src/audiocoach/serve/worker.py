@@ -31,7 +31,7 @@ from typing import Any
 
 from audiocoach.errors import AudiocoachError, SpeechError
 
-Progress = Callable[[int, str], None]
+PercentCallback = Callable[[int, str], None]
 """Called with (percent done, what is being done)."""
 
 
@@ -39,7 +39,7 @@ Progress = Callable[[int, str], None]
 class _Task:
     kind: str
     payload: Any
-    progress: Progress | None
+    progress: PercentCallback | None
     future: Future[Any]
 
 
@@ -56,7 +56,9 @@ class SpeechWorker:
         self._thread = threading.Thread(target=self._run, name="audiocoach-speech", daemon=True)
         self._thread.start()
 
-    def submit(self, kind: str, payload: Any, progress: Progress | None = None) -> Future[Any]:
+    def submit(
+        self, kind: str, payload: Any, progress: PercentCallback | None = None
+    ) -> Future[Any]:
         """Queue a task (``build``, ``preview``, ``voices``); its future holds the result."""
         future: Future[Any] = Future()
         self._tasks.put(_Task(kind, payload, progress, future))
@@ -143,7 +145,7 @@ def serve_tasks(connection: Connection) -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    tasks: dict[str, Callable[[Any, Progress], Any]] = {
+    tasks: dict[str, Callable[[Any, PercentCallback], Any]] = {
         "build": run_build,
         "preview": run_preview,
         "voices": run_voices,
@@ -174,14 +176,14 @@ def _voice(plan: Any) -> Any:
     return voice_for_plan(plan)
 
 
-def run_voices(_payload: Any, _progress: Progress) -> list[tuple[str, str]]:
+def run_voices(_payload: Any, _progress: PercentCallback) -> list[tuple[str, str]]:
     """The engine's Dutch voices: (id, name)."""
     from audiocoach.speech.espeak import dutch_voices
 
     return [(info.id, info.name) for info in dutch_voices()]
 
 
-def run_preview(plan: Any, _progress: Progress) -> dict[str, Any]:
+def run_preview(plan: Any, _progress: PercentCallback) -> dict[str, Any]:
     """``preview --json``'s data for the plan, each phase with its time per day."""
     from audiocoach.pipeline.build import prepare
     from audiocoach.pipeline.preview import preview_data
@@ -207,7 +209,7 @@ class BuildRequest:
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
 
 
-def run_build(request: BuildRequest, progress: Progress) -> dict[str, Any]:
+def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any]:
     """Save the patient file, build as ``audiocoach build --zip`` does (the zip inside the
     patient's folder, the only folder the app serves from)."""
     from audiocoach.files import write_text

@@ -1,5 +1,6 @@
 """Speech: one small interface (:mod:`.voice`), so any engine can speak a session.
 
 The engines (:mod:`.espeak`, :mod:`.piper`, the therapist's :mod:`.recorded` phrases), the
-speech cache (:mod:`.cache`) and the choice of voice for a plan (:mod:`.voices`).
+speech cache (:mod:`.cache`). Which voice speaks a build is chosen in
+:mod:`audiocoach.pipeline.voices`.
 """

@@ -12,10 +12,10 @@ disk (:meth:`Voice.stored`: the speech cache) and which recordings the voice spe
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 from audiocoach.audio.samples import Samples, Sound, conform, ms_for, trim_silence
 from audiocoach.errors import SpeechError
@@ -49,8 +49,7 @@ class Recordings:
         return len(self.paths)
 
 
-@runtime_checkable
-class Voice(Protocol):
+class Voice(ABC):
     """A speech engine with one voice and speaking rate chosen.
 
     An engine subclasses this and writes ``identity`` and ``synthesize``; it inherits the
@@ -58,17 +57,17 @@ class Voice(Protocol):
     """
 
     @property
+    @abstractmethod
     def identity(self) -> str:
         """Everything besides the text that changes the sound: engine, version, voice, rate.
 
         Two voices with the same identity must say the same text the same way; the speech
         cache relies on it.
         """
-        ...
 
+    @abstractmethod
     def synthesize(self, text: str) -> Sound:
         """Say ``text``: mono samples at the engine's own rate; the caller conforms them."""
-        ...
 
     def stored(self, text: str) -> StoredClip | None:
         """Where the clip last returned for ``text`` is kept on disk, if it is: a build then
