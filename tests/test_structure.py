@@ -138,3 +138,48 @@ def test_build_takes_exactly_the_optional_fields_of_a_target() -> None:
 
     optional = [f.name for f in dataclasses.fields(Target) if f.default is not dataclasses.MISSING]
     assert list(TargetOptions.__annotations__) == optional
+
+
+LAYERS = ["", "model", "script", "speech", "audio", "output", "pipeline", "serve", "cli"]
+"""The data flow, first to last: a module imports only from its own layer or earlier ones.
+``""`` is what every step shares (errors, files, folders); the CLI is on top."""
+
+ALLOWED_BACKWARDS = {
+    ("audiocoach.model.patterns", "audiocoach.script.dutch"),  # a pattern's words on the page
+    ("audiocoach.speech.voice", "audiocoach.audio.samples"),  # plain sample values, shared
+    ("audiocoach.speech.cache", "audiocoach.audio.samples"),
+    ("audiocoach.speech.espeak", "audiocoach.audio.samples"),
+    ("audiocoach.speech.piper", "audiocoach.audio.samples"),
+    ("audiocoach.speech.recorded", "audiocoach.audio.samples"),
+    ("audiocoach.script.session", "audiocoach.audio.timeline"),  # the timeline's type only
+}
+
+
+def layer(module: str) -> int:
+    parts = module.split(".")
+    if parts[1] in ("cli", "cli_options", "__main__"):
+        return LAYERS.index("cli")
+    return LAYERS.index(parts[1]) if parts[1] in LAYERS else 0
+
+
+def imports_of(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("audiocoach.")}
+
+
+def test_imports_follow_the_data_flow() -> None:
+    against = set()
+    for path in MODULES:
+        if path.name == "__init__.py" and path.parent == PACKAGE:
+            continue  # the public API names what every layer offers
+        relative = path.relative_to(PACKAGE.parent).with_suffix("")
+        module = ".".join(part for part in relative.parts if part != "__init__")
+        for imported in imports_of(path):
+            if layer(imported) > layer(module):
+                against.add((module, imported))
+    assert against == ALLOWED_BACKWARDS
