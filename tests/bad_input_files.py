@@ -170,6 +170,12 @@ FILE_CASES: list[Case] = [
         "a session may last at most 3 hours",
     ),
     (
+        "preview of a dosage over three hours",
+        {"k.toml": program_with("rest_s = 0 }", "rest_s = 0, move_s = 30 }")},
+        ["preview", "--program", "k.toml", "--reps", "50", "--sets", "10", "--rest", "300"],
+        "a session may last at most 3 hours",
+    ),
+    (
         "program not utf-8",
         {"k.toml": b'[program]\ntitle = "K\xf6rt"\n'},
         ["--program", "k.toml"],

@@ -97,10 +97,18 @@ def prepare(
     progress: ProgressCallback | None = None,
 ) -> tuple[list[Session], dict[str, Clip]]:
     """Script, speak and lay out every phase; no files are written. The clips (tones
-    included) are what rendering the sessions needs."""
+    included) are what rendering the sessions needs.
+
+    A session a build would refuse as too long is refused here too, before anything is
+    spoken when its silences alone say so: a preview shows only what can be built.
+    """
     scripts = write_scripts(program, phases)
+    for script in scripts:
+        check_length(script.phase.number, silent_ms(script.steps))
     clips = speak(voice, distinct_texts(scripts), progress)
     sessions = lay_out(scripts, clips)
+    for session in sessions:
+        check_length(session.phase.number, session.timeline.duration_ms)
     clips.update(tone_clips(tuple({label for s in scripts for label in s.tones})))
     return sessions, clips
 
