@@ -29,7 +29,7 @@ from audiocoach.script.dutch import unspeakable
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 DATA = Path(__file__).parent / "data"
 CARD = DATA / "si-gewricht-lage-rug.txt"
