@@ -70,6 +70,12 @@ def reflowed(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
+def page_break_in_schedule(text: str) -> str:
+    """The schedule over two pages, the card's title as the second page's header."""
+    title = "Herstelbevorderende oefeningen bij lage rugklachten"
+    return text.replace("Vul in** \n 7 + 8", f"\f\n{title}\n\nVul in** \n 7 + 8")
+
+
 def expected_other_numbers(program: Program) -> Program:
     exercises = []
     for e in program.exercises:
@@ -94,6 +100,7 @@ VARIANTS: list[tuple[str, Callable[[str], str], Callable[[Program], Program]]] =
     ("other numbers", other_numbers, expected_other_numbers),
     ("exercise 9 removed", without_nine, expected_without_nine),
     ("other line breaks", reflowed, lambda p: p),
+    ("a page break in the schedule", page_break_in_schedule, lambda p: p),
 ]
 
 
@@ -107,6 +114,24 @@ def test_a_text_made_from_the_card(
     assert draft.program == expected(ORIGINAL.program), name
     assert not [f for f in draft.findings if f.kind == "unread"]
     assert program_from_dict(tomllib.loads(draft_toml(draft, "kaart.txt"))) == draft.program
+
+
+def test_what_the_card_does_not_say_is_a_marked_guess() -> None:
+    """Without "drie tot vijf maal daags", "± 15 sec. rust" and "doe dit 3 keer" in the
+    schedule: once a day, no rest, one set, each a guess at its exercise."""
+    text = TEXT.replace(
+        "* Bovendien dient u de aangegeven oefenserie drie tot vijf maal daags", "*"
+    )
+    text = text.replace("/ daarna ± 15 sec. rust", "").replace("doe dit 3 keer*", "")
+    draft = read_card(text)
+    assert draft.program.times_per_day == (1, 1)
+    guesses = {(f.exercise, f.field) for f in draft.findings if f.kind == "guess"}
+    assert (None, "times_per_day") in guesses
+    for number in (5, 6, 7, 8, 9, 10, 11):
+        dosage = draft.program.exercise(number).dosage
+        assert (dosage.sets, dosage.rest_s) == (1, 0)
+        assert {(number, "sets"), (number, "rest_s")} <= guesses
+    assert draft.program.exercise(2).dosage.sets == 3  # "doet dit 3 keer" stays
 
 
 def same_findings(draft: CardDraft) -> set[tuple[str, int | None, str, str]]:

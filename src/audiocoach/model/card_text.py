@@ -67,12 +67,13 @@ def read_card(text: str, origin: str = "The text") -> CardDraft:
         )
     findings: list[Finding] = []
     title, subtitle, source = _head(lines[:start])
-    rows = read_schedule(lines[start + 1 : first], findings)
+    schedule = [line for line in lines[start + 1 : first] if line.text != title]  # page headers
+    rows = read_schedule(schedule, findings)
     if not rows:
         raise CardError(f"{origin} has a schedule in which no exercise could be read.")
     described = _descriptions(lines[first:], title, findings)
     exercises = _exercises(rows, described, findings)
-    days = times_per_day(lines[start + 1 : first], findings)
+    days = times_per_day(schedule, findings)
     notes = [f"Herhaal deze oefeningen {said_in_full(f'{days[0]} tot {days[1]}')} keer per dag."]
     if CONSULTATION.search(" ".join(line.text for line in lines)):
         notes.append("Doe dit programma in overleg met uw behandelaar of begeleider.")
