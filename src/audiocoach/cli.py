@@ -240,12 +240,12 @@ def init_command(patient_file: InitArgument) -> None:
 
 @app.command("import")
 def import_command(card: CardArgument, out: CardOutOption = None) -> None:
-    """Read a card's text (a text file or a PDF, in the layout of the practice's cards) into
-    a draft program file.
+    """Read a card (a text file or a PDF) into a draft program file.
 
-    What the card does not say (spoken names, cues, time to move, starting positions) is a
-    plain guess, marked 'check:' in the draft; a line it cannot read is listed with its
-    number. An existing file is never overwritten.
+    What the card does not say (spoken names, cues, time to move, starting
+    positions) is a plain guess, marked 'check:' in the draft; a line it
+    cannot read is listed with its number. An existing file is never
+    overwritten.
     """
     with plain_errors():
         made = import_card(card, out or Path(card.with_suffix(".toml").name))
