@@ -24,7 +24,7 @@ from audiocoach.model.card_text import CardDraft
 from audiocoach.model.program import Exercise, Program
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.session import distinct_texts, write_scripts
-from audiocoach.script.dutch import unspeakable
+from audiocoach.script.dutch import said_in_full, unspeakable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -228,3 +228,23 @@ def test_the_draft_is_tomlkit_toml_with_its_comments(imported: tuple[CardDraft, 
         "rest_s": 15,
         "hold_s": 12,
     }
+
+
+SAID: list[tuple[str, str]] = [
+    ("M.a.w. duw de benen van u af.", "Met andere woorden, duw de benen van u af."),
+    ("Oefening 1 t/m 4", "Oefening één tot en met vier"),
+    ("daarna ± 15 sec. rust", "daarna ongeveer vijftien seconden rust"),
+    ("beide zijden 10x / daarna", "beide zijden tien keer, daarna"),
+    ("duur: 10-12 sec./ daarna", "duur: tien tot twaalf seconden, daarna"),
+    ("behandelaar/ begeleider", "behandelaar of begeleider"),
+    ("het dijbeen en/of de enkel", "het dijbeen of de enkel"),
+    ("oefening 7 + 8", "oefening zeven en acht"),
+    ("Zie afb. 3, bijv. ca. 5 min.", "Zie afbeelding drie, bijvoorbeeld ongeveer vijf minuten"),
+    ("doe dit 3 keer*", "doe dit drie keer"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("written", "said"), SAID, ids=[s[0] for s in SAID])
+def test_a_cards_text_is_said_in_full(written: str, said: str) -> None:
+    assert said_in_full(written) == said
+    assert unspeakable(said) == []
