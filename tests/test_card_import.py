@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 
+from audiocoach.model.card_draft import program_toml
 from audiocoach.model.card_file import import_card
 from audiocoach.model.card_text import CardDraft
 from audiocoach.model.program import Exercise, Program
-from audiocoach.model.program_file import load_program
+from audiocoach.model.program_file import builtin_program_path, load_program, program_from_dict
 from audiocoach.pipeline.session import distinct_texts, write_scripts
 from audiocoach.script.dutch import said_in_full, unspeakable
 
@@ -248,3 +249,16 @@ SAID: list[tuple[str, str]] = [
 def test_a_cards_text_is_said_in_full(written: str, said: str) -> None:
     assert said_in_full(written) == said
     assert unspeakable(said) == []
+
+
+def test_any_program_is_written_as_it_loads() -> None:
+    """The writer of drafts writes every field of a program: the built-in card, written and
+    read back, is the built-in card (a field added to the program and not written fails here)."""
+    builtin = load_program()
+    raw = tomllib.loads(builtin_program_path().read_text(encoding="utf-8"))
+    aims = {e["number"]: e["aim"] for e in raw["exercises"] if "aim" in e}
+    text = program_toml(builtin, aims)
+    assert program_from_dict(tomllib.loads(text)) == builtin
+    assert [e.get("aim") for e in tomllib.loads(text)["exercises"]] == [
+        e.get("aim") for e in raw["exercises"]
+    ]

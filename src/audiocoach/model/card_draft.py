@@ -1,4 +1,5 @@
-"""A card's draft as a program file: TOML written by tomlkit, with a comment at each guess.
+"""A program file written by tomlkit: a card's draft, with a comment at each guess, or any
+program (:func:`program_toml`, for whatever makes or changes a program).
 
 tomlkit writes comments where they belong (above a key, at the end of its line), which the
 standard library cannot: the therapist opens the draft and finds "check:" beside every value
@@ -10,7 +11,7 @@ written, so a draft is always a program file audiocoach loads.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import tomlkit
@@ -18,7 +19,7 @@ from tomlkit.items import Array, InlineTable, Table
 
 from audiocoach.model.card_schedule import Finding
 from audiocoach.model.card_text import CardDraft
-from audiocoach.model.program import Dosage, Exercise, Phase
+from audiocoach.model.program import Dosage, Exercise, Phase, Program, safe_slug
 from audiocoach.model.program_file import program_from_dict
 
 CHECK = "check:"
@@ -28,15 +29,27 @@ UNREAD = "not read:"
 
 def draft_toml(draft: CardDraft, source: str) -> str:
     """The draft as the text of a program file; ``source`` names the card it was read from."""
+    return program_toml(draft.program, draft.aims, draft.findings, _header(draft, source))
+
+
+def program_toml(
+    program: Program,
+    aims: Mapping[int, str],
+    findings: Sequence[Finding] = (),
+    header: Sequence[str] = (),
+) -> str:
+    """Any program as the text of its program file, each finding a comment at its value;
+    checked by reading it back, so what is written is what audiocoach loads."""
     document = tomlkit.document()
-    for line in _header(draft, source):
+    for line in header:
         document.add(tomlkit.comment(line))
-    document.add(tomlkit.nl())
-    document.add("program", _program_table(draft))
-    document.add("phases", _phases(draft))
+    if header:
+        document.add(tomlkit.nl())
+    document.add("program", _program_table(program, findings))
+    document.add("phases", _phases(program))
     exercises = tomlkit.aot()
-    for exercise in draft.program.exercises:
-        exercises.append(_exercise_table(draft, exercise))
+    for exercise in program.exercises:
+        exercises.append(_exercise_table(exercise, aims.get(exercise.number), findings))
     document.add("exercises", exercises)
     text = tomlkit.dumps(document)
     program_from_dict(tomlkit.parse(text).unwrap(), origin="the draft")
@@ -69,23 +82,24 @@ def describe(finding: Finding) -> str:
     return f"{where}{about}: {finding.text}"
 
 
-def _program_table(draft: CardDraft) -> Table:
-    program = draft.program
+def _program_table(program: Program, findings: Sequence[Finding]) -> Table:
     table = tomlkit.table()
+    if program.slug != safe_slug(program.title):
+        table.add("slug", program.slug)
     table.add("title", program.title)
     table.add("subtitle", program.subtitle)
     table.add("source", program.source)
     table.add("times_per_day", list(program.times_per_day))
-    _mark(table, "times_per_day", _about(draft, None, "times_per_day"))
+    _mark(table, "times_per_day", _about(findings, None, "times_per_day"))
     notes = tomlkit.array()
     notes.extend(program.notes)
     table.add("notes", notes.multiline(True))
     return table
 
 
-def _phases(draft: CardDraft) -> Any:
+def _phases(program: Program) -> Any:
     phases = tomlkit.aot()
-    for phase in draft.program.phases:
+    for phase in program.phases:
         phases.append(_phase_table(phase))
     return phases
 
@@ -99,16 +113,15 @@ def _phase_table(phase: Phase) -> Table:
     return table
 
 
-def _exercise_table(draft: CardDraft, exercise: Exercise) -> Table:
+def _exercise_table(exercise: Exercise, aim: str | None, findings: Sequence[Finding]) -> Table:
     """One exercise; each guess a comment at its key, the rest above the dosage."""
-    mine = [f for f in draft.findings if f.exercise == exercise.number and f.kind != "unread"]
+    mine = [f for f in findings if f.exercise == exercise.number and f.kind != "unread"]
     table = tomlkit.table()
     table.add("number", exercise.number)
     table.add("name", exercise.name)
     _mark(table, "name", _fields(mine, "name"))
     table.add("title", exercise.title)
     _mark(table, "title", _fields(mine, "title"))
-    aim = draft.aims.get(exercise.number)
     if aim:
         table.add("aim", aim)
     if exercise.position:
@@ -130,8 +143,8 @@ def _fields(findings: Sequence[Finding], *fields: str) -> list[Finding]:
     return [f for f in findings if f.field in fields]
 
 
-def _about(draft: CardDraft, exercise: int | None, field: str) -> list[Finding]:
-    return [f for f in draft.findings if f.exercise == exercise and f.field == field]
+def _about(findings: Sequence[Finding], exercise: int | None, field: str) -> list[Finding]:
+    return [f for f in findings if f.exercise == exercise and f.field == field]
 
 
 def _mark(table: Table, key: str, findings: Sequence[Finding]) -> None:
