@@ -125,6 +125,7 @@ def test_what_the_card_does_not_say_is_a_marked_guess() -> None:
     text = text.replace("/ daarna ± 15 sec. rust", "").replace("doe dit 3 keer*", "")
     draft = read_card(text)
     assert draft.program.times_per_day == (1, 1)
+    assert [n for n in draft.program.notes if "per dag" in n] == []  # nothing the card lacks
     guesses = {(f.exercise, f.field) for f in draft.findings if f.kind == "guess"}
     assert (None, "times_per_day") in guesses
     for number in (5, 6, 7, 8, 9, 10, 11):

@@ -74,7 +74,10 @@ def read_card(text: str, origin: str = "The text") -> CardDraft:
     described = _descriptions(lines[first:], title, findings)
     exercises = _exercises(rows, described, findings)
     days = times_per_day(schedule, findings)
-    notes = [f"Herhaal deze oefeningen {said_in_full(f'{days[0]} tot {days[1]}')} keer per dag."]
+    notes = []
+    if not any(f.field == "times_per_day" for f in findings):  # only what the card says
+        times = f"{days[0]} tot {days[1]}" if days[0] != days[1] else f"{days[0]}"
+        notes.append(f"Herhaal deze oefeningen {said_in_full(times)} keer per dag.")
     if CONSULTATION.search(" ".join(line.text for line in lines)):
         notes.append("Doe dit programma in overleg met uw behandelaar of begeleider.")
     program = Program(
