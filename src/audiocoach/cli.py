@@ -41,8 +41,6 @@ from audiocoach.cli_options import (
 )
 from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.folders import output_folder
-from audiocoach.model.card_draft import CHECK, describe
-from audiocoach.model.card_file import import_card
 from audiocoach.model.dosage import parse_jobs
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
@@ -247,6 +245,9 @@ def import_command(card: CardArgument, out: CardOutOption = None) -> None:
     cannot read is listed with its number. An existing file is never
     overwritten.
     """
+    from audiocoach.model.card_draft import CHECK, describe
+    from audiocoach.model.card_file import import_card
+
     with plain_errors():
         made = import_card(card, out or Path(card.with_suffix(".toml").name))
         checks = sum(1 for f in made.draft.findings if f.kind != "unread")
