@@ -20,6 +20,8 @@ from typer.core import TyperGroup
 from audiocoach import __version__
 from audiocoach.cli_options import (
     BaseUrlOption,
+    CardArgument,
+    CardOutOption,
     ForceOption,
     InitArgument,
     JobsOption,
@@ -232,6 +234,32 @@ def init_command(patient_file: InitArgument) -> None:
     with plain_errors():
         write_example(patient_file)
         typer.echo(f"Wrote {patient_file}; build it with: audiocoach build {patient_file}")
+
+
+@app.command("import")
+def import_command(card: CardArgument, out: CardOutOption = None) -> None:
+    """Read a card (a text file or a PDF) into a draft program file.
+
+    What the card does not say (spoken names, cues, time to move, starting
+    positions) is a plain guess, marked 'check:' in the draft; a line it
+    cannot read is listed with its number. An existing file is never
+    overwritten.
+    """
+    from audiocoach.model.card_draft import CHECK, describe
+    from audiocoach.model.card_file import import_card
+
+    with plain_errors():
+        made = import_card(card, out or Path(card.with_suffix(".toml").name))
+        checks = sum(1 for f in made.draft.findings if f.kind != "unread")
+        unread = [f for f in made.draft.findings if f.kind == "unread"]
+        program = made.draft.program
+        typer.echo(
+            f"Wrote {made.path}: {len(program.exercises)} exercises, {len(program.phases)} "
+            f"phases; {checks} values to check (marked '{CHECK}'), {len(unread)} not read."
+        )
+        for finding in unread:
+            typer.echo(f"  not read: {describe(finding)}")
+        typer.echo(f"Check it, then: audiocoach preview --program {made.path}")
 
 
 @app.command("phrases")

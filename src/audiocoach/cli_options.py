@@ -115,6 +115,18 @@ PatientFilesArgument = Annotated[
 InitArgument = Annotated[
     Path, typer.Argument(help="Where to write the example, such as patient.toml.")
 ]
+CardArgument = Annotated[
+    Path, typer.Argument(help="The card's text: a text file or a PDF, such as kaart.pdf.")
+]
+CardOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "-o",
+        help="The program file to write (default: the card's name, .toml).",
+        show_default=False,
+    ),
+]
 
 # How build and preview speak, and what build writes.
 OutOption = Annotated[

@@ -36,6 +36,10 @@ class ProgramError(AudiocoachError):
     """The program file (the card as data) is missing, malformed or inconsistent."""
 
 
+class CardError(AudiocoachError):
+    """A card's text (``audiocoach import``) cannot be read or is not in the cards' layout."""
+
+
 class DosageError(AudiocoachError):
     """A dosage value or exercise selection is out of bounds or unknown."""
 

@@ -124,6 +124,26 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def write_new_text(path: Path, text: str) -> None:
+    """Write UTF-8 ``text`` to ``path``, which must not exist: ``FileExistsError`` if it does.
+
+    The file is written whole under a temporary name and linked into place: a link never
+    replaces a file, so not even one made meanwhile is overwritten. Where the file system has
+    no links (FAT on a USB stick), the name is claimed first and the file renamed over it."""
+    staged = path.with_name(f"{temp_prefix()}{path.name}.new")
+    write_text(staged, text)
+    try:
+        try:
+            os.link(staged, path)
+        except FileExistsError:
+            raise
+        except OSError:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            staged.replace(path)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 

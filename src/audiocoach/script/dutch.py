@@ -149,10 +149,54 @@ def speakable(text: str) -> str:
     return text
 
 
-_ABBREVIATIONS = (
-    "sec.", "min.", "t/m", "m.a.w.", "n.v.t.", "oef.", "afb.", "bijv.", "o.a.", "enz.", "evt.",
-    "ca.", "max.", "nr.",
-)  # fmt: skip
+SAID_IN_FULL: Mapping[str, str] = {
+    "sec.": "seconden", "min.": "minuten", "t/m": "tot en met", "m.a.w.": "met andere woorden,",
+    "n.v.t.": "niet van toepassing", "oef.": "oefening", "afb.": "afbeelding",
+    "bijv.": "bijvoorbeeld", "o.a.": "onder andere", "enz.": "enzovoort", "evt.": "eventueel",
+    "ca.": "ongeveer", "max.": "maximaal", "nr.": "nummer",
+}  # fmt: skip
+"""Every abbreviation a card writes, as it is said: :func:`unspeakable` refuses each in a
+spoken text, and :func:`said_in_full` writes each out when a card's text is read."""
+
+_ABBREVIATIONS = tuple(SAID_IN_FULL)
+_SEPARATOR = re.compile(r"(?:(?<=\.)|\s+)/\s*")
+"""A slash between parts of a text ("10x / daarna", "sec./ daarna"), not between two words."""
+_SYMBOLS: tuple[tuple[str, str], ...] = (
+    (r"(\d+)\s*x\b", r"\1 keer"),  # "10x"
+    (r"(\d+)\s*-\s*(\d+)", r"\1 tot \2"),  # "10-12 sec."
+    (r"(\d+)\s*\+\s*(\d+)", r"\1 en \2"),  # "7 + 8"
+    (r"\s*±\s*", " ongeveer "),
+    (r"\s*&\s*", " en "),
+    (r"\s*%", " procent"),
+    (r"\ben/of\b", "of"),
+    (r"(\w)\s*/\s*(\w)", r"\1 of \2"),  # "behandelaar/begeleider", "en/of"
+    (r"\*+", ""),  # a footnote's mark
+    (r",(\s*[,:;.])", r"\1"),  # "sec., daarna" once "sec." is "seconden,"
+)
+
+
+def said_in_full(text: str) -> str:
+    """A written text (a card's) as it is said: abbreviations and symbols written out, numbers
+    as words, one space between words. What it cannot write out :func:`unspeakable` still
+    finds."""
+    text = _SEPARATOR.sub(", ", text)
+    for written, said in SAID_IN_FULL.items():
+        pattern = rf"(?<!\w){re.escape(written)}"
+        text = re.sub(pattern, _keep_capital(said), text, flags=re.IGNORECASE)
+    for pattern, said in _SYMBOLS:
+        text = re.sub(pattern, said, text)
+    return tidy_whitespace(numbers_as_words(text))
+
+
+def _keep_capital(said: str) -> Callable[[re.Match[str]], str]:
+    """A capital where the written form had one: "M.a.w." is "Met andere woorden,"."""
+
+    def sub(match: re.Match[str]) -> str:
+        return said[:1].upper() + said[1:] if match.group()[:1].isupper() else said
+
+    return sub
+
+
 _FORBIDDEN = re.compile(r"[0-9±+×*/&%=<>#@\\\[\]{}|~^_♪]|\b\d*x\b")
 _ABBREVIATION = re.compile("|".join(rf"(?<!\w){re.escape(a)}" for a in _ABBREVIATIONS))
 
