@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer._click import Command
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.testing import CliRunner
 
 from audiocoach.cli import app
@@ -39,11 +38,15 @@ def command_line(args: list[str]) -> list[str]:
     return ["build", *(args if "--out" in args else [*args, "--out", "uit"])]
 
 
-def all_commands() -> Mapping[str, Command]:
+def all_commands() -> Mapping[str, TyperCommand | TyperGroup]:
     """The commands by name, as ``audiocoach --help`` lists them."""
     group = typer.main.get_command(app)
     assert isinstance(group, TyperGroup)
-    return group.commands
+    found = {}
+    for name, command in group.commands.items():
+        assert isinstance(command, (TyperCommand, TyperGroup))
+        found[name] = command
+    return found
 
 
 COMMANDS = all_commands()

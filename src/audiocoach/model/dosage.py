@@ -127,6 +127,18 @@ def parse_jobs(text: str) -> int:
     return value
 
 
+PORT_BOUNDS = (1, 65535)
+
+
+def parse_port(text: str) -> int:
+    """``serve --port``: a TCP port on 127.0.0.1."""
+    low, high = PORT_BOUNDS
+    value = parse_whole(text, "--port")
+    if not low <= value <= high:
+        raise DosageError(f"--port must be from {low} to {high}, not {value}.")
+    return value
+
+
 def parse_selection(text: str) -> tuple[int, ...]:
     """``"5,6,9"`` (commas and/or spaces) as exercise numbers."""
     parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
