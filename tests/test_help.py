@@ -70,7 +70,7 @@ def test_each_option_says_its_default_once_and_names_its_value(path: str) -> Non
         if isinstance(param, TyperArgument):
             assert param.hidden, "arguments are named in the command's help, as click does"
             assert METAVAR.fullmatch(param.metavar or ""), param.metavar
-            assert param.metavar in (command.help or ""), f"{path}: the help names no {param}"
+            assert str(param.metavar) in (command.help or ""), f"{path}: the help names no {param}"
             continue
         assert isinstance(param, TyperOption)
         record = param.get_help_record(context)

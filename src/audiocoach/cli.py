@@ -46,13 +46,13 @@ from audiocoach.cli_options import (
     VoiceOption,
     ZipOption,
 )
-from audiocoach.cli_report import fail, one_line, plain_errors, print_built, progress_bar
+from audiocoach.cli_report import fail, one_line, plain_errors, print_summary, progress_bar
 from audiocoach.folders import output_folder
 from audiocoach.model.dosage import parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
 from audiocoach.pipeline.batch import patient_folders
-from audiocoach.pipeline.build import Target, build_many, prepare
+from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_text
 from audiocoach.pipeline.session import write_scripts
@@ -135,9 +135,8 @@ def build_command(
 
     Beside them: transcripts (.vtt, -tekst.html), a playlist (sessies.m3u8) and index.html,
     the patient's page. PATIENT_FILE (see 'audiocoach init') gives a patient's dosage and
-    label; options given here win over it; several get a folder of --out each. Every value
-    is checked first, unchanged files are kept, and the new ones put in place together. The
-    build ends by naming the sessions, the page, the zip and the feed, and what changed.
+    label; options given here win over it; several get a folder of --out each. Unchanged
+    files are kept; the end names the sessions, the page, feed and zip, and what changed.
     """
     options = PlanOptions(
         program_file=program_file,
@@ -164,10 +163,11 @@ def build_command(
             no_cache=no_cache,
         )
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
-            built_all = build_many(targets, progress=progress, workers=workers, force=force)
+            handouts = build_handouts(targets, progress=progress, workers=workers, force=force)
         if not quiet:
-            missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
-            print_built([item for built in built_all for item in built], missing)
+            print_summary(
+                handouts, [report_missing(t.voice, t.program, t.out_dir) for t in targets]
+            )
 
 
 def build_targets(

@@ -7,12 +7,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 
 from audiocoach.errors import AudiocoachError, Interrupted
-from audiocoach.pipeline.build import BuiltFile
 from audiocoach.pipeline.session import ProgressCallback
+from audiocoach.pipeline.target import Handout
 
 
 def fail(message: str) -> None:
@@ -62,12 +63,54 @@ def progress_bar(label: str, enabled: bool) -> Iterator[ProgressCallback | None]
         yield advance
 
 
-def print_built(built: Sequence[BuiltFile], missing: Sequence[str | None]) -> None:
-    """Each file with its length (and whether it was kept), then what recordings lacked."""
-    for item in built:
+def print_summary(handouts: Sequence[Handout], notes: Sequence[str | None] = ()) -> None:
+    """The end of a build: per folder each session with its length, the patient's page, the
+    feed and the zip with their paths, each marked "unchanged" when this build left it as it
+    was, and one line naming what changed; then ``notes`` (what recordings lacked, and any
+    other note the library gives), one line each."""
+    for handout in handouts:
+        for line in handout_lines(handout):
+            typer.echo(line)
+    for note in notes:
+        if note:
+            typer.echo(note)
+
+
+def handout_lines(handout: Handout) -> list[str]:
+    """What :func:`print_summary` says of one folder."""
+    changed = set(handout.changed)
+
+    def mark(path: Path) -> str:
+        return "" if path.name in changed else "  unchanged"
+
+    lines = []
+    for item in handout.files:
         minutes, seconds = divmod(round(item.duration_ms / 1000), 60)
-        kept = "  unchanged" if item.kept else ""
-        typer.echo(f"{item.path}  ({minutes}:{seconds:02d}){kept}")
-    for message in missing:
-        if message:
-            typer.echo(message)
+        lines.append(f"{item.path}  ({minutes}:{seconds:02d}){mark(item.path)}")
+    online = f", online at {handout.page_url}" if handout.page_url else ""
+    lines.append(f"The patient's page: {handout.page}{online}{mark(handout.page)}")
+    if handout.feed is not None:
+        lines.append(f"The podcast feed: {handout.feed_url} ({handout.feed}){mark(handout.feed)}")
+    if handout.zip_path is not None:
+        lines.append(f"The zip to send: {handout.zip_path}{mark(handout.zip_path)}")
+    lines += [f"Removed {path}: without --base-url there is no feed." for path in handout.removed]
+    lines.append(changed_line(handout))
+    return lines
+
+
+def changed_line(handout: Handout) -> str:
+    """ "Changed in uit: 2 MP3s, 4 transcripts, index.html.", or that nothing did."""
+    names = handout.changed
+    mp3s = [n for n in names if n.endswith(".mp3")]
+    texts = [n for n in names if n.endswith((".vtt", "-tekst.html"))]
+    parts = [_count(len(mp3s), "MP3"), _count(len(texts), "transcript")]
+    parts += [n for n in names if n not in mp3s and n not in texts]
+    parts += [f"{path.name} removed" for path in handout.removed]
+    said = [part for part in parts if part]
+    if not said:
+        return f"Nothing changed in {handout.out_dir}: every file is as it was."
+    return f"Changed in {handout.out_dir}: {', '.join(said)}."
+
+
+def _count(number: int, what: str) -> str:
+    return "" if number == 0 else f"1 {what}" if number == 1 else f"{number} {what}s"
