@@ -51,7 +51,7 @@ from audiocoach.folders import output_folder
 from audiocoach.model.dosage import parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
-from audiocoach.pipeline.batch import patient_folders
+from audiocoach.pipeline.batch import check_lengths, patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_text
@@ -183,6 +183,7 @@ def build_targets(
     """A target per patient file (one folder each when there are several), every value
     checked."""
     plans = [plan_from_options(file, options) for file in files]
+    check_lengths(plans)
     folders = patient_folders(plans, out_dir) if len(plans) > 1 else [out_dir]
     return [
         Target(
@@ -237,6 +238,7 @@ def preview_command(
     )
     with plain_errors():
         plan = plan_from_options(patient_file, options)
+        check_lengths([plan])
         program = plan.program
         sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:
