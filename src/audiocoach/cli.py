@@ -38,6 +38,7 @@ from audiocoach.cli_options import (
     RateOption,
     RepsOption,
     RestOption,
+    ScriptOption,
     SelectOption,
     ServeOutOption,
     SetOption,
@@ -54,7 +55,7 @@ from audiocoach.output.export import check_base_url, zip_beside
 from audiocoach.pipeline.batch import check_lengths, patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
-from audiocoach.pipeline.preview import preview_data, preview_text
+from audiocoach.pipeline.preview import preview_data, preview_summary, preview_text
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.pipeline.voices import report_missing, voice_for_plan
 from audiocoach.script.phrases import phrase_list, write_phrases
@@ -203,6 +204,7 @@ def build_targets(
 def preview_command(
     patient_file: PatientArgument = None,
     *,
+    script: ScriptOption = False,
     as_json: JsonOption = False,
     program_file: ProgramOption = None,
     voice: VoiceOption = None,
@@ -218,10 +220,11 @@ def preview_command(
     voice_dir: VoiceDirOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Print what each session says and when, without writing audio.
+    """Show the sessions a build would make, without writing audio.
 
-    PATIENT_FILE (TOML; see 'audiocoach init') sets the patient's dosage; options given here
-    win over it, as for 'build'.
+    Per phase each session's file, length and time a day, and its exercises with their
+    dosage; --script prints every line said and when, --json the timelines as data.
+    PATIENT_FILE (see 'audiocoach init') and the options are as for 'build'.
     """
     options = PlanOptions(
         program_file=program_file,
@@ -243,8 +246,10 @@ def preview_command(
         sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
-        else:
+        elif script:
             typer.echo(preview_text(program, sessions))
+        else:
+            typer.echo(preview_summary(program, sessions))
 
 
 @app.command("init")
