@@ -138,18 +138,18 @@ def test_every_example_runs_as_written(installed: Path, tmp_path: Path, block: l
 
 def serve_until_it_answers(line: Line, folder: Path, env: dict[str, str]) -> None:
     """Start ``serve`` as written; once it says where it listens, stop it with Ctrl-C."""
-    server = subprocess.Popen(
+    with subprocess.Popen(
         ["bash", "-c", f"{activation()} && exec {line.command}"], cwd=folder, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
+    ) as server:  # fmt: skip
         assert server.stdout is not None
         assert server.stderr is not None
-        ready, _, _ = select.select([server.stdout, server.stderr], [], [], 120)
-        said = server.stdout.readline() if server.stdout in ready else ""
-        if not said and "cannot be used" in server.stderr.readline():
-            pytest.skip(f"{line.where}: the port is taken on this machine (another test?)")
-        assert said.startswith("audiocoach: open http://127.0.0.1:"), (line.where, said)
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=60)
+        try:
+            ready, _, _ = select.select([server.stdout, server.stderr], [], [], 120)
+            said = server.stdout.readline() if server.stdout in ready else ""
+            if not said and "cannot be used" in server.stderr.readline():
+                pytest.skip(f"{line.where}: the port is taken on this machine (another test?)")
+            assert said.startswith("audiocoach: open http://127.0.0.1:"), (line.where, said)
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=60)
