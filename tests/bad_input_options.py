@@ -194,7 +194,7 @@ OPTION_CASES: list[Case] = [
     ("jobs text", {}, ["--jobs", "abc"], "--jobs must be a whole number, not 'abc'"),
     ("jobs too many", {}, ["--jobs", "65"], "--jobs must be from 1 to 64, not 65"),
     ("unknown option", {}, ["--frob"], "No such option: --frob"),
-    ("serve port zero", {}, ["serve", "--port", "0"], "Invalid value for '--port'"),
+    ("serve port zero", {}, ["serve", "--port", "0"], "--port must be from 1 to 65535, not 0."),
     (
         "option without value",
         {},

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 import typer.main
-from typer._click import Command
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.testing import CliRunner
 
 from audiocoach.cli import app
+from audiocoach.cli_report import one_line
 from audiocoach.model.dosage import FIELDS
 from audiocoach.model.patient import KEYS
 from audiocoach.script import writer
@@ -39,11 +39,15 @@ def command_line(args: list[str]) -> list[str]:
     return ["build", *(args if "--out" in args else [*args, "--out", "uit"])]
 
 
-def all_commands() -> Mapping[str, Command]:
+def all_commands() -> Mapping[str, TyperCommand | TyperGroup]:
     """The commands by name, as ``audiocoach --help`` lists them."""
     group = typer.main.get_command(app)
     assert isinstance(group, TyperGroup)
-    return group.commands
+    found = {}
+    for name, command in group.commands.items():
+        assert isinstance(command, (TyperCommand, TyperGroup))
+        found[name] = command
+    return found
 
 
 COMMANDS = all_commands()
@@ -158,6 +162,9 @@ def test_bad_input_is_one_plain_sentence_and_touches_nothing(
     assert lines[0].startswith("audiocoach: ")
     assert message in lines[0]
     assert tree_hashes(tmp_path) == before
+    if case in FILE_CASES:  # a program or patient file's error names the file
+        named = {*files, *(arg for arg in args if arg.endswith(".toml") or "/" in arg)}
+        assert any(one_line(name) in lines[0] for name in named), (named, lines[0])
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,13 @@ def test_each_patient_gets_a_folder_and_reruns_skip_them(tmp_path: Path, runner:
     assert lengths["j-d-v"] > lengths["a-b"], "three reps a set take longer than two"
     again = run_cli(runner, *args)
     assert again.exit_code == 0, again.output
-    assert again.stdout.count("unchanged") == 4
+    unchanged = [
+        line
+        for line in again.stdout.splitlines()
+        if ".mp3  (" in line and line.endswith("  unchanged")
+    ]
+    assert len(unchanged) == 4
+    assert "Nothing changed in " in again.stdout
 
 
 def test_two_patients_in_one_folder_is_a_plain_error(tmp_path: Path, runner: CliRunner) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import typer
-from typer import _click as click
+from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command
 from typer.testing import CliRunner
 
@@ -67,15 +67,20 @@ def section(text: str, heading: str) -> str:
 # The command line as the program defines it.
 
 
+Command = TyperCommand | TyperGroup
+"""A command or a group as typer makes it (without importing typer's private click)."""
+
+
 @cache
-def commands() -> dict[str, click.Command]:
+def commands() -> dict[str, Command]:
     """Every command and group by its path (``build``, ``cache``, ``cache clear``); the top
     level is ``""``."""
-    found: dict[str, click.Command] = {}
+    found: dict[str, Command] = {}
 
-    def walk(path: str, command: click.Command) -> None:
+    def walk(path: str, command: object) -> None:
+        assert isinstance(command, (TyperCommand, TyperGroup))
         found[path] = command
-        if isinstance(command, typer.core.TyperGroup):
+        if isinstance(command, TyperGroup):
             for sub_name, sub in command.commands.items():
                 walk(f"{path} {sub_name}".strip(), sub)
 
@@ -86,15 +91,14 @@ def commands() -> dict[str, click.Command]:
 def command_names() -> list[str]:
     """Every command that does something (``build``, ``cache clear``): not the groups."""
     return [
-        path
-        for path, command in commands().items()
-        if path and not isinstance(command, typer.core.TyperGroup)
+        path for path, command in commands().items() if path and not isinstance(command, TyperGroup)
     ]
 
 
-def options(command: click.Command) -> set[str]:
+def options(command: Command) -> set[str]:
     return {
         "--help",
+        "-h",
         *(opt for param in command.params for opt in [*param.opts, *param.secondary_opts]),
     }
 
@@ -232,7 +236,7 @@ def test_every_command_line_shown_is_accepted(line: Shown) -> None:
     try:
         context = command.make_context(f"audiocoach {path}".strip(), arguments)
         check_values(context.params)
-    except click.ClickException as error:
+    except typer.TyperException as error:
         said = "audiocoach: " + " ".join(error.format_message().split())
     except AudiocoachError as error:
         said = f"audiocoach: {error}"
@@ -272,8 +276,10 @@ def test_every_option_named_exists() -> None:
 
 
 def setup_commands() -> list[str]:
+    """The two set-up commands (install and build, install and test); the block after them
+    says how to run what they installed."""
     block = section(read(README), "## Set-up in two commands")
-    return [match.group(2).strip() for match in FENCE.finditer(block)]
+    return [match.group(2).strip() for match in FENCE.finditer(block)][:2]
 
 
 def test_the_readme_test_command_is_what_ci_runs() -> None:

@@ -177,7 +177,13 @@ def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -
     assert "unchanged" not in first.stdout
     second = run_cli(runner, "build", "--out", str(tmp_path))
     assert second.exit_code == 0, second.output
-    assert second.stdout.count("unchanged") == 4
+    unchanged = [
+        line
+        for line in second.stdout.splitlines()
+        if ".mp3  (" in line and line.endswith("  unchanged")
+    ]
+    assert len(unchanged) == 4
+    assert "Nothing changed in " in second.stdout
 
 
 def test_jobs_name_cached_clips_instead_of_carrying_them(

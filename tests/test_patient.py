@@ -62,7 +62,7 @@ def test_example_reads_as_documented(example: Path) -> None:
     assert patient.selection == (5, 6, 9)
     assert patient.voice is None
     assert patient.overrides == Overrides(
-        reps=8, sets=2, rest_s=20, selection=(5, 6, 9), exercises={9: {"reps": 6}}
+        reps=8, sets=2, rest_s=20, selection=(5, 6, 9), exercises={3: {"reps": 6}}
     )
 
 
@@ -73,7 +73,9 @@ def test_example_previews_with_its_dosage(example: Path, runner: CliRunner) -> N
     assert {e["exercise"] for e in phase2["events"]} - {None} == set(EXAMPLE_PHASE_2)
     numbers = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht"]
     assert counts(phase1, 2) == numbers * 2
-    assert counts(phase2, 9) == numbers[:6] * 2
+    assert counts(phase1, 3) == numbers[:6] * 2
+    assert counts(phase2, 3) == numbers[:6] * 2
+    assert counts(phase2, 9) == numbers * 2
     # Twenty seconds: the last five announced before the next set; whole before exercise 3.
     assert rests(phase1, 2) == pytest.approx([15, 20])
 

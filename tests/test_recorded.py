@@ -188,7 +188,9 @@ def test_build_names_the_missing_phrases_and_where_the_list_is(
     assert "tel-03" in keys
     assert any(key.startswith("oef-01-instructie-") for key in keys)
     assert not set(RECORDINGS) & set(keys)
-    assert result.output.count("\n") == 3  # the MP3s (full, short), then one line about recordings
+    # The MP3s (full, short), the page, what changed, then one line about recordings.
+    assert result.output.count("\n") == 5
+    assert result.output.splitlines()[-1].startswith(f"{len(keys)} of ")
 
 
 def test_unreadable_recording_is_one_line_naming_the_file(

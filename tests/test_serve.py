@@ -233,7 +233,13 @@ def test_make_audio_links_mp3s_page_zip_and_patient_file(
     assert plan.program.exercise(1).dosage.sets == 1
     again = run_cli(runner, "build", str(patient), "--out", str(folder))
     assert again.exit_code == 0, again.output
-    assert again.stdout.count("unchanged") == 2
+    unchanged = [
+        line
+        for line in again.stdout.splitlines()
+        if ".mp3  (" in line and line.endswith("  unchanged")
+    ]
+    assert len(unchanged) == 2
+    assert "Nothing changed in " in again.stdout
 
 
 def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: Path) -> None:

@@ -159,7 +159,7 @@ ALLOWED_BACKWARDS = {
 
 def layer(module: str) -> int:
     parts = module.split(".")
-    if parts[1] in ("cli", "cli_options", "__main__"):
+    if parts[1].startswith("cli") or parts[1] == "__main__":
         return LAYERS.index("cli")
     return LAYERS.index(parts[1]) if parts[1] in LAYERS else 0
 

@@ -172,7 +172,7 @@ def test_the_time_a_day_is_shown_before_building(runner: CliRunner) -> None:
 
 def test_the_preview_to_read_shows_words_as_written(runner: CliRunner) -> None:
     """The voice is given "pla-fond"; the therapist reads "plafond"."""
-    shown = run_cli(runner, "preview", "--phase", "1").output
+    shown = run_cli(runner, "preview", "--script", "--phase", "1").output
     assert "handpalmen naar het plafond" in shown
     assert "pla-fond" not in shown
     spoken = preview_json(runner, "--phase", "1")["phases"][0]["events"]

@@ -108,9 +108,10 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "preview",
-        "preview and preview --json, built-in card and the patient file with options",
+        "preview, --script and --json, built-in card and the patient file with options",
         (
             Command("preview", ("preview",)),
+            Command("preview-script", ("preview", "--script")),
             Command("preview-json", ("preview", "--json")),
             Command("preview-patient", ("preview", "patient.toml", "--reps", "7")),
             Command("preview-patient-json", ("preview", "patient.toml", "--json", "--no-tones")),

@@ -1,21 +1,19 @@
 """The command line: parse, call the library, print. Nothing else lives here.
 
 Every expected failure is an :class:`AudiocoachError`; it is printed as one plain sentence on
-stderr with exit status 2, never as a traceback.
+stderr with exit status 2, never as a traceback. Help is click's plain layout (no Rich
+panels): ``-h`` or ``--help`` on every command.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer import _click as click
-from typer.core import TyperGroup
 
 from audiocoach import __version__
 from audiocoach.cli_options import (
@@ -23,127 +21,97 @@ from audiocoach.cli_options import (
     CardArgument,
     CardOutOption,
     ForceOption,
+    HoldOption,
     InitArgument,
     JobsOption,
     JsonOption,
     NoCacheOption,
+    NoTonesOption,
     OpenOption,
     OutOption,
     PatientArgument,
     PatientFilesArgument,
+    PhaseOption,
     PhrasesOutOption,
     PortOption,
+    ProgramOption,
     QuietOption,
+    RateOption,
+    RepsOption,
+    RestOption,
+    ScriptOption,
+    SelectOption,
     ServeOutOption,
+    SetOption,
+    SetsOption,
     VoiceDirOption,
+    VoiceOption,
     ZipOption,
-    with_plan_options,
 )
-from audiocoach.errors import AudiocoachError, Interrupted
+from audiocoach.cli_report import (
+    OneLineErrors,
+    fail,
+    plain_errors,
+    print_import,
+    print_summary,
+    progress_bar,
+)
 from audiocoach.folders import output_folder
-from audiocoach.model.dosage import parse_jobs
+from audiocoach.model.dosage import parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
-from audiocoach.pipeline.batch import patient_folders
-from audiocoach.pipeline.build import BuiltFile, Target, build_many, prepare
+from audiocoach.pipeline.batch import check_lengths, patient_folders
+from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
-from audiocoach.pipeline.preview import preview_data, preview_text
-from audiocoach.pipeline.session import ProgressCallback, write_scripts
+from audiocoach.pipeline.preview import preview_data, preview_summary, preview_text
+from audiocoach.pipeline.session import write_scripts
 from audiocoach.pipeline.voices import report_missing, voice_for_plan
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
 
-
-class _OneLineErrors(TyperGroup):
-    """A usage error (an unknown option, ``--jobs`` without a number) is one sentence on
-    stderr with exit status 2, like every other error, instead of click's box."""
-
-    def main(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
-    ) -> Any:
-        if not extra.pop("standalone_mode", True):
-            return super().main(args, prog_name, standalone_mode=False, **extra)
-        try:
-            code = super().main(args, prog_name, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.ClickException as error:
-            message = " ".join(error.format_message().split())
-            typer.echo(f"audiocoach: {one_line(message)}", err=True)
-            sys.exit(2)
-        except typer.Abort:
-            sys.exit(1)
-        sys.exit(code if isinstance(code, int) else 0)
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+"""``-h`` as well as ``--help``, on every command (sub-commands inherit it)."""
 
 
 app = typer.Typer(
-    cls=_OneLineErrors,
+    cls=OneLineErrors,
     help=(
-        "Turn a physiotherapist's exercise card into voice-guided Dutch audio: one MP3 per "
-        "phase of the program, with every repetition counted and every rest timed."
+        "Turn a physiotherapist's exercise card into voice-guided Dutch audio: per phase of "
+        "the program an MP3 with every explanation and a short one for every day after, with "
+        "every repetition counted and every rest timed."
     ),
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
 
 
-def fail(message: str) -> None:
-    """Print one plain sentence on stderr and exit 2.
-
-    A file name or value the user gave may hold a line break or a terminal escape: shown
-    escaped, so the sentence stays one line and the terminal shows what was typed."""
-    typer.echo(f"audiocoach: {one_line(message)}", err=True)
-    raise typer.Exit(2)
-
-
-def one_line(message: str) -> str:
-    """``message`` with every character that is not printable written as its escape."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-
-
-@contextmanager
-def plain_errors() -> Iterator[None]:
-    """Turn the library's errors and Ctrl-C into one line each."""
-    try:
-        yield
-    except AudiocoachError as error:
-        fail(str(error))
-    except KeyboardInterrupt as stop:
-        said = str(stop) if isinstance(stop, Interrupted) else ""
-        said = said or "stopped; files that were there before are unchanged."
-        typer.echo(f"audiocoach: {one_line(said)}", err=True)
-        raise typer.Exit(130) from None
-
-
-@contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar on stderr while work advances, when stderr is a terminal."""
-    if not enabled:
-        yield None
-        return
-    with typer.progressbar(length=100, label=label, file=sys.stderr) as bar:
-        state = {"pos": 0}
-
-        def advance(done: int, total: int, what: str) -> None:
-            bar.label = f"{label}: {what}"
-            # Speaking is the first half of the work, encoding the second.
-            target = (done / total) * 50 + (50 if what == "encoding" else 0)
-            bar.update(int(target) - state["pos"])
-            state["pos"] = int(target)
-
-        yield advance
+def help_without_command(context: typer.Context) -> None:
+    """A group run without a command shows its help, as ``--help`` would."""
+    if context.invoked_subcommand is None:
+        typer.echo(context.get_help())
+        raise typer.Exit()
 
 
 @app.command("build")
-@with_plan_options()
 def build_command(
-    *,
     patient_files: PatientFilesArgument = None,
+    *,
     out: OutOption = "output",
-    options: PlanOptions,
+    program_file: ProgramOption = None,
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    reps: RepsOption = None,
+    sets: SetsOption = None,
+    rest: RestOption = None,
+    hold: HoldOption = None,
+    select: SelectOption = None,
+    phase: PhaseOption = None,
+    settings: SetOption = None,
+    no_tones: NoTonesOption = False,
     voice_dir: VoiceDirOption = None,
     quiet: QuietOption = False,
     base_url: BaseUrlOption = None,
@@ -152,84 +120,132 @@ def build_command(
     zip_: ZipOption = False,
     jobs: JobsOption = None,
 ) -> None:
-    """Build one MP3 per phase of the program into the output folder.
+    """Build two MP3s per phase: one with every explanation, and a short one (-kort.mp3).
 
-    Beside the MP3s (tagged, with a chapter per exercise, at an even loudness): a transcript
-    per phase (.vtt, and -tekst.html to read), a playlist (sessies.m3u8) and index.html, a
-    page that plays them with captions in any browser, also opened from a USB stick. Page,
-    playlist and feed list every session file in the folder, and name the patient file's
-    label.
-
-    Every value is checked before any audio is made. Files are written under a temporary name
-    and renamed into place when complete, so an interrupted build leaves the earlier files as
-    they were; other files in the folder are left alone. A file whose program, dosage, voice
-    and encoder settings are unchanged since it was written is kept as it is.
+    Beside them: transcripts (.vtt, -tekst.html), a playlist (sessies.m3u8) and index.html,
+    the patient's page. PATIENT_FILE (see 'audiocoach init') gives a patient's dosage and
+    label; options given here win over it; several get a folder of --out each. Unchanged
+    files are kept; the end names the sessions, the page, feed and zip, and what changed.
     """
+    options = PlanOptions(
+        program_file=program_file,
+        voice=voice,
+        rate=rate,
+        reps=reps,
+        sets=sets,
+        rest=rest,
+        hold=hold,
+        select=select,
+        phase=phase,
+        settings=settings or (),
+        no_tones=no_tones,
+    )
     with plain_errors():
-        out_dir = output_folder(out, "--out")
         workers = DEFAULT_WORKERS if jobs is None else parse_jobs(jobs)
-        if base_url is not None:
-            base_url = check_base_url(base_url)
-        files: list[Path | None] = [*patient_files] if patient_files else [None]
-        plans = [plan_from_options(file, options) for file in files]
-        folders = patient_folders(plans, out_dir) if len(plans) > 1 else [out_dir]
-        targets = [
-            Target(
-                plan.program,
-                folder,
-                voice_for_plan(plan, voice_dir, no_cache=no_cache),
-                practice=plan.practice,
-                base_url=base_url,
-                label=plan.label,
-                zip_path=zip_beside(folder) if zip_ else None,
-            )
-            for plan, folder in zip(plans, folders, strict=True)
-        ]
+        targets = build_targets(
+            patient_files or [None],
+            options,
+            output_folder(out, "--out"),
+            voice_dir=voice_dir,
+            base_url=None if base_url is None else check_base_url(base_url),
+            with_zip=zip_,
+            no_cache=no_cache,
+        )
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
-            built_all = build_many(targets, progress=progress, workers=workers, force=force)
-        missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
+            handouts = build_handouts(targets, progress=progress, workers=workers, force=force)
         if not quiet:
-            print_built([item for built in built_all for item in built], missing)
+            print_summary(
+                handouts, [report_missing(t.voice, t.program, t.out_dir) for t in targets]
+            )
 
 
-def print_built(built: Sequence[BuiltFile], missing: Sequence[str | None]) -> None:
-    """Each file with its length (and whether it was kept), then what recordings lacked."""
-    for item in built:
-        minutes, seconds = divmod(round(item.duration_ms / 1000), 60)
-        kept = "  unchanged" if item.kept else ""
-        typer.echo(f"{item.path}  ({minutes}:{seconds:02d}){kept}")
-    for message in missing:
-        if message:
-            typer.echo(message)
+def build_targets(
+    files: Sequence[Path | None],
+    options: PlanOptions,
+    out_dir: Path,
+    *,
+    voice_dir: Path | None,
+    base_url: str | None,
+    with_zip: bool,
+    no_cache: bool,
+) -> list[Target]:
+    """A target per patient file (one folder each when there are several), every value
+    checked."""
+    plans = [plan_from_options(file, options) for file in files]
+    check_lengths(plans)
+    folders = patient_folders(plans, out_dir) if len(plans) > 1 else [out_dir]
+    return [
+        Target(
+            plan.program,
+            folder,
+            voice_for_plan(plan, voice_dir, no_cache=no_cache),
+            practice=plan.practice,
+            base_url=base_url,
+            label=plan.label,
+            zip_path=zip_beside(folder) if with_zip else None,
+        )
+        for plan, folder in zip(plans, folders, strict=True)
+    ]
 
 
 @app.command("preview")
-@with_plan_options()
 def preview_command(
-    *,
     patient_file: PatientArgument = None,
+    *,
+    script: ScriptOption = False,
     as_json: JsonOption = False,
-    options: PlanOptions,
+    program_file: ProgramOption = None,
+    voice: VoiceOption = None,
+    rate: RateOption = None,
+    reps: RepsOption = None,
+    sets: SetsOption = None,
+    rest: RestOption = None,
+    hold: HoldOption = None,
+    select: SelectOption = None,
+    phase: PhaseOption = None,
+    settings: SetOption = None,
+    no_tones: NoTonesOption = False,
     voice_dir: VoiceDirOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Print what each session says and when, without writing audio."""
+    """Show the sessions a build would make, without writing audio.
+
+    Per phase each session's file, length and time a day, and its exercises with their
+    dosage; --script prints every line said and when, --json the timelines as data.
+    PATIENT_FILE (see 'audiocoach init') and the options are as for 'build'.
+    """
+    options = PlanOptions(
+        program_file=program_file,
+        voice=voice,
+        rate=rate,
+        reps=reps,
+        sets=sets,
+        rest=rest,
+        hold=hold,
+        select=select,
+        phase=phase,
+        settings=settings or (),
+        no_tones=no_tones,
+    )
     with plain_errors():
         plan = plan_from_options(patient_file, options)
+        check_lengths([plan])
         program = plan.program
         sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
-        else:
+        elif script:
             typer.echo(preview_text(program, sessions))
+        else:
+            typer.echo(preview_summary(program, sessions))
 
 
 @app.command("init")
 def init_command(patient_file: InitArgument) -> None:
-    """Write a commented example patient file that builds as written.
+    """Write PATIENT_FILE, a commented example patient file that builds as written.
 
     An existing file is never overwritten. Edit the example, then run
-    'audiocoach build patient.toml'.
+    'audiocoach build PATIENT_FILE'.
     """
     with plain_errors():
         write_example(patient_file)
@@ -238,44 +254,49 @@ def init_command(patient_file: InitArgument) -> None:
 
 @app.command("import")
 def import_command(card: CardArgument, out: CardOutOption = None) -> None:
-    """Read a card (a text file or a PDF) into a draft program file.
+    """Read CARD (a card's text file or PDF) into a draft program file.
 
     What the card does not say (spoken names, cues, time to move, starting
     positions) is a plain guess, marked 'check:' in the draft; a line it
     cannot read is listed with its number. An existing file is never
     overwritten.
     """
-    from audiocoach.model.card_draft import CHECK, describe
     from audiocoach.model.card_file import import_card
 
     with plain_errors():
-        made = import_card(card, out or Path(card.with_suffix(".toml").name))
-        checks = sum(1 for f in made.draft.findings if f.kind != "unread")
-        unread = [f for f in made.draft.findings if f.kind == "unread"]
-        program = made.draft.program
-        typer.echo(
-            f"Wrote {made.path}: {len(program.exercises)} exercises, {len(program.phases)} "
-            f"phases; {checks} values to check (marked '{CHECK}'), {len(unread)} not read."
-        )
-        for finding in unread:
-            typer.echo(f"  not read: {describe(finding)}")
-        typer.echo(f"Check it, then: audiocoach preview --program {made.path}")
+        print_import(import_card(card, out or Path(card.with_suffix(".toml").name)))
 
 
 @app.command("phrases")
-@with_plan_options(leave_out=("voice", "rate", "no_tones"))
 def phrases_command(
+    patient_file: PatientArgument = None,
     *,
     out: PhrasesOutOption = "opnames",
-    patient_file: PatientArgument = None,
-    options: PlanOptions,
+    program_file: ProgramOption = None,
+    reps: RepsOption = None,
+    sets: SetsOption = None,
+    rest: RestOption = None,
+    hold: HoldOption = None,
+    select: SelectOption = None,
+    phase: PhaseOption = None,
+    settings: SetOption = None,
 ) -> None:
     """Write the list of every phrase the sessions say, to record in the therapist's voice.
 
     phrases.csv (key, text, used_in) and a printable phrases.html: save each recording in one
     folder as <key>.wav (or .flac, .ogg, .mp3) and build with --voice-dir FOLDER. Takes the
-    same patient file and dosage options as 'build', so the list matches that build.
+    same PATIENT_FILE and dosage options as 'build', so the list matches that build.
     """
+    options = PlanOptions(
+        program_file=program_file,
+        reps=reps,
+        sets=sets,
+        rest=rest,
+        hold=hold,
+        select=select,
+        phase=phase,
+        settings=settings or (),
+    )
     with plain_errors():
         folder = output_folder(out, "--out")
         program = plan_from_options(patient_file, options).program
@@ -298,7 +319,7 @@ def voices_command() -> None:
 @app.command("serve")
 def serve_command(
     *,
-    port: PortOption = 8017,
+    port: PortOption = "8017",
     out: ServeOutOption = Path("output"),
     open_browser: OpenOption = False,
 ) -> None:
@@ -308,16 +329,19 @@ def serve_command(
     'build' does, shows the sessions' lengths before building, builds with a progress bar and
     hands out the MP3s, the patient's page and a zip, and saves the patient file.
     """
-    from audiocoach.serve.app import serve
-
     with plain_errors():
-        serve(out, port, open_browser)
+        number = parse_port(port)
+        from audiocoach.serve.app import serve
+
+        serve(out, number, open_browser)
 
 
 cache_app = typer.Typer(
     help="The speech cache: every text said once per voice, kept for the next build.",
-    no_args_is_help=True,
+    invoke_without_command=True,
+    rich_markup_mode=None,
 )
+cache_app.callback()(help_without_command)
 app.add_typer(cache_app, name="cache")
 
 
@@ -345,12 +369,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    context: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
     """Voice-guided audio sessions from a physiotherapy exercise card."""
+    help_without_command(context)
 
 
 def main() -> Any:

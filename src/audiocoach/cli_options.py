@@ -1,37 +1,38 @@
 """The command line's options and arguments, each declared once with its help text.
 
-A command names an option by its type (``quiet: QuietOption = False``). The options that lay a
-plan over a patient file (program, voice, rate, dosage, selection, phase, tones) are shared by
-``build``, ``preview`` and ``phrases``: :func:`with_plan_options` gives them to a command and
-hands them over as one :class:`~audiocoach.model.patient.PlanOptions`, so the three commands
-cannot drift apart.
+A command names an option by its type (``quiet: QuietOption = False``): plain typer
+declarations that mypy sees as they are. ``build``, ``preview`` and ``phrases`` each list the
+options that lay a plan over a patient file (program, voice, rate, dosage, selection, phase,
+tones) and hand them on as one :class:`~audiocoach.model.patient.PlanOptions`; a test holds
+the three to the same declarations.
+
+Help reads as click shows it: a flag has no value, a value option a metavar that says what
+goes there (``--reps N``, ``--out FOLDER``), and each default is said once, by typer
+(``[default: output]``) where the option has one, else in the help text.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from audiocoach.model.patient import PlanOptions
-
-# The options that lay a plan over a patient file, shared by build, preview and phrases
-# (see with_plan_options).
+# The options that lay a plan over a patient file, shared by build, preview and phrases.
 ProgramOption = Annotated[
     Path | None,
-    typer.Option("--program", help="A program file (TOML) instead of the built-in card."),
+    typer.Option(
+        "--program", metavar="FILE", help="A program file (TOML) instead of the built-in card."
+    ),
 ]
 VoiceOption = Annotated[
     str | None,
     typer.Option(
         "--voice",
+        metavar="VOICE",
         help=(
             "Speech engine voice id (see 'audiocoach voices'), or a Piper voice model file "
-            "(.onnx, with its .onnx.json beside it); default the engine's Dutch voice."
+            "(.onnx, with its .onnx.json beside it); default: the engine's Dutch voice."
         ),
     ),
 ]
@@ -66,12 +67,16 @@ SelectOption = Annotated[
     str | None,
     typer.Option(
         "--select",
-        help="The exercises chosen for phase 2, such as 5,6,9; 2, 3 and 4 always stay.",
+        metavar="EXERCISES",
+        help=(
+            "The exercises chosen where a phase leaves a choice, such as 5,6,9; a phase's "
+            "fixed exercises always stay (on the built-in card: 2, 3 and 4 in phase 2)."
+        ),
     ),
 ]
 PhaseOption = Annotated[
     str | None,
-    typer.Option("--phase", metavar="N", help="Build this phase only, such as --phase 1."),
+    typer.Option("--phase", metavar="N", help="This phase only, such as --phase 1."),
 ]
 SetOption = Annotated[
     list[str] | None,
@@ -93,36 +98,21 @@ NoTonesOption = Annotated[
     ),
 ]
 
-# Patient files.
+# Patient files: named in each command's own help, as click does (it lists no arguments).
 PatientArgument = Annotated[
-    Path | None,
-    typer.Argument(
-        help="A patient file (TOML; see 'audiocoach init'). Options given here win over it.",
-        show_default=False,
-    ),
+    Path | None, typer.Argument(metavar="PATIENT_FILE", show_default=False, hidden=True)
 ]
 PatientFilesArgument = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help=(
-            "Patient files (TOML; see 'audiocoach init'); options given here win over them. "
-            "With several, each patient's sessions go into a folder of --out named from "
-            "the patient's label."
-        ),
-        show_default=False,
-    ),
+    list[Path] | None, typer.Argument(metavar="PATIENT_FILE", show_default=False, hidden=True)
 ]
-InitArgument = Annotated[
-    Path, typer.Argument(help="Where to write the example, such as patient.toml.")
-]
-CardArgument = Annotated[
-    Path, typer.Argument(help="The card's text: a text file or a PDF, such as kaart.pdf.")
-]
+InitArgument = Annotated[Path, typer.Argument(metavar="PATIENT_FILE", hidden=True)]
+CardArgument = Annotated[Path, typer.Argument(metavar="CARD", hidden=True)]
 CardOutOption = Annotated[
     Path | None,
     typer.Option(
         "--out",
         "-o",
+        metavar="FILE",
         help="The program file to write (default: the card's name, .toml).",
         show_default=False,
     ),
@@ -130,12 +120,20 @@ CardOutOption = Annotated[
 
 # How build and preview speak, and what build writes.
 OutOption = Annotated[
-    str, typer.Option("--out", "-o", help="Folder for the MP3 files; created when missing.")
+    str,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FOLDER",
+        help="Folder for the sessions, their transcripts and the patient's page; created "
+        "when missing.",
+    ),
 ]
 VoiceDirOption = Annotated[
     Path | None,
     typer.Option(
         "--voice-dir",
+        metavar="FOLDER",
         help=(
             "Folder of the therapist's recordings, one per phrase: <key>.wav, .flac, .ogg or "
             ".mp3 (see 'audiocoach phrases'). Phrases without one are spoken by the engine."
@@ -153,8 +151,9 @@ BaseUrlOption = Annotated[
     str | None,
     typer.Option(
         "--base-url",
+        metavar="URL",
         help="Web address where the output folder will be published; also writes a "
-        "podcast feed (feed.xml) with the phases as episodes.",
+        "podcast feed (feed.xml) with the sessions as episodes, and a QR code to the page.",
     ),
 ]
 ForceOption = Annotated[
@@ -179,74 +178,28 @@ JobsOption = Annotated[
 ]
 
 # preview, phrases and serve.
+ScriptOption = Annotated[
+    bool,
+    typer.Option(
+        "--script", help="Print the whole script: every line said, every tone and rest, and when."
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the sessions' timelines as JSON.")]
 PhrasesOutOption = Annotated[
-    str, typer.Option("--out", "-o", help="Folder for phrases.csv and phrases.html.")
+    str,
+    typer.Option("--out", "-o", metavar="FOLDER", help="Folder for phrases.csv and phrases.html."),
 ]
 PortOption = Annotated[
-    int,
-    typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1 (default 8017)."),
+    str, typer.Option("--port", metavar="N", help="Port on 127.0.0.1, 1 to 65535.")
 ]
 ServeOutOption = Annotated[
     Path,
     typer.Option(
         "--out",
         "-o",
+        metavar="FOLDER",
         help="Folder for every patient's sessions (a folder per patient) and for program "
         "files to choose from; created when missing.",
     ),
 ]
 OpenOption = Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")]
-
-_PLAN_OPTIONS: dict[str, tuple[Any, Any]] = {
-    "program_file": (ProgramOption, None),
-    "voice": (VoiceOption, None),
-    "rate": (RateOption, None),
-    "reps": (RepsOption, None),
-    "sets": (SetsOption, None),
-    "rest": (RestOption, None),
-    "hold": (HoldOption, None),
-    "select": (SelectOption, None),
-    "phase": (PhaseOption, None),
-    "settings": (SetOption, None),
-    "no_tones": (NoTonesOption, False),
-}
-"""The shared options in the order ``--help`` lists them: name (a field of
-:class:`PlanOptions`), type with its help, default."""
-
-Command = Callable[..., None]
-
-
-def with_plan_options(*, leave_out: tuple[str, ...] = ()) -> Callable[[Command], Command]:
-    """Give a command the options that lay a plan over a patient file, where its ``options``
-    parameter stands; the command is called with them as one :class:`PlanOptions` there.
-
-    typer reads a command's options from its signature: the signature typer sees has these
-    options in place of ``options``, and ``--help`` lists them there. ``leave_out`` names
-    options the command does not take (``phrases`` has no voice: it writes no audio).
-    """
-
-    def decorate(command: Command) -> Command:
-        signature = inspect.signature(command, eval_str=True)
-        shared = [
-            inspect.Parameter(
-                name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=default
-            )
-            for name, (kind, default) in _PLAN_OPTIONS.items()
-            if name not in leave_out
-        ]
-        parameters: list[inspect.Parameter] = []
-        for parameter in signature.parameters.values():
-            parameters += shared if parameter.name == "options" else [parameter]
-
-        @functools.wraps(command)
-        def run(**given: Any) -> None:
-            typed = {p.name: given.pop(p.name) for p in shared}
-            typed["settings"] = tuple(typed.get("settings") or ())
-            command(options=PlanOptions(**typed), **given)
-
-        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-        run.__annotations__ = {p.name: p.annotation for p in parameters}
-        return run
-
-    return decorate

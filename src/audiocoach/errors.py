@@ -7,6 +7,7 @@ status 2; anything else reaching the CLI is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 MAX_DIGITS = 9
@@ -23,6 +24,10 @@ def shown(value: Any, limit: int = 40) -> str:
 
 class AudiocoachError(Exception):
     """Base of every expected failure; ``str(error)`` is the user-facing sentence."""
+
+    file: Path | None = None
+    """The program or patient file the sentence names, once it does (see
+    :mod:`audiocoach.model.file_errors`)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -127,6 +127,18 @@ def parse_jobs(text: str) -> int:
     return value
 
 
+PORT_BOUNDS = (1, 65535)
+
+
+def parse_port(text: str) -> int:
+    """``serve --port``: a TCP port on 127.0.0.1."""
+    low, high = PORT_BOUNDS
+    value = parse_whole(text, "--port")
+    if not low <= value <= high:
+        raise DosageError(f"--port must be from {low} to {high}, not {value}.")
+    return value
+
+
 def parse_selection(text: str) -> tuple[int, ...]:
     """``"5,6,9"`` (commas and/or spaces) as exercise numbers."""
     parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
@@ -196,18 +208,21 @@ def choosable(phase: Phase) -> tuple[int, ...]:
     return tuple(n for n in phase.exercises if n not in phase.fixed)
 
 
-def apply_overrides(program: Program, overrides: Overrides) -> Program:
+def apply_overrides(
+    program: Program, overrides: Overrides, *, selection_key: str = "--select"
+) -> Program:
     """The program as this patient does it, every override checked against it.
 
     The selection and per-exercise values are checked against the whole program, so a patient
-    file stays valid when only one phase is built.
+    file stays valid when only one phase is built. ``selection_key`` names where the selection
+    was given, in the sentence about a wrong one.
     """
     for name in FIELDS:
         value = getattr(overrides, name)
         if value is not None:
             check_number(name, value)
     known = {e.number for e in program.exercises}
-    phases = _select(program, overrides.selection)
+    phases = _select(program, overrides.selection, selection_key)
     heard = {n for phase in phases for n in phase.exercises}
     for number, values in overrides.exercises.items():
         if number not in known:
@@ -250,7 +265,9 @@ def selected_exercises(program: Program, selection: tuple[int, ...] | None) -> s
     return {n for phase in _select(program, selection) for n in phase.exercises}
 
 
-def _select(program: Program, selection: tuple[int, ...] | None) -> list[Phase]:
+def _select(
+    program: Program, selection: tuple[int, ...] | None, key: str = "--select"
+) -> list[Phase]:
     if selection is None:
         return list(program.phases)
     open_phases = [p for p in program.phases if choosable(p)]
@@ -269,7 +286,7 @@ def _select(program: Program, selection: tuple[int, ...] | None) -> list[Phase]:
             problem = f"belongs to phase {homes[0]}, which leaves no choice"
         else:
             problem = "does not exist"
-        raise DosageError(f"--select: exercise {number} {problem}; choose from {where}.")
+        raise DosageError(f"{key}: exercise {number} {problem}; choose from {where}.")
     phases = []
     for phase in program.phases:
         if choosable(phase):

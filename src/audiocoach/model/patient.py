@@ -27,6 +27,7 @@ from audiocoach.model.dosage import (
     parse_whole,
     selected_exercises,
 )
+from audiocoach.model.file_errors import naming
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
 from audiocoach.model.toml_file import read_toml
@@ -81,11 +82,12 @@ class PatientFile:
     @classmethod
     def from_toml(cls, path: Path) -> PatientFile:
         """Read and check a patient file; every problem is one sentence naming the file."""
-        try:
-            data = read_toml(path, what="patient file")
-        except AudiocoachError as error:
-            raise PatientError(str(error)) from None
-        return cls.from_dict(data, path)
+        with naming(path, "patient file"):
+            try:
+                data = read_toml(path, what="patient file")
+            except AudiocoachError as error:
+                raise PatientError(str(error)) from None
+            return cls.from_dict(data, path)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], path: Path) -> PatientFile:
@@ -208,6 +210,8 @@ class Plan:
     voice: str | None
     rate: int | None
     patient: PatientFile | None = None
+    program_file: Path | None = None
+    """The program file it was made from; ``None``: the built-in card."""
 
     @property
     def practice(self) -> str | None:
@@ -230,13 +234,33 @@ def resolve_plan(
 ) -> Plan:
     """Load the patient file (if any) and lay the command line's values over it.
 
-    No audio is made here, so every mistake is found before work starts.
+    No audio is made here, so every mistake is found before work starts. Every error names
+    the patient file (and the program file, when that is where it is): in a day's batch, the
+    one sentence says whose file it is.
     """
-    patient = None if patient_file is None else PatientFile.from_toml(patient_file)
+    if patient_file is None:
+        plan = _resolve(None, load_program(program_file), voice, rate, overrides)
+        return replace(plan, program_file=program_file)
+    with naming(patient_file, "patient file"):
+        patient = PatientFile.from_toml(patient_file)
+        program = load_program(program_file or patient.program)
+        apply_overrides(program, patient.overrides, selection_key="'selection'")
+    with naming(patient_file, "patient file", alone=False):
+        plan = _resolve(patient, program, voice, rate, overrides)
+    return replace(plan, program_file=program_file or patient.program)
+
+
+def _resolve(
+    patient: PatientFile | None,
+    program: Program,
+    voice: str | None,
+    rate: int | None,
+    overrides: Overrides | None,
+) -> Plan:
+    """The plan: the command line's values over the patient file's (both checked)."""
     base = patient.overrides if patient else Overrides()
     given = overrides or Overrides()
     merged = given.over(base)
-    program = load_program(program_file or (patient.program if patient else None))
     if given.selection is not None:
         # The file's dosage for an exercise the command line leaves out no longer applies.
         heard = selected_exercises(program, given.selection)
@@ -331,8 +355,9 @@ reps = 8
 sets = 2
 rest_s = 20
 
-# Dosage for one exercise, over the values above.
-[exercises.9]
+# Dosage for one exercise, over the values above. Name only an exercise the sessions do:
+# 2, 3 or 4 always, another only while the selection above holds it.
+[exercises.3]
 reps = 6
 """
 

@@ -13,6 +13,7 @@ from typing import Any, cast, get_args
 
 from audiocoach.errors import ProgramError, shown
 from audiocoach.model.checks import TableReader, check_bounds, check_items, check_text
+from audiocoach.model.file_errors import naming
 from audiocoach.model.patterns import PATTERNS
 from audiocoach.model.program import (
     BOUNDS,
@@ -47,7 +48,8 @@ def builtin_program_path() -> Path:
 def load_program(path: Path | None = None) -> Program:
     """Read and check a program file; ``None`` loads the built-in card."""
     path = path or builtin_program_path()
-    return program_from_dict(read_toml(path, what="program file"), origin=path.name)
+    with naming(path, "program file"):
+        return program_from_dict(read_toml(path, what="program file"), origin=path.name)
 
 
 def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Program:

@@ -36,7 +36,7 @@ from audiocoach.pipeline.session import (
     write_scripts,
 )
 from audiocoach.pipeline.staging import FolderStage, bundle_names
-from audiocoach.pipeline.target import BuiltFile, Target, TargetOptions
+from audiocoach.pipeline.target import BuiltFile, Handout, Target, TargetOptions
 from audiocoach.script.session import Session, session_file_name
 from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
 from audiocoach.speech.voice import Clip, Voice, clip_of
@@ -47,8 +47,10 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_SESSION_MS",
     "BuiltFile",
+    "Handout",
     "Target",
     "build",
+    "build_handouts",
     "build_many",
     "check_length",
     "check_scripts",
@@ -147,6 +149,22 @@ def build_many(
 
     Every script is written and every folder checked before anything is spoken or encoded.
     """
+    handouts = build_handouts(
+        targets, encoder=encoder, progress=progress, workers=workers, force=force
+    )
+    return [list(handout.files) for handout in handouts]
+
+
+def build_handouts(
+    targets: Sequence[Target],
+    *,
+    encoder: EncoderSettings | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = DEFAULT_WORKERS,
+    force: bool = False,
+) -> list[Handout]:
+    """:func:`build_many`, saying for each target what the patient is handed (the sessions,
+    the page, the feed, the zip) and which of its files this build changed."""
     encoder = encoder or EncoderSettings()
     targets = [_with_checked_url(t) for t in targets]
     all_scripts = _checked_scripts(targets)
@@ -167,8 +185,10 @@ def build_many(
         listed = [folder.write_listing() for folder in folders]
         checkpoint("staged")
         commit_all(bundles)
-        for folder, names in zip(folders, listed, strict=True):
-            folder.after_commit(names)
+        handouts = [
+            replace(folder.after_commit(*names), files=tuple(folder.files(made)))
+            for folder, names in zip(folders, listed, strict=True)
+        ]
     except KeyboardInterrupt as stop:
         if isinstance(stop, Interrupted):
             raise
@@ -176,7 +196,7 @@ def build_many(
     finally:
         for bundle in bundles:
             bundle.discard()
-    return [folder.files(made) for folder in folders]
+    return handouts
 
 
 def _interrupted(bundles: Sequence[Bundle]) -> Interrupted:

@@ -1,10 +1,12 @@
-"""The sessions as data for people and tools: ``audiocoach preview`` and ``--json``."""
+"""The sessions for people and tools: ``audiocoach preview`` (a summary), ``--script`` (the
+whole script) and ``--json`` (the timelines as data)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Program
 from audiocoach.script.dutch import written_forms
 from audiocoach.script.session import Session, time_per_day
@@ -59,4 +61,26 @@ def preview_text(program: Program, sessions: Sequence[Session]) -> str:
                 lines.append(f"{stamp}  {written_forms(e.text)}")
             elif e.kind == "rest":
                 lines.append(f"{stamp}  (rust {e.duration_ms / 1000:g} s)")
+    return "\n".join(lines)
+
+
+def preview_summary(program: Program, sessions: Sequence[Session]) -> str:
+    """The sessions at a glance, for the therapist before building: per phase each session's
+    file, length and time a day, then its exercises with their dosage in the page's words.
+    The two sessions of a phase do the same exercises, so those are listed once."""
+    lines = [program.title]
+    phases: dict[int, list[Session]] = {}
+    for s in sessions:
+        phases.setdefault(s.phase.number, []).append(s)
+    for group in phases.values():
+        phase = group[0].phase
+        lines += ["", f"Fase {phase.number}: {phase.title}"]
+        width = max(len(s.file_name) for s in group)
+        for s in group:
+            minutes, seconds = divmod(round(s.timeline.duration_ms / 1000), 60)
+            per_day = time_per_day(program, s.timeline.duration_ms)
+            lines.append(f"  {s.file_name:<{width}}  {minutes:3d}:{seconds:02d}  {per_day}")
+        for number in phase.exercises:
+            exercise = program.exercise(number)
+            lines.append(f"  {number:>2}  {exercise.name}: {cueing(exercise.dosage).words()}")
     return "\n".join(lines)

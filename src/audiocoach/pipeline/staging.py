@@ -8,6 +8,7 @@ feed that no longer holds and writes the zip.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from audiocoach.output import export
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.plan import PhasePlan, plan_files, to_make
-from audiocoach.pipeline.target import BuiltFile, Target
+from audiocoach.pipeline.target import BuiltFile, Handout, Target
 from audiocoach.script.session import Session, session_file_name
 from audiocoach.script.writer import SessionScript
 
@@ -92,9 +93,10 @@ class FolderStage:
                 files.append(BuiltFile(path, plan.phase, plan.kept.duration_ms, None))
         return files
 
-    def write_listing(self) -> list[str]:
+    def write_listing(self) -> tuple[list[str], list[str]]:
         """Write the page, playlist and feed, and the manifest when it changed, into the stage;
-        returns the names of the bundle's files (see :func:`export.write_bundle`)."""
+        returns the names of the bundle's files (see :func:`export.write_bundle`) and of
+        those this build changes (the ones staged)."""
         target, manifest, bundle = self.target, self.manifest, self.bundle
         # Page, playlist and feed list every session file present, not only this build's:
         # read where each is now (staged when made now), written into the stage.
@@ -107,14 +109,45 @@ class FolderStage:
             locate=bundle.current,
             into=bundle.stage,
         )
-        if bundle.staged() or manifest.changed():
+        changed = bundle.staged()
+        if changed or manifest.changed():
             manifest.save(bundle.stage)
-        return names
+        return names, [name for name in names if name in changed]
 
-    def after_commit(self, names: list[str]) -> None:
+    def after_commit(self, names: list[str], changed: list[str]) -> Handout:
         """Once every file is in place: the stale feed goes, and the zip holds the bundle as
-        it is now."""
-        if self.stale_feed:
-            (self.target.out_dir / export.FEED_NAME).unlink(missing_ok=True)
-        if self.target.zip_path is not None:
-            export.write_zip(self.target.zip_path, self.target.out_dir, names)
+        it is now. Returns what the patient is handed, and what changed."""
+        target, folder = self.target, self.target.out_dir
+        removed = []
+        if self.stale_feed and (folder / export.FEED_NAME).exists():
+            (folder / export.FEED_NAME).unlink(missing_ok=True)
+            removed.append(folder / export.FEED_NAME)
+        if target.zip_path is not None:
+            before = _digest(target.zip_path)
+            export.write_zip(target.zip_path, folder, names)
+            if _digest(target.zip_path) != before:
+                changed = [*changed, target.zip_path.name]
+        url = target.base_url
+        return Handout(
+            out_dir=folder,
+            files=(),
+            page=folder / export.PAGE_NAME,
+            page_url=None if url is None else export.page_url(url),
+            feed=None if url is None else folder / export.FEED_NAME,
+            feed_url=None if url is None else export.check_base_url(url) + export.FEED_NAME,
+            zip_path=target.zip_path,
+            changed=tuple(changed),
+            removed=tuple(removed),
+        )
+
+
+def _digest(path: Path) -> bytes | None:
+    """The SHA-256 of a file, ``None`` when there is none: whether a rewrite changed it."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.digest()

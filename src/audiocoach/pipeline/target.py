@@ -64,3 +64,27 @@ class BuiltFile:
     @property
     def kept(self) -> bool:
         return self.session is None
+
+
+@dataclass(frozen=True)
+class Handout:
+    """What one target's build hands the patient, and which of its files this build changed:
+    what the command line (and anyone calling :func:`~.build.build_handouts`) reports."""
+
+    out_dir: Path
+    files: tuple[BuiltFile, ...]
+    """The session files, in the order of the program's phases (full, then short)."""
+    page: Path
+    """The patient's page (``index.html``), to open or to put on a USB stick."""
+    page_url: str | None
+    """The page's own address, with a base address (its QR code opens it)."""
+    feed: Path | None
+    """The podcast feed, with a base address."""
+    feed_url: str | None
+    zip_path: Path | None
+    """The whole bundle as one zip, when asked for."""
+    changed: tuple[str, ...]
+    """The names of the folder's files this build wrote anew (and the zip's, when its bytes
+    changed), in the folder's order; the other files are as they were."""
+    removed: tuple[Path, ...] = ()
+    """Files this build took away: a feed an earlier build wrote, without a base address."""
