@@ -29,9 +29,10 @@ from audiocoach.model.dosage import (
 )
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
+from audiocoach.model.settings import RATE, SETTINGS
 from audiocoach.model.toml_file import read_toml
 
-RATE_BOUNDS = (80, 300)
+RATE_BOUNDS = RATE.bounds
 """Speaking rate in words per minute, as the command line's ``--rate`` allows."""
 
 KEYS = (
@@ -314,7 +315,7 @@ label = "A.B."
 practice = "Praktijk voor fysiotherapie"
 
 # Speech: a voice id of the speech engine (the Dutch voice when left out) and the speaking
-# rate in words per minute (80 to 300; 150 when left out).
+# rate in words per minute ({rate}; 150 when left out).
 # voice = "gmw/nl"
 rate = 150
 
@@ -324,8 +325,8 @@ rate = 150
 # Phase 2: the exercises chosen from 5 to 11 (2, 3 and 4 always stay).
 selection = [5, 6, 9]
 
-# Dosage for every exercise: repetitions per set (1 to 50), sets (1 to 10),
-# rest after each set in seconds (0 to 300), hold in seconds (1 to 120).
+# Dosage for every exercise: repetitions per set ({reps}), sets ({sets}),
+# rest after each set in seconds ({rest_s}), hold in seconds ({hold_s}).
 [dosage]
 reps = 8
 sets = 2
@@ -343,4 +344,5 @@ def write_example(path: Path) -> None:
         raise PatientError(f"{path} already exists; choose another name or remove it first.")
     if not path.parent.is_dir():
         raise PatientError(f"The folder {path.parent} does not exist.")
-    write_text(path, EXAMPLE.format(name=path.name))
+    spans = {key: setting.span for key, setting in SETTINGS.items()}
+    write_text(path, EXAMPLE.format(name=path.name, **spans))
