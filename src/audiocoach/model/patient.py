@@ -43,12 +43,15 @@ KEYS = (
     "rate",
     "voice_dir",
     "selection",
+    "phase",
     "tones",
     "dosage",
     "exercises",
 )
 
 _LABEL = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\- ])*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]{3,}(?![.])", re.UNICODE)
+"""Three letters or more not closed by a dot: a word ("Jan"), not an initial ("Chr.")."""
 LABEL_MAX = 12
 PRACTICE_MAX = 80
 
@@ -101,7 +104,7 @@ class PatientFile:
         program = _text(data, "program", where)
         voice_dir = _text(data, "voice_dir", where)
         label = _text(data, "label", where) or ""
-        if label and (len(label) > LABEL_MAX or not _LABEL.fullmatch(label)):
+        if label and not is_initials(label):
             raise PatientError(
                 f"{where}: 'label' must be initials such as 'J.d.V.' (at most {LABEL_MAX} "
                 f"letters, dots and spaces), not {label!r}."
@@ -129,6 +132,12 @@ class PatientFile:
             voice_dir=folder,
             overrides=_overrides(data, where),
         )
+
+
+def is_initials(label: str) -> bool:
+    """Initials such as "J.d.V." or "Chr.B.": letters, dots, dashes and spaces, no word of a
+    name ("Jan de Vries" is refused: a patient file holds initials only)."""
+    return len(label) <= LABEL_MAX and bool(_LABEL.fullmatch(label)) and not _WORD.search(label)
 
 
 def check_rate(value: Any, what: str) -> int:
@@ -194,7 +203,12 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
     tones = data.get("tones")
     if tones is not None and not isinstance(tones, bool):
         raise PatientError(f"{where}: 'tones' must be true or false, not {tones!r}.")
-    return Overrides(exercises=exercises, selection=selection, tones=tones, **overall)
+    phase = data.get("phase")
+    if phase is not None and (isinstance(phase, bool) or not isinstance(phase, int) or phase < 1):
+        raise PatientError(
+            f"{where}: 'phase' must be a phase number such as 1, not {shown(phase)}."
+        )
+    return Overrides(exercises=exercises, selection=selection, phase=phase, tones=tones, **overall)
 
 
 @dataclass(frozen=True)
@@ -222,7 +236,7 @@ class Plan:
 
 
 def resolve_plan(
-    patient_file: Path | None = None,
+    patient_file: Path | PatientFile | None = None,
     *,
     program_file: Path | None = None,
     voice: str | None = None,
@@ -231,9 +245,14 @@ def resolve_plan(
 ) -> Plan:
     """Load the patient file (if any) and lay the command line's values over it.
 
-    No audio is made here, so every mistake is found before work starts.
+    No audio is made here, so every mistake is found before work starts. ``patient_file`` may
+    be one already read (the web form checks the file it is about to save).
     """
-    patient = None if patient_file is None else PatientFile.from_toml(patient_file)
+    patient = (
+        patient_file
+        if isinstance(patient_file, PatientFile) or patient_file is None
+        else PatientFile.from_toml(patient_file)
+    )
     base = patient.overrides if patient else Overrides()
     given = overrides or Overrides()
     merged = given.over(base)
@@ -324,6 +343,9 @@ rate = 150
 
 # Phase 2: the exercises chosen from 5 to 11 (2, 3 and 4 always stay).
 selection = [5, 6, 9]
+
+# Build one phase only (every phase when left out).
+# phase = 2
 
 # Dosage for every exercise: repetitions per set ({reps}), sets ({sets}),
 # rest after each set in seconds ({rest_s}), hold in seconds ({hold_s}).
