@@ -271,7 +271,7 @@ def voices_command() -> None:
 def serve_command(
     *,
     port: PortOption = 8017,
-    out: ServeOutOption = Path("output"),
+    out: ServeOutOption = "output",
     open_browser: OpenOption = False,
 ) -> None:
     """Start the therapist's screen: a page in the web browser to make a patient's audio.
@@ -283,7 +283,7 @@ def serve_command(
     from audiocoach.serve.app import serve
 
     with plain_errors():
-        serve(out, port, open_browser)
+        serve(output_folder(out, "--out"), port, open_browser)
 
 
 cache_app = typer.Typer(

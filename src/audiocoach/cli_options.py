@@ -185,7 +185,7 @@ PortOption = Annotated[
     typer.Option("--port", min=1, max=65535, help="Port on 127.0.0.1 (default 8017)."),
 ]
 ServeOutOption = Annotated[
-    Path,
+    str,
     typer.Option(
         "--out",
         "-o",

@@ -158,7 +158,7 @@ def build_many(
     try:
         for target, scripts in zip(targets, all_scripts, strict=True):
             bundles.append(Bundle(target.out_dir))
-            bundles[-1].check(bundle_names(scripts))
+            bundles[-1].check([*bundle_names(scripts), *target.files])
         folders = [
             FolderStage.plan(target, scripts, bundle, encoder, force=force)
             for target, scripts, bundle in zip(targets, all_scripts, bundles, strict=True)
