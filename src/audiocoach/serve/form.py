@@ -10,6 +10,7 @@ resolved as ``audiocoach build`` resolves that file, so the page builds exactly 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -87,7 +88,7 @@ def check_form(
     """Read the submitted form; ``checked`` is set only when every value is right.
 
     ``chosen`` are the ticked exercises (and ``alle``); ``voices`` the engine's voice ids."""
-    values = {k: v.strip() for k, v in values.items() if len(v) <= 2000}
+    values = {k: v[:2001].strip() for k, v in values.items()}  # longer is wrong anyway
     errors: dict[str, str] = {}
     selected = {int(t) for t in chosen if re.fullmatch(r"[0-9]{1,2}", t)}
     every = ALL in chosen
@@ -104,7 +105,7 @@ def check_form(
         return state
     folder = patient_folder(data["label"])
     try:
-        patient = PatientFile.from_dict(data, out / folder / PATIENT_NAME)
+        patient = _patient(data, out, folder)
         plan = resolve_plan(patient)
     except AudiocoachError as error:
         errors["form"] = messages.dutch(error)
@@ -116,6 +117,17 @@ def check_form(
             to_build, data["label"], data.get("practice", ""), folder, toml, data
         )
     return state
+
+
+def _patient(data: Mapping[str, Any], out: Path, folder: str) -> PatientFile:
+    """The form's patient file, checked as one; its paths (relative to the patient's folder,
+    which may not exist yet) read from the output folder."""
+    from_out = dict(data)
+    for key in ("program", "voice_dir"):
+        if key in data:
+            from_out[key] = os.path.normpath(f"{folder}/{data[key]}")
+    patient = PatientFile.from_dict(from_out, out / PATIENT_NAME)
+    return replace(patient, path=out / folder / PATIENT_NAME)
 
 
 def form_data(
