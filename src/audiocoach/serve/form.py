@@ -180,7 +180,9 @@ def _voice(voice: str, out: Path, voices: Sequence[str], errors: dict[str, str])
 def _voice_dir(text: str, out: Path, errors: dict[str, str]) -> str:
     """A folder of recordings, as the patient file names it (relative to the patient's folder),
     inside the output folder."""
-    if text and not (inside(out, out / "patient" / text) and (out / "patient" / text).is_dir()):
+    # Every patient's folder is one level below the output folder: "../opnames" is out/opnames.
+    path = out / os.path.normpath(f"patient/{text}")
+    if text and not (inside(out, path) and path.is_dir() and not path.is_symlink()):
         errors["voice_dir"] = messages.VOICE_DIR
         return ""
     return text
