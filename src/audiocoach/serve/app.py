@@ -58,6 +58,8 @@ TASK_TIMEOUT_S = 300
 """A preview or the list of voices, once its turn has come, is given that long."""
 MAX_PATH = 200
 """Characters of a file's path in a URL: no file of the output folder has a longer one."""
+MAX_NAME = 120
+"""Bytes of one name in that path (a file system allows 255)."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -166,12 +168,15 @@ class Server:
         if not parts or any(p.startswith(".") or p in ("..", "/") for p in parts):
             raise HTTPException(404, messages.NO_FILE)
         path = self.out
-        for part in parts:
-            path = path / part
-            if path.is_symlink():
+        try:
+            for part in parts:
+                path = path / part
+                if len(part.encode("utf-8")) > MAX_NAME or path.is_symlink():
+                    raise HTTPException(404, messages.NO_FILE)
+            if not path.is_file() or not path.resolve().is_relative_to(self.out):
                 raise HTTPException(404, messages.NO_FILE)
-        if not path.is_file() or not path.resolve().is_relative_to(self.out):
-            raise HTTPException(404, messages.NO_FILE)
+        except (OSError, ValueError):  # a name the system cannot have
+            raise HTTPException(404, messages.NO_FILE) from None
         return path
 
 

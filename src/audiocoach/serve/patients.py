@@ -10,6 +10,7 @@ have no ASCII form keep their own letters instead of all falling back to one nam
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -44,7 +45,7 @@ def patient_folder(label: str) -> str:
 def free_folder(out: Path, folder: str) -> str:
     """The first of ``folder-2``, ``folder-3``, ... that holds nothing yet."""
     number = 2
-    while (out / f"{folder}-{number}").exists():
+    while os.path.lexists(out / f"{folder}-{number}"):  # a link, even a broken one, is taken
         number += 1
     return f"{folder}-{number}"
 

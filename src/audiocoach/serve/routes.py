@@ -140,14 +140,14 @@ async def _submit(request: Request) -> Response:
         preview, waiting = await _preview_of(server, state)
         status = 400 if "form" in state.errors else 200
         return await form_page(server, state, status, preview=preview, waiting=waiting)
+    target = server.out / state.checked.folder
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        state.errors["label"] = messages.FOLDER_LINK
+        return await form_page(server, state, 400)
     checked = _where(server, state.checked, form)
     if checked is None:
         ask = occupant(server.out, state.checked.folder)
         return await form_page(server, state, 409, ask=ask)
-    target = server.out / checked.folder
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        state.errors["label"] = messages.FOLDER_LINK
-        return await form_page(server, state, 400)
     build = server.start_build(_request(server, checked), checked.folder)
     return RedirectResponse(f"/bouw/{build.id}", status_code=303)
 
