@@ -221,10 +221,10 @@ def test_each_wrong_number_gets_a_dutch_sentence_naming_its_field(
     for label, (value, sentence) in WRONG.items():
         field = by_label(browser, label)
         field.send_keys(value)
-        shown = until(browser, lambda _, f=field: message_for(browser, f) or None)
+        shown = until(browser, lambda _: message_for(browser, field) or None)  # noqa: B023
         assert shown == sentence
         field.clear()
-        until(browser, lambda _, f=field: not message_for(browser, f))
+        until(browser, lambda _: not message_for(browser, field))  # noqa: B023
     initials = by_label(browser, "Initialen")
     initials.clear()
     initials.send_keys("Jan de Vries")

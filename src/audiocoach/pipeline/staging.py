@@ -99,7 +99,7 @@ class FolderStage:
         target, manifest, bundle = self.target, self.manifest, self.bundle
         # Page, playlist and feed list every session file present, not only this build's:
         # read where each is now (staged when made now), written into the stage.
-        for name, text in target.files.items():
+        for name, text in target.files:
             write_text(bundle.path(name), text)
         names = export.write_bundle(
             target.program,

@@ -6,8 +6,8 @@ them from, and :mod:`~audiocoach.pipeline.staging`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
 
@@ -33,9 +33,9 @@ class Target:
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
     zip_path: Path | None = None
     """Where to write the whole bundle as one zip, if anywhere."""
-    files: Mapping[str, str] = field(default_factory=dict)
+    files: tuple[tuple[str, str], ...] = ()
     """Text files put in place with the bundle, all or nothing (serve's ``patient.toml``,
-    which must describe the audio beside it): file name -> text."""
+    which must describe the audio beside it): (file name, text) pairs."""
 
     def fingerprint_extra(self) -> str:
         """What besides script, voice and encoder changes the MP3s: tags and loudness."""
@@ -52,7 +52,7 @@ class TargetOptions(TypedDict, total=False):
     base_url: str | None
     label: str | None
     zip_path: Path | None
-    files: Mapping[str, str]
+    files: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

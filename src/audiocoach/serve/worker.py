@@ -248,7 +248,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         label=request.label or None,
         zip_path=zip_path,
         base_url=request.base_url,
-        files={PATIENT_NAME: request.patient_toml},
+        files=((PATIENT_NAME, request.patient_toml),),
         progress=advance,
     )
     return {
