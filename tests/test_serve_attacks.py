@@ -4,6 +4,7 @@ output folder."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def snapshot(folder: Path) -> dict[str, float]:
         "/?patient=" + "%C3%A9" * 150,
         "/bouw/" + "x" * 300,
         "/bouw/geen/status",
+        "/bestaat-niet",
     ],
 )
 def test_a_bad_url_is_a_4xx_page(client: TestClient, outside: Path, url: str) -> None:
@@ -70,6 +72,7 @@ def test_a_bad_url_is_a_4xx_page(client: TestClient, outside: Path, url: str) ->
     assert 400 <= answer.status_code < 500
     assert SECRET not in answer.text
     assert "Traceback" not in answer.text
+    assert re.search(r'<p class="error" id="fout">(Dat|Die) [^<]+\.</p>', answer.text)
     assert snapshot(outside) == before
 
 

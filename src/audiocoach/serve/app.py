@@ -206,8 +206,13 @@ def server_of(request: Request) -> Server:
 async def _error_page(request: Request, error: Exception) -> Response:
     """A refused request: one Dutch sentence on a page, no traceback."""
     assert isinstance(error, HTTPException)
-    detail = error.detail if error.status_code != 405 else "Dat kan hier niet."
+    detail = error.detail
+    if detail not in vars(messages).values():  # Starlette's own English ("Not Found")
+        detail = _STATUS_SENTENCES.get(error.status_code, messages.REFUSED)
     return server_of(request).page("fout.html.j2", error.status_code, message=detail)
+
+
+_STATUS_SENTENCES = {404: messages.NO_PAGE, 405: messages.NOT_HERE}
 
 
 def create_app(
