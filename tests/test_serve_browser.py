@@ -179,6 +179,11 @@ def test_a_therapist_makes_audio_in_the_browser(
     assert not browser.find_elements(By.ID, "fout"), browser.find_element(By.ID, "fout").text
 
     handed_out(browser, out / "t-e", expected)
+    # The start page lists the patient; one click opens the form filled in again.
+    browser.get(url)
+    browser.find_element(By.LINK_TEXT, "Openen T.E.").click()
+    assert by_label(browser, "Initialen").get_attribute("value") == "T.E."
+    assert by_label(browser, "Herhalingen").get_attribute("value") == "1"
     problems = [m for m in browser.get_log("browser") if m["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
 
