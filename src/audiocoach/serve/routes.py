@@ -136,7 +136,7 @@ async def _submit(request: Request) -> Response:
     state = await _state(request, form)
     if state.checked is None:
         return await form_page(server, state, 400)
-    if form.get("actie") != "maak":
+    if form.get("actie") != "maak" and form.get("bestaat") is None:  # the question's answer builds
         preview, waiting = await _preview_of(server, state)
         status = 400 if "form" in state.errors else 200
         return await form_page(server, state, status, preview=preview, waiting=waiting)
