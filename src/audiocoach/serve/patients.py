@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomli_w
+import tomlkit
 
 from audiocoach.errors import AudiocoachError
 from audiocoach.model.toml_file import read_toml
@@ -117,4 +117,4 @@ def patient_toml(data: Mapping[str, Any]) -> str:
         "# Open it again in 'audiocoach serve' to change a value, or build it with\n"
         "# 'audiocoach build' (see 'audiocoach init' for every key).\n\n"
     )
-    return head + tomli_w.dumps(dict(data))
+    return head + tomlkit.dumps(dict(data))

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomli_w
+import tomlkit
 
 from audiocoach.errors import AudiocoachError
 from audiocoach.files import write_text
@@ -82,4 +82,4 @@ def check_practice(
 
 def save_practice(out: Path, practice: Practice) -> None:
     """Keep the settings in the output folder, whole."""
-    write_text(out / PRACTICE_NAME, tomli_w.dumps(practice.values()))
+    write_text(out / PRACTICE_NAME, tomlkit.dumps(practice.values()))
