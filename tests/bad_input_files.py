@@ -207,5 +207,17 @@ FILE_CASES: list[Case] = [
         ["p.toml"],
         "'label' must be initials",
     ),
+    (
+        "patient label a full name",
+        {"p.toml": 'label = "Jan de Vries"\n'},
+        ["p.toml"],
+        "'label' must be initials",
+    ),
+    (
+        "patient phase zero",
+        {"p.toml": "phase = 0\n"},
+        ["p.toml"],
+        "'phase' must be a phase number such as 1, not 0.",
+    ),
     ("patient not utf-8", {"p.toml": b"label = '\xff'\n"}, ["p.toml"], "is not UTF-8 text"),
 ]

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from audiocoach.model.card_draft import program_toml
-from audiocoach.model.card_file import import_card
-from audiocoach.model.card_text import CardDraft
+from audiocoach.model.card.draft import program_toml
+from audiocoach.model.card.file import import_card
+from audiocoach.model.card.text import CardDraft
 from audiocoach.model.program import Exercise, Program
 from audiocoach.model.program_file import builtin_program_path, load_program, program_from_dict
 from audiocoach.pipeline.session import distinct_texts, write_scripts

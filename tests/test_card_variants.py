@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.files import write_new_text
-from audiocoach.model.card_draft import draft_toml
-from audiocoach.model.card_file import card_text
-from audiocoach.model.card_text import CardDraft, read_card
+from audiocoach.model.card.draft import draft_toml
+from audiocoach.model.card.file import card_text
+from audiocoach.model.card.text import CardDraft, read_card
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import builtin_program_path, load_program, program_from_dict
 from helpers import run_cli, tree_hashes

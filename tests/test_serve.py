@@ -77,8 +77,9 @@ def build(client: TestClient, **fields: Any) -> dict[str, Any]:
 
 
 def every_choice(program: str | None) -> list[str]:
-    """Every exercise ticked, as the form starts: no choice made."""
-    return ["1"] if program == "klein.toml" else [str(n) for n in range(5, 12)]
+    """The ticks a build needs: the small program's one exercise to choose; on the card,
+    none (phase 2 is then not made, as the form starts)."""
+    return ["1"] if program == "klein.toml" else []
 
 
 def wait(client: TestClient, location: str) -> dict[str, Any]:
@@ -143,28 +144,67 @@ def test_a_post_without_the_token_is_refused_and_builds_nothing(
 @pytest.mark.parametrize(
     "case",
     [
-        ({"reps": "0"}, "reps", ["--reps", "0"]),
-        ({"sets": "11"}, "sets", ["--sets", "11"]),
-        ({"rest": "2.5"}, "rest", ["--rest", "2.5"]),
-        ({"hold": "121"}, "hold", ["--hold", "121"]),
-        ({"rate": "20"}, "rate", ["--rate", "20"]),
-        ({"oef-7-reps": "99"}, "oef-7-reps", ["--set", "7.reps=99"]),
-        ({"kies": []}, "selection", ["--select", ""]),
+        ({"reps": "0"}, "reps", "Herhalingen: kies een getal van 1 tot 50."),
+        ({"reps": "9" * 5000}, "reps", "Herhalingen: kies een getal van 1 tot 50."),
+        ({"sets": "11"}, "sets", "Series: kies een getal van 1 tot 10."),
+        ({"rest": "2.5"}, "rest", "Rust (seconden): kies een getal van 0 tot 300."),
+        ({"hold": "121"}, "hold", "Vasthouden (seconden): kies een getal van 1 tot 120."),
+        (
+            {"rate": "20"},
+            "rate",
+            "Spreeksnelheid (woorden per minuut): kies een getal van 80 tot 300.",
+        ),
+        (
+            {"oef-7-reps": "99", "kies": ["7"]},
+            "oef-7-reps",
+            "Herhalingen (oefening 7): kies een getal van 1 tot 50.",
+        ),
+        (
+            {"kies": ["²"]},
+            "selection",
+            "Keuze van de oefeningen: kies alleen oefeningen uit de lijst.",
+        ),
+        (
+            {"kies": ["5" * 5000]},
+            "selection",
+            "Keuze van de oefeningen: kies alleen oefeningen uit de lijst.",
+        ),
+        (
+            {"kies": ["4"]},
+            "selection",
+            "Keuze van de oefeningen: kies alleen oefeningen uit de lijst.",
+        ),
+        (
+            {"phase": "2"},
+            "selection",
+            "Keuze van de oefeningen: vink ten minste één oefening van fase 2 aan, of kies 'alle'.",
+        ),
+        ({"phase": "9"}, "phase", "Fasen: kies een fase uit de lijst."),
+        ({"voice": "xx/none"}, "voice", "Stem: kies een stem uit de lijst."),
+        (
+            {"program": "../geheim.toml"},
+            "program",
+            "Programma: dat programmabestand staat niet in de uitvoermap.",
+        ),
+        (
+            {"label": "Jan de Vries"},
+            "label",
+            "Initialen: alleen initialen, zoals J.d.V. (hoogstens 12 tekens), geen naam of "
+            "geboortedatum.",
+        ),
+        ({"label": ""}, "label", "Initialen: vul de initialen van de patiënt in, zoals J.d.V."),
     ],
 )
-def test_a_bad_value_gets_the_command_lines_sentence_and_builds_nothing(
-    client: TestClient,
-    out: Path,
-    runner: CliRunner,
-    tmp_path: Path,
-    case: tuple[dict[str, Any], str, list[str]],
+def test_a_bad_value_gets_a_dutch_sentence_naming_its_field_and_builds_nothing(
+    client: TestClient, out: Path, case: tuple[dict[str, Any], str, str]
 ) -> None:
-    fields, field, option = case
+    fields, field, sentence = case
     before = sorted(out.rglob("*"))
-    data = {"csrf": token(client), "actie": "maak", "kies": [str(n) for n in range(5, 12)]}
-    answer = client.post("/", data={**data, **fields}, follow_redirects=False)
+    data = {"csrf": token(client), "actie": "maak", "label": "A.B.", **fields}
+    answer = client.post("/", data=data, follow_redirects=False)
     assert answer.status_code == 400
-    assert messages(answer.text) == {field: cli_message(runner, tmp_path, *option)}
+    assert messages(answer.text) == {field: sentence}
+    assert "--" not in answer.text.split("<script>")[0]
     assert f'id="{field}" name="{field}"' not in answer.text or 'aria-invalid="true"' in answer.text
     assert sorted(out.rglob("*")) == before
 
@@ -172,7 +212,7 @@ def test_a_bad_value_gets_the_command_lines_sentence_and_builds_nothing(
 def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> None:
     """The lengths and time per day before building: what ``preview --json`` says."""
     data: Form = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
-    data["kies"] = every_choice(None)
+    data["label"], data["kies"] = "A.B.", every_choice(None)
     answer = client.post("/voorbeeld", data=data)
     assert answer.status_code == 200
     shown = answer.json()
@@ -188,7 +228,7 @@ def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> N
     assert "Welkom" in shown["html"]  # the script, to read
     bad = client.post("/voorbeeld", data={**data, "reps": "51"}).json()
     assert bad["html"] == ""
-    assert bad["errors"] == {"reps": "--reps must be from 1 to 50, not 51."}
+    assert bad["errors"] == {"reps": "Herhalingen: kies een getal van 1 tot 50."}
 
 
 def test_make_audio_links_mp3s_page_zip_and_patient_file(
@@ -249,10 +289,11 @@ def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: P
     assert re.search(r'id="reps" name="reps" value="3"', page.text)
     assert re.search(r'id="sets" name="sets" value="1"', page.text)
     assert '<option value="klein.toml" selected>' in page.text
-    # The same values again: the manifest keeps every file.
-    again = build(client, label="M.N.", program="klein.toml", reps="3", sets="1")
+    assert '<input type="hidden" name="opened" value="m-n">' in page.text
+    # The same values again, from the reopened form: the manifest keeps every file.
+    again = build(client, label="M.N.", program="klein.toml", reps="3", sets="1", opened="m-n")
     assert all(item["kept"] for item in again["result"]["files"])
-    changed = build(client, label="M.N.", program="klein.toml", reps="4", sets="1")
+    changed = build(client, label="M.N.", program="klein.toml", reps="4", sets="1", opened="m-n")
     assert not any(item["kept"] for item in changed["result"]["files"])
 
 
@@ -307,7 +348,7 @@ def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: Tes
     assert answer.status_code == 400
     found = messages(answer.text)
     assert list(found) == ["label"]
-    assert "'label' must be initials such as 'J.d.V.'" in found["label"]
+    assert found["label"].startswith("Initialen: alleen initialen, zoals J.d.V.")
 
 
 def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Path) -> None:

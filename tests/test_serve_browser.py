@@ -142,7 +142,8 @@ def test_a_therapist_makes_audio_in_the_browser(
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, out = served
-    expected = preview_json(runner, "--reps", "1", "--sets", "1")
+    # Nothing of phase 2 is ticked to begin with: phase 2 is not made (issue 21).
+    expected = preview_json(runner, "--reps", "1", "--sets", "1", "--phase", "1")
     browser.get(url)
     by_label(browser, "Initialen").send_keys("T.E.")
     reps = by_label(browser, "Herhalingen")
@@ -167,7 +168,7 @@ def test_a_therapist_makes_audio_in_the_browser(
     # A value out of bounds: its sentence next to the field, as the form changes.
     reps.send_keys("00")  # 100
     message = until(browser, lambda _: browser.find_element(By.ID, "fout-reps").text or None)
-    assert message == "--reps must be from 1 to 50, not 100."
+    assert message == "Herhalingen: kies een getal van 1 tot 50."
     reps.clear()
     reps.send_keys("1")
 
@@ -178,6 +179,11 @@ def test_a_therapist_makes_audio_in_the_browser(
     assert not browser.find_elements(By.ID, "fout"), browser.find_element(By.ID, "fout").text
 
     handed_out(browser, out / "t-e", expected)
+    # The start page lists the patient; one click opens the form filled in again.
+    browser.get(url)
+    browser.find_element(By.LINK_TEXT, "Openen T.E.").click()
+    assert by_label(browser, "Initialen").get_attribute("value") == "T.E."
+    assert by_label(browser, "Herhalingen").get_attribute("value") == "1"
     problems = [m for m in browser.get_log("browser") if m["level"] in ("SEVERE", "WARNING")]
     assert problems == [], problems
 
@@ -185,3 +191,60 @@ def test_a_therapist_makes_audio_in_the_browser(
 def minutes(seconds: float) -> str:
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
+
+
+WRONG = {
+    "Herhalingen": ("0", "Herhalingen: kies een getal van 1 tot 50."),
+    "Series": ("11", "Series: kies een getal van 1 tot 10."),
+    "Rust (seconden)": ("2.5", "Rust (seconden): kies een getal van 0 tot 300."),
+    "Vasthouden (seconden)": ("121", "Vasthouden (seconden): kies een getal van 1 tot 120."),
+    "Spreeksnelheid (woorden per minuut)": (
+        "20",
+        "Spreeksnelheid (woorden per minuut): kies een getal van 80 tot 300.",
+    ),
+}
+"""Each numeric field by its label: a wrong value, and the sentence next to it (issue 24)."""
+
+
+def message_for(browser: Any, field: Any) -> str:
+    """The message the page shows next to ``field`` (the one it is described by)."""
+    from selenium.webdriver.common.by import By
+
+    described = field.get_attribute("aria-describedby")
+    text: str = browser.find_element(By.ID, described).text
+    return text
+
+
+def test_each_wrong_number_gets_a_dutch_sentence_naming_its_field(
+    browser: Any, served: tuple[str, Path]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    url, _ = served
+    browser.get(url)
+    by_label(browser, "Initialen").send_keys("A.B.")
+    for label, (value, sentence) in WRONG.items():
+        field = by_label(browser, label)
+        field.send_keys(value)
+        shown = until(browser, lambda _: message_for(browser, field) == sentence)  # noqa: B023
+        assert shown
+        field.clear()
+        until(browser, lambda _: not message_for(browser, field))  # noqa: B023
+    initials = by_label(browser, "Initialen")
+    initials.clear()
+    initials.send_keys("Jan de Vries")
+    # Clearing the field asks once with no initials: wait for the answer to what was typed.
+    refused = until(
+        browser,
+        lambda _: (m := message_for(browser, initials)).startswith("Initialen: alleen") and m,
+    )
+    assert refused == (
+        "Initialen: alleen initialen, zoals J.d.V. (hoogstens 12 tekens), geen naam of "
+        "geboortedatum."
+    )
+    browser.find_element(By.XPATH, "//button[normalize-space(.)='Maak audio']").click()
+    until(browser, lambda _: browser.find_elements(By.ID, "fouten"))
+    assert message_for(browser, by_label(browser, "Initialen")) == refused
+    for page in (browser.current_url, url, url + "praktijk"):
+        browser.get(page)
+        assert "--" not in browser.find_element(By.TAG_NAME, "body").text

@@ -146,8 +146,8 @@ LAYERS = ["", "model", "script", "speech", "audio", "output", "pipeline", "serve
 
 ALLOWED_BACKWARDS = {
     ("audiocoach.model.patterns", "audiocoach.script.dutch"),  # a pattern's words on the page
-    ("audiocoach.model.card_text", "audiocoach.script.dutch"),  # a card's text as it is said
-    ("audiocoach.model.card_schedule", "audiocoach.script.dutch"),  # "drie" read as 3
+    ("audiocoach.model.card.text", "audiocoach.script.dutch"),  # a card's text as it is said
+    ("audiocoach.model.card.schedule", "audiocoach.script.dutch"),  # "drie" read as 3
     ("audiocoach.speech.voice", "audiocoach.audio.samples"),  # plain sample values, shared
     ("audiocoach.speech.cache", "audiocoach.audio.samples"),
     ("audiocoach.speech.espeak", "audiocoach.audio.samples"),

@@ -261,7 +261,7 @@ def import_command(card: CardArgument, out: CardOutOption = None) -> None:
     cannot read is listed with its number. An existing file is never
     overwritten.
     """
-    from audiocoach.model.card_file import import_card
+    from audiocoach.model.card.file import import_card
 
     with plain_errors():
         print_import(import_card(card, out or Path(card.with_suffix(".toml").name)))
@@ -320,7 +320,7 @@ def voices_command() -> None:
 def serve_command(
     *,
     port: PortOption = "8017",
-    out: ServeOutOption = Path("output"),
+    out: ServeOutOption = "output",
     open_browser: OpenOption = False,
 ) -> None:
     """Start the therapist's screen: a page in the web browser to make a patient's audio.
@@ -333,7 +333,7 @@ def serve_command(
         number = parse_port(port)
         from audiocoach.serve.app import serve
 
-        serve(out, number, open_browser)
+        serve(output_folder(out, "--out"), number, open_browser)
 
 
 cache_app = typer.Typer(

@@ -18,6 +18,9 @@ from typing import Annotated
 
 import typer
 
+from audiocoach.model.settings import DOSAGE_SETTINGS as _D
+from audiocoach.model.settings import RATE
+
 # The options that lay a plan over a patient file, shared by build, preview and phrases.
 ProgramOption = Annotated[
     Path | None,
@@ -39,29 +42,36 @@ VoiceOption = Annotated[
 RateOption = Annotated[
     str | None,
     typer.Option(
-        "--rate", metavar="WPM", help="Speaking rate in words per minute, 80 to 300 (default 150)."
+        "--rate",
+        metavar="WPM",
+        help=f"Speaking rate in words per minute, {RATE.span} (default 150).",
     ),
 ]
 RepsOption = Annotated[
     str | None,
     typer.Option(
-        "--reps", metavar="N", help="Repetitions per set for every counted exercise (1 to 50)."
+        "--reps",
+        metavar="N",
+        help=f"Repetitions per set for every counted exercise ({_D['reps'].span}).",
     ),
 ]
 SetsOption = Annotated[
-    str | None, typer.Option("--sets", metavar="N", help="Sets for every exercise (1 to 10).")
+    str | None,
+    typer.Option("--sets", metavar="N", help=f"Sets for every exercise ({_D['sets'].span})."),
 ]
 RestOption = Annotated[
     str | None,
     typer.Option(
         "--rest",
         metavar="SECONDS",
-        help="Seconds of rest after each set, every exercise (0 to 300).",
+        help=f"Seconds of rest after each set, every exercise ({_D['rest_s'].span}).",
     ),
 ]
 HoldOption = Annotated[
     str | None,
-    typer.Option("--hold", metavar="SECONDS", help="Seconds of every held exercise (1 to 120)."),
+    typer.Option(
+        "--hold", metavar="SECONDS", help=f"Seconds of every held exercise ({_D['hold_s'].span})."
+    ),
 ]
 SelectOption = Annotated[
     str | None,
@@ -193,7 +203,7 @@ PortOption = Annotated[
     str, typer.Option("--port", metavar="N", help="Port on 127.0.0.1, 1 to 65535.")
 ]
 ServeOutOption = Annotated[
-    Path,
+    str,
     typer.Option(
         "--out",
         "-o",

@@ -18,7 +18,7 @@ from audiocoach.pipeline.session import ProgressCallback
 from audiocoach.pipeline.target import Handout
 
 if TYPE_CHECKING:
-    from audiocoach.model.card_file import Imported
+    from audiocoach.model.card.file import Imported
 
 
 class OneLineErrors(TyperGroup):
@@ -143,7 +143,7 @@ def _count(number: int, what: str) -> str:
 
 def print_import(made: Imported) -> None:
     """What ``audiocoach import`` wrote, how much is to be checked, and what was not read."""
-    from audiocoach.model.card_draft import CHECK, describe
+    from audiocoach.model.card.draft import CHECK, describe
 
     findings = made.draft.findings
     unread = [f for f in findings if f.kind == "unread"]

@@ -18,16 +18,12 @@ from typing import Any
 from audiocoach.errors import MAX_DIGITS, DosageError, shown
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import BOUNDS, Dosage, Exercise, Phase, Program
+from audiocoach.model.settings import DOSAGE_SETTINGS
 
 FIELDS: tuple[str, ...] = tuple(BOUNDS)
 """The dosage fields a patient's overrides may set: ``reps``, ``sets``, ``rest_s``, ``hold_s``."""
 
-FIELD_NAMES = {
-    "reps": "the number of repetitions",
-    "sets": "the number of sets",
-    "rest_s": "the rest",
-    "hold_s": "the hold",
-}
+FIELD_NAMES = {k: s.english for k, s in DOSAGE_SETTINGS.items()}
 UNITS = {"rest_s": " seconds", "hold_s": " seconds"}
 
 
@@ -180,7 +176,7 @@ def cli_overrides(
         number, name, value = parse_setting(text)
         exercises.setdefault(number, {})[name] = value
     typed = {"reps": reps, "sets": sets, "rest_s": rest_s, "hold_s": hold_s}
-    flags = {"reps": "--reps", "sets": "--sets", "rest_s": "--rest", "hold_s": "--hold"}
+    flags = {k: s.flag for k, s in DOSAGE_SETTINGS.items()}
     overall: dict[str, int | None] = {}
     for key, given in typed.items():
         overall[key] = (

@@ -30,9 +30,10 @@ from audiocoach.model.dosage import (
 from audiocoach.model.file_errors import naming
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
+from audiocoach.model.settings import RATE, SETTINGS
 from audiocoach.model.toml_file import read_toml
 
-RATE_BOUNDS = (80, 300)
+RATE_BOUNDS = RATE.bounds
 """Speaking rate in words per minute, as the command line's ``--rate`` allows."""
 
 KEYS = (
@@ -43,12 +44,15 @@ KEYS = (
     "rate",
     "voice_dir",
     "selection",
+    "phase",
     "tones",
     "dosage",
     "exercises",
 )
 
 _LABEL = re.compile(r"[^\W\d_](?:[^\W\d_]|[.\- ])*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]{3,}(?![.])", re.UNICODE)
+"""Three letters or more not closed by a dot: a word ("Jan"), not an initial ("Chr.")."""
 LABEL_MAX = 12
 PRACTICE_MAX = 80
 
@@ -102,7 +106,7 @@ class PatientFile:
         program = _text(data, "program", where)
         voice_dir = _text(data, "voice_dir", where)
         label = _text(data, "label", where) or ""
-        if label and (len(label) > LABEL_MAX or not _LABEL.fullmatch(label)):
+        if label and not is_initials(label):
             raise PatientError(
                 f"{where}: 'label' must be initials such as 'J.d.V.' (at most {LABEL_MAX} "
                 f"letters, dots and spaces), not {label!r}."
@@ -130,6 +134,12 @@ class PatientFile:
             voice_dir=folder,
             overrides=_overrides(data, where),
         )
+
+
+def is_initials(label: str) -> bool:
+    """Initials such as "J.d.V." or "Chr.B.": letters, dots, dashes and spaces, no word of a
+    name ("Jan de Vries" is refused: a patient file holds initials only)."""
+    return len(label) <= LABEL_MAX and bool(_LABEL.fullmatch(label)) and not _WORD.search(label)
 
 
 def check_rate(value: Any, what: str) -> int:
@@ -195,7 +205,12 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
     tones = data.get("tones")
     if tones is not None and not isinstance(tones, bool):
         raise PatientError(f"{where}: 'tones' must be true or false, not {tones!r}.")
-    return Overrides(exercises=exercises, selection=selection, tones=tones, **overall)
+    phase = data.get("phase")
+    if phase is not None and (isinstance(phase, bool) or not isinstance(phase, int) or phase < 1):
+        raise PatientError(
+            f"{where}: 'phase' must be a phase number such as 1, not {shown(phase)}."
+        )
+    return Overrides(exercises=exercises, selection=selection, phase=phase, tones=tones, **overall)
 
 
 @dataclass(frozen=True)
@@ -225,7 +240,7 @@ class Plan:
 
 
 def resolve_plan(
-    patient_file: Path | None = None,
+    patient_file: Path | PatientFile | None = None,
     *,
     program_file: Path | None = None,
     voice: str | None = None,
@@ -236,16 +251,22 @@ def resolve_plan(
 
     No audio is made here, so every mistake is found before work starts. Every error names
     the patient file (and the program file, when that is where it is): in a day's batch, the
-    one sentence says whose file it is.
+    one sentence says whose file it is. ``patient_file`` may be one already read (the web
+    form checks the file it is about to save).
     """
     if patient_file is None:
         plan = _resolve(None, load_program(program_file), voice, rate, overrides)
         return replace(plan, program_file=program_file)
-    with naming(patient_file, "patient file"):
-        patient = PatientFile.from_toml(patient_file)
+    path = patient_file.path if isinstance(patient_file, PatientFile) else patient_file
+    with naming(path, "patient file"):
+        patient = (
+            patient_file
+            if isinstance(patient_file, PatientFile)
+            else PatientFile.from_toml(patient_file)
+        )
         program = load_program(program_file or patient.program)
         apply_overrides(program, patient.overrides, selection_key="'selection'")
-    with naming(patient_file, "patient file", alone=False):
+    with naming(path, "patient file", alone=False):
         plan = _resolve(patient, program, voice, rate, overrides)
     return replace(plan, program_file=program_file or patient.program)
 
@@ -338,7 +359,7 @@ label = "A.B."
 practice = "Praktijk voor fysiotherapie"
 
 # Speech: a voice id of the speech engine (the Dutch voice when left out) and the speaking
-# rate in words per minute (80 to 300; 150 when left out).
+# rate in words per minute ({rate}; 150 when left out).
 # voice = "gmw/nl"
 rate = 150
 
@@ -348,8 +369,11 @@ rate = 150
 # Phase 2: the exercises chosen from 5 to 11 (2, 3 and 4 always stay).
 selection = [5, 6, 9]
 
-# Dosage for every exercise: repetitions per set (1 to 50), sets (1 to 10),
-# rest after each set in seconds (0 to 300), hold in seconds (1 to 120).
+# Build one phase only (every phase when left out).
+# phase = 2
+
+# Dosage for every exercise: repetitions per set ({reps}), sets ({sets}),
+# rest after each set in seconds ({rest_s}), hold in seconds ({hold_s}).
 [dosage]
 reps = 8
 sets = 2
@@ -368,4 +392,5 @@ def write_example(path: Path) -> None:
         raise PatientError(f"{path} already exists; choose another name or remove it first.")
     if not path.parent.is_dir():
         raise PatientError(f"The folder {path.parent} does not exist.")
-    write_text(path, EXAMPLE.format(name=path.name))
+    spans = {key: setting.span for key, setting in SETTINGS.items()}
+    write_text(path, EXAMPLE.format(name=path.name, **spans))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from audiocoach.errors import ProgramError
+from audiocoach.model.settings import DOSAGE_SETTINGS
 
 Pattern = Literal["advice", "reps", "parts", "alternate", "hold"]
 """How an exercise is cued: said only, counted, counted with cues, cues in turn, or held.
@@ -24,13 +25,8 @@ Position = Literal["rug", "buik", "zij", "zit", "staan"]
 the first set and when it announces the exercise that comes next, so the patient can turn over
 during the rest. The spoken words for each are in the templates."""
 
-# Bounds for every number a user can set; documented in the README.
-BOUNDS: Mapping[str, tuple[int, int]] = {
-    "reps": (1, 50),
-    "sets": (1, 10),
-    "rest_s": (0, 300),
-    "hold_s": (1, 120),
-}
+BOUNDS: Mapping[str, tuple[int, int]] = {k: s.bounds for k, s in DOSAGE_SETTINGS.items()}
+"""Bounds for every dosage number a user can set, from the one table of settings."""
 
 
 @dataclass(frozen=True)

@@ -130,8 +130,8 @@ def build(
     playlist and page beside them, redoing only sessions whose inputs changed.
 
     :func:`build_many` for one :class:`Target`: ``target`` takes the target's other fields by
-    name (``phases``, ``practice``, ``base_url``, ``label``, ``zip_path``). Files are replaced
-    whole; ``force`` rebuilds every phase whatever the manifest says.
+    name (``phases``, ``practice``, ``base_url``, ``label``, ``zip_path``, ``files``). Files
+    are replaced whole; ``force`` rebuilds every phase whatever the manifest says.
     """
     one = Target(program, out_dir, voice, **target)
     return build_many([one], encoder=encoder, progress=progress, workers=workers, force=force)[0]
@@ -176,7 +176,7 @@ def build_handouts(
     try:
         for target, scripts in zip(targets, all_scripts, strict=True):
             bundles.append(Bundle(target.out_dir))
-            bundles[-1].check(bundle_names(scripts))
+            bundles[-1].check([*bundle_names(scripts), *(name for name, _ in target.files)])
         folders = [
             FolderStage.plan(target, scripts, bundle, encoder, force=force)
             for target, scripts, bundle in zip(targets, all_scripts, bundles, strict=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.files import write_text
 from audiocoach.folders import Bundle
 from audiocoach.output import export
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
@@ -100,6 +101,8 @@ class FolderStage:
         target, manifest, bundle = self.target, self.manifest, self.bundle
         # Page, playlist and feed list every session file present, not only this build's:
         # read where each is now (staged when made now), written into the stage.
+        for name, text in target.files:
+            write_text(bundle.path(name), text)
         names = export.write_bundle(
             target.program,
             manifest,

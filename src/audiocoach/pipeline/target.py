@@ -33,6 +33,9 @@ class Target:
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
     zip_path: Path | None = None
     """Where to write the whole bundle as one zip, if anywhere."""
+    files: tuple[tuple[str, str], ...] = ()
+    """Text files put in place with the bundle, all or nothing (serve's ``patient.toml``,
+    which must describe the audio beside it): (file name, text) pairs."""
 
     def fingerprint_extra(self) -> str:
         """What besides script, voice and encoder changes the MP3s: tags and loudness."""
@@ -49,6 +52,7 @@ class TargetOptions(TypedDict, total=False):
     base_url: str | None
     label: str | None
     zip_path: Path | None
+    files: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The web app: one page to make a patient's audio, on 127.0.0.1 only.
+"""The web app: the therapist's screen for a practice's day, on 127.0.0.1 only.
 
 Starlette, because it is small, typed, well kept, and has what this needs and no more: routes,
 a test client, a Host check (``TrustedHostMiddleware``) and file responses that answer range
@@ -10,57 +10,58 @@ Safe by default, for a server on the therapist's own computer:
   local address, so a web page elsewhere cannot reach it by DNS rebinding;
 - every POST carries a token that only this server's own pages hold (CSRF); a foreign
   ``Origin`` is refused too;
-- files are read from and written to the chosen output folder only, never outside it;
-- builds and previews run one at a time in one process of their own (:mod:`.worker`).
+- files are read from and written to the chosen output folder only, never outside it: no
+  hidden file, no symbolic link, no name a file of the folder cannot have;
+- builds and previews run one at a time in one process of their own (:mod:`.worker`), and
+  the app awaits them in a thread, so a page or a progress poll never waits for them.
+
+The routes live in modules of their own (:mod:`.routes` for the patient's form and builds,
+:mod:`.settings_page` for the practice's settings); :func:`create_app` takes more, so a later
+page (a program editor) adds its own module without touching these.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import secrets
 import socket
+import sys
 import threading
 import webbrowser
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute
 
 from audiocoach.errors import AudiocoachError, OutputError
 from audiocoach.folders import prepare_folder
-from audiocoach.model.program_file import load_program
-from audiocoach.serve.form import (
-    OVERALL,
-    FormState,
-    check_form,
-    default_state,
-    open_choices,
-    program_files,
-    saved_patients,
-    state_from_patient,
-)
-from audiocoach.serve.pages import exercise_fields, minutes, preview_view, templates
+from audiocoach.serve import messages
+from audiocoach.serve.pages import minutes, templates
+from audiocoach.serve.practice import Practice, load_practice
 from audiocoach.serve.worker import BuildRequest, SpeechWorker
 
 DEFAULT_PORT = 8017
 """The port ``audiocoach serve`` listens on unless ``--port`` says otherwise."""
 HOST = "127.0.0.1"
 LOCAL_NAMES = ["127.0.0.1", "localhost"]
-PREVIEW_TIMEOUT_S = 300
-"""A preview waits behind any build in the queue: give it that long."""
+TASK_TIMEOUT_S = 300
+"""A preview or the list of voices, once its turn has come, is given that long."""
+MAX_PATH = 200
+"""Characters of a file's path in a URL: no file of the output folder has a longer one."""
+MAX_NAME = 120
+"""Bytes of one name in that path (a file system allows 255)."""
 
-_SECURITY_HEADERS = {
+SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
         "media-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
@@ -84,6 +85,7 @@ class BuildState:
     result: dict[str, Any] | None = None
     error: str | None = None
     future: Future[Any] | None = field(default=None, repr=False)
+    base_url: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -102,58 +104,44 @@ class Server:
         self._lock = threading.Lock()
         self._voices: Future[Any] = self.worker.submit("voices", None)
 
-    def voices(self) -> list[tuple[str, str]]:
-        """The engine's Dutch voices, asked once of the speech process."""
+    @property
+    def practice(self) -> Practice:
+        """The practice's settings, as saved in the output folder."""
+        return load_practice(self.out)
+
+    def voices(self) -> tuple[list[tuple[str, str]], str]:
+        """The engine's Dutch voices, asked once of the speech process, and a message when
+        they could not be asked (never an empty list that hides the failure)."""
         try:
-            found: list[tuple[str, str]] = self._voices.result(timeout=PREVIEW_TIMEOUT_S)
-        except Exception:
-            return []
-        return found
+            found: list[tuple[str, str]] = self._voices.result(timeout=TASK_TIMEOUT_S)
+        except AudiocoachError as error:
+            return [], messages.dutch(error)
+        except Exception as error:  # the engine crashed, or the process did not answer
+            print(f"audiocoach serve: the voices could not be listed: {error}", file=sys.stderr)
+            return [], messages.VOICES_FAILED
+        return found, ""
+
+    async def voice_list(self) -> tuple[list[tuple[str, str]], str]:
+        """:meth:`voices`, waited for in a thread: never on the event loop."""
+        return await anyio.to_thread.run_sync(self.voices)
+
+    async def ask(self, kind: str, payload: Any) -> Any:
+        """A task of the speech process, its result waited for in a thread."""
+        future = self.worker.submit(kind, payload)
+        return await anyio.to_thread.run_sync(future.result, TASK_TIMEOUT_S)
+
+    def busy(self) -> bool:
+        """Whether the speech process has work: a preview asked now would wait for it."""
+        return self.worker.busy()
 
     def page(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(name).render(**context)
-        return HTMLResponse(html, status_code=status, headers=_SECURITY_HEADERS)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
-    def form_page(self, state: FormState, status: int = 200, preview: Any = None) -> HTMLResponse:
-        program = state.program or load_program()
-        return self.page(
-            "form.html.j2",
-            status,
-            csrf=self.token,
-            values=state.values,
-            errors=state.errors,
-            exercise_errors=any(k.startswith("oef-") for k in state.errors),
-            selected=state.selected,
-            tones=state.tones,
-            programs=program_files(self.out),
-            patients=saved_patients(self.out),
-            builtin_title=load_program().title,
-            phases=program.phases,
-            choices=[program.exercise(n) for n in open_choices(program)],
-            open_phases=" en ".join(f"fase {p.number}" for p in program.phases if p.open),
-            exercises=exercise_fields(program),
-            voices=self.voices(),
-            preview=preview,
-        )
-
-    def preview(self, state: FormState) -> list[dict[str, Any]]:
-        """The sessions' lengths, time per day and script, from the speech process."""
-        assert state.checked is not None
-        data = self.worker.submit("preview", state.checked.plan).result(PREVIEW_TIMEOUT_S)
-        return preview_view(data)
-
-    def start_build(self, state: FormState) -> BuildState:
-        """Queue the build of a checked form; the page follows it by its id."""
-        checked = state.checked
-        assert checked is not None
-        build = BuildState(secrets.token_urlsafe(12), checked.label, checked.folder)
-        request = BuildRequest(
-            checked.plan,
-            self.out / checked.folder,
-            checked.practice,
-            checked.patient_toml,
-            checked.label,
-        )
+    def start_build(self, request: BuildRequest, folder: str) -> BuildState:
+        """Queue a build; the page follows it by its id."""
+        build = BuildState(secrets.token_urlsafe(12), request.label, folder)
+        build.base_url = request.base_url
 
         def progress(percent: int, what: str) -> None:
             build.percent, build.what = percent, what
@@ -167,34 +155,41 @@ class Server:
     def waiting_before(self, build: BuildState) -> int:
         """How many builds run or wait before this one."""
         with self._lock:
-            ahead = [
-                b
-                for b in self.builds.values()
-                if not b.finished and b.future is not None and b is not build
-            ]
-        order = list(self.builds)
+            order = list(self.builds)
+            ahead = [b for b in self.builds.values() if not b.finished and b is not build]
         return sum(1 for b in ahead if order.index(b.id) < order.index(build.id))
 
     def file(self, relative: str) -> Path:
-        """A file of the output folder by its path there; nothing outside it, no hidden files."""
+        """A file of the output folder by its path there; nothing outside it, no hidden
+        files, no links, no name no file can have (404 for all of them)."""
+        if len(relative) > MAX_PATH or not relative.isprintable() or "\\" in relative:
+            raise HTTPException(404, messages.NO_FILE)
         parts = Path(relative).parts
         if not parts or any(p.startswith(".") or p in ("..", "/") for p in parts):
-            raise HTTPException(404, "Dat bestand is er niet.")
-        path = (self.out / relative).resolve()
-        if not path.is_relative_to(self.out) or not path.is_file():
-            raise HTTPException(404, "Dat bestand is er niet.")
+            raise HTTPException(404, messages.NO_FILE)
+        path = self.out
+        try:
+            for part in parts:
+                path = path / part
+                if len(part.encode("utf-8")) > MAX_NAME or path.is_symlink():
+                    raise HTTPException(404, messages.NO_FILE)
+            if not path.is_file() or not path.resolve().is_relative_to(self.out):
+                raise HTTPException(404, messages.NO_FILE)
+        except (OSError, ValueError):  # a name the system cannot have
+            raise HTTPException(404, messages.NO_FILE) from None
         return path
 
 
 def _finish(build: BuildState, done: Future[Any]) -> None:
     if done.cancelled():
-        build.error = "The build was cancelled because the server stopped."
+        build.error = messages.CANCELLED
         return
     error = done.exception()
     if isinstance(error, AudiocoachError):
-        build.error = str(error)
+        build.error = messages.dutch(error)
     elif error is not None:
-        build.error = f"The build failed: {error}"
+        print(f"audiocoach serve: the build failed: {error}", file=sys.stderr)
+        build.error = messages.FAILED
     else:
         result = done.result()
         for item in result["files"]:
@@ -202,120 +197,31 @@ def _finish(build: BuildState, done: Future[Any]) -> None:
         build.percent, build.result = 100, result
 
 
-def _server(request: Request) -> Server:
+def server_of(request: Request) -> Server:
+    """The app's :class:`Server`, for a route."""
     server: Server = request.app.state.server
     return server
 
 
-async def _checked_post(request: Request) -> FormData:
-    """The posted form, when it comes from this server's own page; 403 otherwise."""
-    origin = request.headers.get("origin")
-    if origin is not None and origin != f"http://{request.headers.get('host', '')}":
-        raise HTTPException(403, "Refused: this request comes from another web site.")
-    form = await request.form()
-    token = form.get("csrf")
-    if not isinstance(token, str) or not hmac.compare_digest(token, _server(request).token):
-        raise HTTPException(
-            403, "Refused: the form has no valid token; reload the page and try again."
-        )
-    return form
+async def _error_page(request: Request, error: Exception) -> Response:
+    """A refused request: one Dutch sentence on a page, no traceback."""
+    assert isinstance(error, HTTPException)
+    detail = error.detail
+    if detail not in vars(messages).values():  # Starlette's own English ("Not Found")
+        detail = _STATUS_SENTENCES.get(error.status_code, messages.REFUSED)
+    return server_of(request).page("fout.html.j2", error.status_code, message=detail)
 
 
-def _check(request: Request, form: FormData) -> FormState:
-    server = _server(request)
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "kies"}
-    chosen = [v for v in form.getlist("kies") if isinstance(v, str)]
-    return check_form(values, chosen, server.out, [v for v, _ in server.voices()])
+_STATUS_SENTENCES = {404: messages.NO_PAGE, 405: messages.NOT_HERE}
 
 
-def _home(request: Request) -> Response:
-    """The form: empty, or filled in from a saved patient file (``?patient=a-b/patient.toml``)."""
-    server = _server(request)
-    name = request.query_params.get("patient")
-    if not name:
-        return server.form_page(default_state())
-    try:
-        state = state_from_patient(server.file(name), server.out)
-    except AudiocoachError as error:
-        state = default_state()
-        state.errors["form"] = str(error)
-        return server.form_page(state, 400)
-    return server.form_page(state)
+def create_app(
+    out: Path, worker: SpeechWorker | None = None, more_routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """The app for one output folder; ``worker`` runs builds (one is started when not given);
+    ``more_routes`` are pages of other modules."""
+    from audiocoach.serve import routes, settings_page
 
-
-async def _submit(request: Request) -> Response:
-    """ "Maak audio" queues the build; "Bekijk" shows the lengths and script (no script needed)."""
-    server = _server(request)
-    form = await _checked_post(request)
-    state = _check(request, form)
-    if state.checked is None:
-        return server.form_page(state, 400)
-    if form.get("actie") == "maak":
-        build = server.start_build(state)
-        return RedirectResponse(f"/bouw/{build.id}", status_code=303)
-    try:
-        preview = server.preview(state)
-    except AudiocoachError as error:
-        state.errors["form"] = str(error)
-        return server.form_page(state, 400)
-    return server.form_page(state, preview=preview)
-
-
-async def _preview(request: Request) -> Response:
-    """The page's script asks this as the form changes: the messages, and the preview."""
-    server = _server(request)
-    state = _check(request, await _checked_post(request))
-    html = ""
-    if state.checked is not None:
-        try:
-            shown = server.preview(state)
-        except AudiocoachError as error:
-            state.errors["form"] = str(error)
-        else:
-            html = server.templates.get_template("preview.html.j2").render(preview=shown)
-    return JSONResponse({"errors": state.errors, "html": html}, headers=_SECURITY_HEADERS)
-
-
-def _build_state(request: Request) -> BuildState:
-    build = _server(request).builds.get(request.path_params["id"])
-    if build is None:
-        raise HTTPException(404, "There is no such build.")
-    return build
-
-
-def _build_page(request: Request) -> Response:
-    """The progress bar while the build waits or runs (the page reloads itself); then links."""
-    server = _server(request)
-    build = _build_state(request)
-    return server.page(
-        "build.html.j2",
-        state=build,
-        position=server.waiting_before(build) if not build.finished else 0,
-        base=f"/uit/{build.folder}/",
-        folder_path=server.out / build.folder,
-    )
-
-
-def _build_status(request: Request) -> Response:
-    build = _build_state(request)
-    return JSONResponse(
-        {
-            "percent": build.percent,
-            "what": build.what,
-            "finished": build.finished,
-            "error": build.error,
-            "result": build.result,
-            "folder": build.folder,
-        }
-    )
-
-
-def _files(request: Request) -> Response:
-    return FileResponse(_server(request).file(request.path_params["path"]))
-
-
-def create_app(out: Path, worker: SpeechWorker | None = None) -> Starlette:
-    """The app for one output folder; ``worker`` runs builds (one is started when not given)."""
     server = Server(out, worker)
 
     @contextlib.asynccontextmanager
@@ -324,15 +230,9 @@ def create_app(out: Path, worker: SpeechWorker | None = None) -> Starlette:
         server.worker.close()
 
     app = Starlette(
-        routes=[
-            Route("/", _home, methods=["GET"]),
-            Route("/", _submit, methods=["POST"]),
-            Route("/voorbeeld", _preview, methods=["POST"]),
-            Route("/bouw/{id}", _build_page, methods=["GET"]),
-            Route("/bouw/{id}/status", _build_status, methods=["GET"]),
-            Route("/uit/{path:path}", _files, methods=["GET"]),
-        ],
+        routes=[*routes.ROUTES, *settings_page.ROUTES, *more_routes],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_NAMES)],
+        exception_handlers={HTTPException: _error_page},
         lifespan=lifespan,
     )
     app.state.server = server
@@ -376,4 +276,4 @@ def serve(out: Path, port: int = DEFAULT_PORT, open_browser: bool = False) -> No
     server.run()
 
 
-__all__ = ["DEFAULT_PORT", "OVERALL", "create_app", "serve"]
+__all__ = ["DEFAULT_PORT", "create_app", "serve"]

@@ -12,7 +12,13 @@ import jinja2
 
 from audiocoach.model.dosage import applies
 from audiocoach.model.program import Program
-from audiocoach.serve.form import LABELS, exercise_field
+from audiocoach.model.settings import DOSAGE_SETTINGS, RATE
+from audiocoach.serve.form import exercise_field
+
+SESSION_WARN_S = 20 * 60
+"""A session longer than this is hard to do every day: the page says so (a warning only)."""
+DAY_WARN_S = 60 * 60
+"""A day longer than this at the card's most sessions a day: the page says so too."""
 
 
 def templates() -> jinja2.Environment:
@@ -33,6 +39,22 @@ def minutes(seconds: float) -> str:
     return f"{whole}:{rest:02d}"
 
 
+def overall_fields() -> list[dict[str, str]]:
+    """The dosage fields for every exercise: name, label and bounds from the settings table."""
+    from audiocoach.serve.form import OVERALL
+
+    return [
+        {"name": name, "label": s.label, "hint": f"{s.low} tot {s.high}"}
+        for name, key in OVERALL.items()
+        for s in (DOSAGE_SETTINGS[key],)
+    ]
+
+
+def rate_field() -> dict[str, str]:
+    """The speaking rate's label and bounds, from the settings table."""
+    return {"label": RATE.label, "hint": f"{RATE.low} tot {RATE.high}"}
+
+
 def exercise_fields(program: Program) -> list[dict[str, Any]]:
     """Each exercise with the dosage fields that mean something for it, and the card's values."""
     return [
@@ -41,12 +63,12 @@ def exercise_fields(program: Program) -> list[dict[str, Any]]:
             "name": e.name,
             "fields": [
                 {
-                    "name": exercise_field(e.number, setting),
-                    "label": label,
-                    "card": str(getattr(e.dosage, setting)),
+                    "name": exercise_field(e.number, key),
+                    "label": setting.label,
+                    "card": str(getattr(e.dosage, key)),
                 }
-                for setting, label in LABELS.items()
-                if applies(setting, e.dosage)
+                for key, setting in DOSAGE_SETTINGS.items()
+                if applies(key, e.dosage)
             ],
         }
         for e in program.exercises
@@ -76,6 +98,19 @@ def preview_view(data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "minutes": minutes(phase["duration_s"]),
                 "per_day": phase["per_day"],
                 "script": "\n".join(lines),
+                "warning": length_warning(phase["duration_s"], phase["day_most_s"]),
             }
         )
     return shown
+
+
+def length_warning(session_s: float, day_s: float) -> str:
+    """One plain line when a session is over 20 minutes or a day at the card's most is over
+    an hour, saying what makes it long; a warning, never an error (the dosage is the
+    therapist's)."""
+    fewer = "minder oefeningen, series of herhalingen maken het korter"
+    if session_s > SESSION_WARN_S:
+        return f"Let op: deze sessie duurt langer dan 20 minuten; {fewer}."
+    if day_s > DAY_WARN_S:
+        return f"Let op: zo vaak per dag is dit meer dan een uur; {fewer}."
+    return ""

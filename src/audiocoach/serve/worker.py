@@ -51,6 +51,7 @@ class SpeechWorker:
         self._tasks: queue.Queue[_Task | None] = queue.Queue()
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
+        self._running = False
         # The process is started from this thread, which lives as long as the worker: on
         # Linux the process is told to stop when the thread that started it ends.
         self._thread = threading.Thread(target=self._run, name="audiocoach-speech", daemon=True)
@@ -68,6 +69,10 @@ class SpeechWorker:
         """Tasks waiting for their turn (not the one running)."""
         return self._tasks.qsize()
 
+    def busy(self) -> bool:
+        """Whether a task runs or waits: a new one would wait for it."""
+        return self._running or self.pending() > 0
+
     def close(self, timeout_s: float = 10) -> None:
         """Cancel what waits, let the running task finish (within ``timeout_s``), stop."""
         with contextlib.suppress(queue.Empty):
@@ -83,12 +88,15 @@ class SpeechWorker:
         while (task := self._tasks.get()) is not None:
             if not task.future.set_running_or_notify_cancel():
                 continue
+            self._running = True
             try:
                 result = self._do(task)
             except BaseException as error:
                 task.future.set_exception(error)
             else:
                 task.future.set_result(result)
+            finally:
+                self._running = False
         self._stop_process()
 
     def _do(self, task: _Task) -> Any:
@@ -191,8 +199,10 @@ def run_preview(plan: Any, _progress: PercentCallback) -> dict[str, Any]:
 
     sessions, _ = prepare(plan.program, _voice(plan))
     data = preview_data(plan.program, sessions)
+    most = plan.program.times_per_day[1]
     for phase, session in zip(data["phases"], sessions, strict=True):
         phase["per_day"] = time_per_day(plan.program, session.timeline.duration_ms)
+        phase["day_most_s"] = session.timeline.duration_ms * most / 1000
     return data
 
 
@@ -205,22 +215,23 @@ class BuildRequest:
     folder: Path
     practice: str
     patient_toml: str
+    """Put in place with the audio it describes, in the same all-or-nothing step."""
     label: str = ""
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
+    base_url: str | None = None
+    """Where the practice publishes this patient's folder (a feed and a QR code)."""
 
 
 def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any]:
-    """Save the patient file, build as ``audiocoach build --zip`` does (the zip inside the
-    patient's folder, the only folder the app serves from)."""
-    from audiocoach.files import write_text
+    """Build as ``audiocoach build --zip`` does (the zip inside the patient's folder, the only
+    folder the app serves from), the patient file put in place with the audio, or not at all."""
     from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
-    from audiocoach.script.session import time_per_day
-    from audiocoach.serve.form import PATIENT_NAME
+    from audiocoach.script.session import session_file_name, time_per_day
+    from audiocoach.serve.patients import PATIENT_NAME
 
     started = time.monotonic()
     folder = prepare_folder(request.folder)
-    write_text(folder / PATIENT_NAME, request.patient_toml)
 
     def advance(done: int, total: int, what: str) -> None:
         # Speaking is the first half of the work, encoding the second (as on the command line).
@@ -236,6 +247,8 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         practice=request.practice or None,
         label=request.label or None,
         zip_path=zip_path,
+        base_url=request.base_url,
+        files=((PATIENT_NAME, request.patient_toml),),
         progress=advance,
     )
     return {
@@ -243,7 +256,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
             {
                 "name": b.path.name,
                 "title": f"Fase {b.phase.number}: {b.phase.title}"
-                + (" (kort)" if b.path.stem.endswith("-kort") else ""),
+                + (" (kort)" if b.path.name == session_file_name(b.phase, "kort") else ""),
                 "duration_s": b.duration_ms / 1000,
                 "per_day": time_per_day(program, b.duration_ms),
                 "kept": b.kept,
@@ -252,6 +265,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         ],
         "zip": zip_path.name,
         "patient": PATIENT_NAME,
+        "qr": request.base_url is not None,
         # When it ran, on the system's monotonic clock (the same in every process): two
         # builds asked for at once must not overlap.
         "ran": (started, time.monotonic()),

@@ -9,7 +9,7 @@ not on blank lines or where lines break, so the text a PDF gives reads as the pl
 What the card says is read; what it does not say (a spoken name, cues, the time to move, the
 starting position) is a plain guess, and every guess, doubt or line it could not read is a
 :class:`Finding` with its line, never a silent choice. The dosage phrases are read in
-:mod:`~audiocoach.model.card_schedule`.
+:mod:`~audiocoach.model.card.schedule`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from audiocoach.errors import CardError
-from audiocoach.model.card_schedule import Finding, Line, Row, read_schedule, times_per_day
+from audiocoach.model.card.schedule import Finding, Line, Row, read_schedule, times_per_day
 from audiocoach.model.program import Dosage, Exercise, Phase, Position, Program, safe_slug
 from audiocoach.model.program_file import AIMS
 from audiocoach.script.dutch import number_word, said_in_full

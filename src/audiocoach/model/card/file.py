@@ -1,8 +1,8 @@
 """``audiocoach import``: a card's file (plain text or PDF) into a new program file.
 
 The PDF's text is extracted with pypdf, pure Python (no poppler, nothing to install beside
-pip); the text is read by :mod:`~audiocoach.model.card_text` and written by
-:mod:`~audiocoach.model.card_draft`. The program file is checked before anything is read and
+pip); the text is read by :mod:`~audiocoach.model.card.text` and written by
+:mod:`~audiocoach.model.card.draft`. The program file is checked before anything is read and
 never overwritten, not even by a file made while the card was read.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from audiocoach.errors import CardError
 from audiocoach.files import FileTooLarge, NotRegularFile, read_regular, write_new_text
-from audiocoach.model.card_draft import draft_toml
-from audiocoach.model.card_text import CardDraft, read_card
+from audiocoach.model.card.draft import draft_toml
+from audiocoach.model.card.text import CardDraft, read_card
 
 MAX_CARD_BYTES = 20 * 1024 * 1024
 """A card is one to four pages: a few hundred kilobytes as PDF, with its pictures."""

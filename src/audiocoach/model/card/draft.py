@@ -17,8 +17,8 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array, InlineTable, Table
 
-from audiocoach.model.card_schedule import Finding
-from audiocoach.model.card_text import CardDraft
+from audiocoach.model.card.schedule import Finding
+from audiocoach.model.card.text import CardDraft
 from audiocoach.model.program import Dosage, Exercise, Phase, Program, safe_slug
 from audiocoach.model.program_file import program_from_dict
 
