@@ -39,11 +39,12 @@ from audiocoach.cli_options import (
 )
 from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.folders import output_folder
-from audiocoach.model.dosage import parse_jobs
+from audiocoach.model.dosage import choice_needed, parse_jobs
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
 from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import BuiltFile, Target, build_many, prepare
+from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_text
 from audiocoach.pipeline.session import ProgressCallback, write_scripts
@@ -188,6 +189,19 @@ def build_command(
         missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
         if not quiet:
             print_built([item for built in built_all for item in built], missing)
+            print_notices(targets, built_all)
+
+
+def print_notices(targets: Sequence[Target], built_all: Sequence[Sequence[BuiltFile]]) -> None:
+    """After the files: a warning per long phase (on stderr), and how to make a phase that
+    waits for the therapist's choice (one line)."""
+    for target, built in zip(targets, built_all, strict=True):
+        whose = f"{target.out_dir.name}: " if len(targets) > 1 else ""
+        for warning in length_warnings(target.program, built):
+            typer.echo(f"{whose}{warning}", err=True)
+    waiting = {p.number: p for t in targets for p in t.program.phases_awaiting_choice}
+    for phase in waiting.values():
+        typer.echo(choice_needed(phase))
 
 
 def print_built(built: Sequence[BuiltFile], missing: Sequence[str | None]) -> None:
@@ -220,6 +234,8 @@ def preview_command(
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
             typer.echo(preview_text(program, sessions))
+        for warning in length_warnings(program, sessions):
+            typer.echo(warning, err=True)
 
 
 @app.command("init")

@@ -66,7 +66,10 @@ SelectOption = Annotated[
     str | None,
     typer.Option(
         "--select",
-        help="The exercises chosen for phase 2, such as 5,6,9; 2, 3 and 4 always stay.",
+        help=(
+            "The exercises chosen for phase 2, such as 5,6,9, or all; 1 to 4 always stay. "
+            "Without it phase 2 is not built."
+        ),
     ),
 ]
 PhaseOption = Annotated[
