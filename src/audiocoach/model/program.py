@@ -88,7 +88,8 @@ class Phase:
     title: str
     exercises: tuple[int, ...]
     fixed: tuple[int, ...] = ()
-    """Exercises that always stay in this phase, whatever the therapist selects."""
+    """Exercises that always stay in this phase, whatever the therapist selects; the others
+    are the therapist's to choose (a program file without ``fixed`` fixes them all)."""
     selected: bool = False
     """Whether the therapist chose which of the open exercises are here (``--select``)."""
     about: str = ""

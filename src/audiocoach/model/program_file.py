@@ -207,11 +207,13 @@ def _phases(tables: list[Any], numbers: list[int], advice: set[int], origin: str
     phases: list[Phase] = []
     for index, table in enumerate(check_items(tables, f"{origin} phases")):
         read = TableReader(table, f"{origin} phase {index + 1}")
+        exercises = tuple(read.get("exercises", list))
         phase = Phase(
             number=read.get("number", int),
             title=read.get("title", str),
-            exercises=tuple(read.get("exercises", list)),
-            fixed=tuple(read.get("fixed", list, [])),
+            exercises=exercises,
+            # Without 'fixed' nothing is left to choose; 'fixed = []' leaves every one open.
+            fixed=tuple(read.get("fixed", list, exercises)),
             about=" ".join(read.get("about", str, "").split()),
             brief=tuple(read.get("brief", list, [])),
             closing=" ".join(read.get("closing", str, "").split()),

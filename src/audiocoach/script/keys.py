@@ -41,10 +41,11 @@ def _set(context: Mapping[str, Any]) -> str:
 
 
 def _position(context: Mapping[str, Any]) -> str:
-    """The starting position: the exercise's own words, or the position alone."""
+    """The starting position: the exercise's own words (two exercises may share them), or
+    the position alone."""
     exercise = context["exercise"]
     if exercise.starting_position:
-        return f"oef-{exercise.number:02d}-beginhouding"
+        return "beginhouding"
     return "-".join(filter(None, ("klaarmaken", exercise.position)))
 
 
