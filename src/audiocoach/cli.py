@@ -234,6 +234,8 @@ def preview_command(
             typer.echo(json.dumps(preview_data(program, sessions), ensure_ascii=False, indent=1))
         else:
             typer.echo(preview_text(program, sessions))
+            for phase in program.phases_awaiting_choice:
+                typer.echo(choice_needed(phase))
         for warning in length_warnings(program, sessions):
             typer.echo(warning, err=True)
 
