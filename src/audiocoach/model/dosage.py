@@ -272,9 +272,8 @@ def choice_needed(phase: Phase) -> str:
     and for ``--phase`` asked without a choice."""
     return (
         f"Phase {phase.number} ({phase.title}) is made with the therapist's choice of "
-        f"exercises {_span(choosable(phase))}: add --select with the chosen numbers "
-        f"(--select {','.join(map(str, choosable(phase)[:3]))} for the first three), "
-        "or --select all."
+        f"exercises {_span(choosable(phase))}: add --select with the numbers chosen "
+        "(separated by commas), or --select all."
     )
 
 
