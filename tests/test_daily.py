@@ -103,6 +103,13 @@ def test_a_choice_makes_phase_2_with_exercise_1_to_4(
     assert [p["exercises"] for p in phases if p["number"] == 2] == [phase_2, phase_2]
 
 
+def test_a_patient_file_chooses_all_by_saying_so(runner: CliRunner, tmp_path: Path) -> None:
+    patient = tmp_path / "p.toml"
+    patient.write_text('selection = "all"\n', encoding="utf-8")
+    phases = preview_json(runner, str(patient), "--phase", "2")["phases"]
+    assert [p["exercises"] for p in phases] == [list(range(1, 12))] * 2
+
+
 def test_the_cues_name_the_limb_or_the_direction(chosen: list[Phase]) -> None:
     for phase in chosen:
         for number, cues in CUES.items():

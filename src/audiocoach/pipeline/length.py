@@ -46,7 +46,8 @@ def length_warnings(program: Program, sessions: Iterable[Heard]) -> list[str]:
     """
     by_phase: dict[int, list[Heard]] = {}
     for session in sessions:
-        by_phase.setdefault(session.phase.number, []).append(session)
+        if session.timeline.events:  # a kept file an older manifest did not describe: unknown
+            by_phase.setdefault(session.phase.number, []).append(session)
     warnings = []
     for number, heard in by_phase.items():
         warning = _phase_warning(program, number, heard)
@@ -72,10 +73,10 @@ def _phase_warning(program: Program, number: int, heard: Sequence[Heard]) -> str
             f"{most} keer per dag {daily.variant} is {_minutes(day_ms)}, "
             f"meer dan {_minutes(DAY_WARN_MS)} per dag"
         )
-    return (
-        f"Let op, fase {number}: {'; '.join(said)}. Het langst duren {_longest(daily)}: "
-        "minder oefeningen, series of herhalingen maken het korter."
-    )
+    shorter = "minder oefeningen, series of herhalingen maken het korter."
+    longest = _longest(daily)
+    advice = f"Het langst duren {longest}: {shorter}" if longest else shorter.capitalize()
+    return f"Let op, fase {number}: {'; '.join(said)}. {advice}"
 
 
 def _minutes(ms: int) -> str:

@@ -45,7 +45,7 @@ def _position(context: Mapping[str, Any]) -> str:
     the position alone."""
     exercise = context["exercise"]
     if exercise.starting_position:
-        return "beginhouding"
+        return f"beginhouding-{text_hash(exercise.starting_position)}"
     return "-".join(filter(None, ("klaarmaken", exercise.position)))
 
 
@@ -92,7 +92,6 @@ TEXT_FROM_PROGRAM = frozenset(
         "oefening_begin",
         "oefening_uitleg",
         "volgende",
-        "klaarmaken",
     }
 )
 """Templates that say text of the program file, which its numbers alone do not name."""
