@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from audiocoach.model.dosage import Overrides, apply_overrides
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import BuiltFile, build
@@ -31,6 +32,12 @@ def program() -> Program:
 
 
 @pytest.fixture(scope="session")
+def all_chosen(program: Program) -> Program:
+    """The card with every exercise of phase 2 chosen (``--select all``): both phases."""
+    return apply_overrides(program, Overrides(select_all=True))
+
+
+@pytest.fixture(scope="session")
 def voice() -> EspeakVoice:
     """The real pyttsx3/espeak-ng Dutch voice, started once for the whole run."""
     return EspeakVoice()
@@ -38,13 +45,14 @@ def voice() -> EspeakVoice:
 
 @pytest.fixture(scope="session")
 def default_build(
-    tmp_path_factory: pytest.TempPathFactory, program: Program, voice: EspeakVoice
+    tmp_path_factory: pytest.TempPathFactory, all_chosen: Program, voice: EspeakVoice
 ) -> list[BuiltFile]:
-    """The default sessions, built once with the real engine and encoder.
+    """Every session of the card (``build --select all``: phase 2 is built only with a
+    choice), built once with the real engine and encoder.
 
     Through the run's speech cache, so that previews in this run use the very same clips.
     """
-    return build(program, tmp_path_factory.mktemp("default-build"), CachedVoice(voice))
+    return build(all_chosen, tmp_path_factory.mktemp("default-build"), CachedVoice(voice))
 
 
 @pytest.fixture

@@ -53,7 +53,11 @@ def with_dosage(
 
 
 def small(program: Program) -> Program:
-    """Two phases of one exercise each (2, then 5), one short set: sessions of about a minute."""
+    """Two phases of one exercise each (2, then 5 as the therapist's choice), one short set:
+    sessions of about a minute."""
     first, second = program.phases[:2]
-    phases = (replace(first, exercises=(2,), fixed=(2,)), replace(second, exercises=(5,), fixed=()))
+    phases = (
+        replace(first, exercises=(2,), fixed=(2,)),
+        replace(second, exercises=(5,), fixed=(), selected=True),
+    )
     return with_dosage(replace(program, phases=phases), reps=2, sets=1, hold_s=4)

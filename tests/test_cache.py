@@ -62,7 +62,7 @@ def test_other_rep_counts_synthesise_only_new_numbers(
     sessions, _ = prepare(
         with_dosage(program, reps=12), CachedVoice(engine, tmp_path), phases=phase
     )
-    new = set(sessions[0].script.texts) - before
+    new = {text for session in sessions for text in session.script.texts} - before
     assert sorted(engine.said) == sorted(new), "each new text once, nothing said before"
     assert {"elf", "twaalf"} <= new
     # Besides the two new counts, only the sentence that announces the dosage changed.

@@ -32,10 +32,12 @@ def preview(*args: str) -> dict[str, Any]:
 
 
 def test_five_reps_two_sets(tmp_path: Path) -> None:
-    """``build --reps 5 --sets 2``: five counts a set (per side), two sets, durations match."""
-    built = audiocoach("build", "--reps", "5", "--sets", "2", "--out", str(tmp_path), "--quiet")
+    """``build --select all --reps 5 --sets 2``: five counts a set (per side), two sets,
+    durations match."""
+    args = ("--select", "all", "--reps", "5", "--sets", "2")
+    built = audiocoach("build", *args, "--out", str(tmp_path), "--quiet")
     assert built.returncode == 0, built.stderr
-    shown = preview("--reps", "5", "--sets", "2")
+    shown = preview(*args)
     assert len(shown["phases"]) == 4  # each phase in full and short
     for phase in shown["phases"]:
         for number in phase["exercises"]:
@@ -62,15 +64,17 @@ def test_five_reps_two_sets(tmp_path: Path) -> None:
 
 
 def test_select_five_and_nine(tmp_path: Path) -> None:
-    """``build --select 5,9``: phase 2 holds 2, 3, 4, 5 and 9; phase 1 is the card's."""
+    """``build --select 5,9``: phase 2 holds 1 to 4, 5 and 9; phase 1 is the card's."""
     args = ("--select", "5,9", "--reps", "1", "--sets", "1")
     built = audiocoach("build", *args, "--out", str(tmp_path), "--quiet")
     assert built.returncode == 0, built.stderr
     shown = preview(*args)
-    assert [p["exercises"] for p in shown["phases"]] == [[1, 2, 3, 4]] * 2 + [[2, 3, 4, 5, 9]] * 2
+    assert [p["exercises"] for p in shown["phases"]] == [[1, 2, 3, 4]] * 2 + [
+        [1, 2, 3, 4, 5, 9]
+    ] * 2
     phase2 = shown["phases"][2]
-    assert {e["exercise"] for e in phase2["events"]} == {None, 2, 3, 4, 5, 9}
-    assert "Deze sessie heeft vijf oefeningen." in phase2["events"][0]["text"]
+    assert {e["exercise"] for e in phase2["events"]} == {None, 1, 2, 3, 4, 5, 9}
+    assert "Deze sessie heeft vijf oefeningen en een advies." in phase2["events"][0]["text"]
     for phase in shown["phases"]:
         samples, rate = decode(tmp_path / phase["file"])
         assert abs(len(samples) / rate - phase["duration_s"]) < 0.1

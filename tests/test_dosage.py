@@ -19,6 +19,39 @@ def test_no_overrides_is_the_card(program: Program) -> None:
     assert apply_overrides(program, Overrides()) == program
 
 
+def test_without_a_choice_phase_2_awaits_it_and_only_phase_1_is_ready(program: Program) -> None:
+    """The card: "(een selectie uit) oefening 5 t/m 11 ... in overleg met uw
+    behandelaar/begeleider": no patient gets 5 to 11 unless they were chosen."""
+    card = apply_overrides(program, Overrides())
+    assert [p.number for p in card.ready_phases] == [1]
+    assert [p.number for p in card.phases_awaiting_choice] == [2]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "chosen"),
+    [
+        (Overrides(select_all=True), (5, 6, 7, 8, 9, 10, 11)),
+        (Overrides(selection=(9, 5, 6)), (5, 6, 9)),
+        (cli_overrides(select="all"), (5, 6, 7, 8, 9, 10, 11)),
+        (cli_overrides(select=" ALL "), (5, 6, 7, 8, 9, 10, 11)),
+        (cli_overrides(select="5,6,9"), (5, 6, 9)),
+    ],
+)
+def test_a_choice_readies_phase_2_with_exercise_1_to_4_and_the_chosen(
+    program: Program, overrides: Overrides, chosen: tuple[int, ...]
+) -> None:
+    """The card's schedule: 1 to 4 for the whole period ("Gehele periode"), then the chosen."""
+    dosed = apply_overrides(program, overrides)
+    assert [p.number for p in dosed.ready_phases] == [1, 2]
+    assert dosed.phase(2).exercises == (1, 2, 3, 4, *chosen)
+    assert dosed.phase(2).selected
+
+
+def test_phase_2_alone_without_a_choice_is_refused(program: Program) -> None:
+    with pytest.raises(DosageError, match=r"Phase 2 \(Opbouw\) .* --select all"):
+        apply_overrides(program, Overrides(phase=2))
+
+
 def test_overall_values_reach_only_the_exercises_they_mean_something_for(
     program: Program,
 ) -> None:
@@ -42,7 +75,7 @@ def test_one_exercise_over_all(program: Program) -> None:
 
 def test_select_keeps_the_fixed_exercises(program: Program) -> None:
     dosed = apply_overrides(program, Overrides(selection=(9, 5)))
-    assert [p.exercises for p in dosed.phases] == [(1, 2, 3, 4), (2, 3, 4, 5, 9)]
+    assert [p.exercises for p in dosed.phases] == [(1, 2, 3, 4), (1, 2, 3, 4, 5, 9)]
 
 
 def test_phase_builds_one_phase_and_keeps_a_patients_other_choices_valid(
@@ -101,7 +134,7 @@ def test_setting_forms(text: str, parsed: tuple[int, str, int]) -> None:
         (Overrides(rest_s=-1), "from 0 to 300 seconds"),
         (Overrides(hold_s=121), "from 1 to 120 seconds"),
         (Overrides(selection=(12,)), "exercise 12 does not exist"),
-        (Overrides(selection=(1,)), "belongs to phase 1"),
+        (Overrides(selection=(1,)), "always stays in phase 2"),
         (Overrides(selection=(2,)), "always stays in phase 2"),
         (Overrides(phase=3), "no phase 3"),
         (Overrides(exercises={12: {"reps": 3}}), "Exercise 12 does not exist"),

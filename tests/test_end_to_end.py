@@ -30,11 +30,12 @@ def audiocoach(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_one_mp3_per_phase_with_the_previewed_duration(tmp_path: Path) -> None:
-    """``build`` and ``preview --json``, each in its own process, agree within 0.1 s."""
-    built = audiocoach("build", "--out", str(tmp_path), "--quiet")
+    """``build --select all`` and ``preview --json``, each in its own process, agree within
+    0.1 s."""
+    built = audiocoach("build", "--select", "all", "--out", str(tmp_path), "--quiet")
     assert built.returncode == 0, built.stderr
     assert built.stdout == built.stderr == "", "pyttsx3's prints must not leak"
-    shown = audiocoach("preview", "--json")
+    shown = audiocoach("preview", "--json", "--select", "all")
     assert shown.returncode == 0, shown.stderr
     preview = json.loads(shown.stdout)
     files = sorted(p.name for p in tmp_path.glob("*.mp3"))
@@ -113,7 +114,7 @@ def test_preview_matches_the_built_sessions(
     (test_one_mp3_per_phase_with_the_previewed_duration).
     """
     built = json.loads(json.dumps(preview_data(program, [session_of(b) for b in default_build])))
-    shown = preview_json(runner)
+    shown = preview_json(runner, "--select", "all")
     for mine, theirs in zip(built["phases"], shown["phases"], strict=True):
         assert [(e["kind"], e["text"]) for e in mine["events"]] == [
             (e["kind"], e["text"]) for e in theirs["events"]
@@ -123,6 +124,7 @@ def test_preview_matches_the_built_sessions(
 
 
 def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> None:
+    """Without a choice of exercises: phase 1's files and no phase 2 (the therapist's)."""
     result = run_cli(runner, "build", "--out", str(tmp_path / "uit"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
@@ -133,12 +135,6 @@ def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> Non
         "fase-1-gehele-periode-tekst.html",
         "fase-1-gehele-periode.mp3",
         "fase-1-gehele-periode.vtt",
-        "fase-2-opbouw-kort-tekst.html",
-        "fase-2-opbouw-kort.mp3",
-        "fase-2-opbouw-kort.vtt",
-        "fase-2-opbouw-tekst.html",
-        "fase-2-opbouw.mp3",
-        "fase-2-opbouw.vtt",
         "index.html",
         "sessies.m3u8",
     ]

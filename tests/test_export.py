@@ -73,12 +73,16 @@ def test_playlist_lists_the_phases_in_order(default_build: list[BuiltFile]) -> N
 def test_dosage_is_written_in_words() -> None:
     from audiocoach.model.program import Dosage
 
-    parts = Dosage("parts", reps=10, sets=3, rest_s=15, cues=("links", "rechts"))
+    parts = Dosage("parts", reps=10, sets=3, rest_s=15, cues=("bol", "hol"))
     assert dosage_words(parts) == (
-        "Tien keer links en rechts, daarna vijftien seconden rust; doe dit drie keer."
+        "Tien keer bol en hol, daarna vijftien seconden rust; doe dit drie keer."
     )
     hold = Dosage("hold", sets=1, rest_s=0, hold_s=12)
-    assert dosage_words(hold) == "Twaalf seconden volhouden; doe dit één keer."
+    assert dosage_words(hold, "Lopen op de hakken") == (
+        "Twaalf seconden lopen op de hakken; doe dit één keer."
+    )
+    sides = Dosage("parts", reps=10, sets=3, rest_s=15, cues=("linkerknie", "rechterknie"))
+    assert dosage_words(sides).startswith("Beide zijden tien keer, ")  # the card's row of 2-4
     assert not re.search(r"\d", dosage_words(Dosage("alternate", reps=7, cues=("a", "b"))))
 
 
@@ -92,12 +96,14 @@ def test_exercise_groups_are_named_as_on_the_card(numbers: list[int], label: str
 def test_schedule_groups_exercises_done_alike(
     default_build: list[BuiltFile], program: Program
 ) -> None:
-    """As on the card: 2 to 4 together, 7 and 8 together; 10 is counted with its sides taking
-    turns (its description says "afwisselend"), so it no longer shares 9's row."""
+    """As on the card: 2 to 4 together ("beide zijden 10x"), 7 and 8 together; 10 is counted
+    with its sides taking turns (its description says "afwisselend"), so it no longer shares
+    9's row. Exercise 1 is done the whole period: in phase 2 too."""
     rows = schedule(described(default_build))
     assert [(r.period, r.exercises) for r in rows] == [
         ("Gehele periode", "1"),
         ("Gehele periode", "2 tot en met 4"),
+        ("Opbouw", "1"),
         ("Opbouw", "2 tot en met 4"),
         ("Opbouw", "5"),
         ("Opbouw", "6"),
@@ -139,7 +145,9 @@ def test_page_has_what_the_card_has(default_build: list[BuiltFile], program: Pro
         assert exercise.instruction in text
     headers = [th.text for th in document.iterfind(".//table//th")]
     assert headers == ["Periode", "Oefening", "Uitvoering"]
-    assert "Tien keer links en rechts, daarna vijftien seconden rust; doe dit drie keer." in text
+    assert "Beide zijden tien keer, daarna vijftien seconden rust; doe dit drie keer." in text
+    assert "Twaalf seconden lopen op de hakken, daarna vijftien seconden rust" in text
+    assert "volhouden" not in text
     assert document.find(".//audio") is None, "browsers draw no captions for <audio>"
     videos = document.findall(".//video")
     assert [v.get("src") for v in videos] == [b.path.name for b in default_build]

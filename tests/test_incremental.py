@@ -172,9 +172,19 @@ def test_workers_write_the_same_bytes_as_one_process(
 
 
 def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -> None:
+    """The default build, twice: phase 1 only (phase 2 waits for the therapist's choice)."""
     first = run_cli(runner, "build", "--out", str(tmp_path))
     assert first.exit_code == 0, first.output
     assert "unchanged" not in first.stdout
+    assert sorted(p.name for p in tmp_path.glob("*.mp3")) == [
+        "fase-1-gehele-periode-kort.mp3",
+        "fase-1-gehele-periode.mp3",
+    ]
+    last = first.stdout.splitlines()[-1]  # one plain line: how to make phase 2
+    assert last.startswith("Phase 2 (Opbouw) is made with the therapist's choice"), last
+    assert "--select all" in last
+    # The card's most, five times a day, of phase 1's short session is over an hour.
+    assert first.stderr.startswith("Let op, fase 1: "), first.stderr
     second = run_cli(runner, "build", "--out", str(tmp_path))
     assert second.exit_code == 0, second.output
     unchanged = [
@@ -182,7 +192,7 @@ def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -
         for line in second.stdout.splitlines()
         if ".mp3  (" in line and line.endswith("  unchanged")
     ]
-    assert len(unchanged) == 4
+    assert len(unchanged) == 2  # phase 1 in full and short: no choice made
     assert "Nothing changed in " in second.stdout
 
 

@@ -73,9 +73,10 @@ def test_the_lexicon_is_applied_to_whole_words(text: str, spoken: str) -> None:
 
 
 def _every_line(program: Program) -> list[str]:
-    """Every distinct line of the built-in program: default, one set, and with a selection."""
+    """Every distinct line of the built-in program: every exercise chosen, one set, and with a
+    selection (phase 2 is built only with a choice)."""
     variants = [
-        program,
+        apply_overrides(program, Overrides(select_all=True)),
         apply_overrides(program, Overrides(sets=1, rest_s=20)),
         apply_overrides(program, Overrides(selection=(5, 8))),
     ]

@@ -15,7 +15,7 @@ from audiocoach.model.dosage import Overrides
 from audiocoach.model.patient import PatientFile, resolve_plan, write_example
 from helpers import decode, preview_json, run_cli, tree_hashes
 
-EXAMPLE_PHASE_2 = [2, 3, 4, 5, 6, 9]
+EXAMPLE_PHASE_2 = [1, 2, 3, 4, 5, 6, 9]
 
 
 def counts(phase: dict[str, Any], exercise: int) -> list[str]:
@@ -87,7 +87,7 @@ def test_command_line_wins_over_the_file(example: Path, runner: CliRunner) -> No
     assert counts(phase2, 9) == ["één", "twee", "drie"] * 2
     assert counts(phase2, 5) == ["één", "twee", "drie", "vier"] * 2
     preview = preview_json(runner, str(example), "--phase", "2", "--select", "5")
-    assert preview["phases"][0]["exercises"] == [2, 3, 4, 5]
+    assert preview["phases"][0]["exercises"] == [1, 2, 3, 4, 5]
 
 
 def test_program_path_is_relative_to_the_patient_file(tmp_path: Path) -> None:

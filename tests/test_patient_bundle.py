@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from helpers import PATIENT_JD, run_cli
 
-SMALL = ("--sets", "1", "--rest", "0")
+SMALL = ("--sets", "1", "--rest", "0", "--select", "5")
+"""One set of everything; phase 2 with one chosen exercise (it is built only with a choice)."""
 BASE = "https://www.praktijk.nl/oefeningen/jd/"
 PHASE_1 = ["fase-1-gehele-periode.mp3", "fase-1-gehele-periode-kort.mp3"]
 PHASE_2 = ["fase-2-opbouw.mp3", "fase-2-opbouw-kort.mp3"]

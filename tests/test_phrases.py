@@ -29,22 +29,25 @@ def variants(program: Program) -> list[Program]:
         {}, {"reps": 12}, {"sets": 1}, {"sets": 5, "reps": 8}, {"rest_s": 0}, {"rest_s": 30},
         {"hold_s": 10}, {"reps": 50, "sets": 10, "rest_s": 300, "hold_s": 120},
     ]  # fmt: skip
-    fewer = replace(program, phases=(replace(program.phases[1], exercises=(2, 5, 11)),))
+    fewer = replace(
+        program, phases=(replace(program.phases[1], exercises=(2, 5, 11), selected=True),)
+    )
     chosen = replace(program, phases=(replace(program.phases[1], exercises=(2, 5), selected=True),))
     return [with_dosage(program, **c) for c in changes] + [fewer, chosen]
 
 
-def test_same_text_same_key_and_different_texts_different_keys(program: Program) -> None:
+def test_same_text_same_key_and_different_texts_different_keys(all_chosen: Program) -> None:
     """Over the card and its dosage variants together: a key names exactly one text."""
     key_of: dict[str, str] = {}
     text_of: dict[str, str] = {}
-    for variant in variants(program):
+    for variant in variants(all_chosen):
         for script in write_scripts(variant):
             for line in (s for s in script.steps if isinstance(s, Line)):
                 assert SAFE_KEY.match(line.key), line.key
                 assert key_of.setdefault(line.text, line.key) == line.key, line.text
                 assert text_of.setdefault(line.key, line.text) == line.text, line.key
-    assert {"tel-01", "tel-50", "serie-2-van-3", "klaarmaken-rug"} <= set(text_of)
+    assert {"tel-01", "tel-50", "serie-2-van-3", "rust", "rust-15"} <= set(text_of)
+    assert text_of[f"beginhouding-{text_hash('Op de rug, de benen gestrekt.')}"]
     (instruction,) = (k for k in text_of if k.startswith("oef-07-instructie-"))
     assert instruction == f"oef-07-instructie-{text_hash(text_of[instruction])}"
     assert len(text_of) > 100
@@ -73,13 +76,13 @@ def test_two_texts_under_one_key_is_an_error(program: Program) -> None:
 @pytest.mark.slow
 def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path: Path) -> None:
     """phrases.csv holds each text of ``preview --json`` once; phrases.html shows every one."""
-    result = run_cli(runner, "phrases", "--out", str(tmp_path))
+    result = run_cli(runner, "phrases", "--out", str(tmp_path), "--select", "5,6")
     assert result.exit_code == 0, result.output
     with (tmp_path / "phrases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     said = {
         e["text"]
-        for p in preview_json(runner)["phases"]
+        for p in preview_json(runner, "--select", "5,6")["phases"]
         for e in p["events"]
         if e["text"] and e["kind"] != "tone"
     }
@@ -87,7 +90,9 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
     assert {r["text"] for r in rows} == said
     assert len({r["key"] for r in rows}) == len(rows)
     assert next(r for r in rows if r["key"] == "tel-01")["text"] == "één"
-    assert "fase 2: oefening 2, 3, 4, 5" in next(r["used_in"] for r in rows if r["key"] == "tel-01")
+    assert "fase 2: oefening 2, 3, 4, 5, 6" in next(
+        r["used_in"] for r in rows if r["key"] == "tel-01"
+    )
     page = (tmp_path / "phrases.html").read_text(encoding="utf-8")
     for row in rows:
         assert html.escape(row["text"], quote=False) in page
@@ -95,7 +100,7 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
     assert f"{len(rows)} phrases" in result.output
 
 
-def test_an_edited_instruction_gets_another_key(program: Program) -> None:
+def test_an_edited_instruction_gets_another_key(all_chosen: Program) -> None:
     """A recording of the old instruction is then never played for the new one."""
 
     def keys(card: Program) -> dict[str, str]:
@@ -106,15 +111,15 @@ def test_an_edited_instruction_gets_another_key(program: Program) -> None:
             if isinstance(line, Line)
         }
 
-    seven = program.exercise(7)
+    seven = all_chosen.exercise(7)
     edited = replace(
-        program,
+        all_chosen,
         exercises=tuple(
             replace(e, instruction=e.instruction + " Adem rustig door.") if e is seven else e
-            for e in program.exercises
+            for e in all_chosen.exercises
         ),
     )
-    before, after = keys(program), keys(edited)
+    before, after = keys(all_chosen), keys(edited)
     (old,) = (k for k in before if k.startswith("oef-07-instructie-"))
     (new,) = (k for k in after if k.startswith("oef-07-instructie-"))
     assert old != new

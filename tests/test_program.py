@@ -17,13 +17,15 @@ from audiocoach.script.dutch import number_word
 
 def test_card_has_eleven_exercises_in_two_phases(program: Program) -> None:
     assert [e.number for e in program.exercises] == list(range(1, 12))
-    assert [p.exercises for p in program.phases] == [(1, 2, 3, 4), tuple(range(2, 12))]
+    # Exercise 1 to 4 the whole period ("Gehele periode"): in phase 2 as well.
+    assert [p.exercises for p in program.phases] == [(1, 2, 3, 4), tuple(range(1, 12))]
+    assert [p.fixed for p in program.phases] == [(1, 2, 3, 4), (1, 2, 3, 4)]
 
 
 def test_card_dosage_follows_descriptions_not_swapped_rows(program: Program) -> None:
     """The card's rows for 5 and 6 are swapped: 'hol en bol' is exercise 6, 'beide benen' is 5."""
     assert set(program.exercise(6).dosage.cues) == {"hol", "bol"}
-    assert program.exercise(5).dosage.cues == ("links", "rechts")
+    assert program.exercise(5).dosage.cues == ("linkerknie", "rechterknie")  # "beide benen"
 
 
 @pytest.mark.parametrize("number", [2, 3, 4, 5, 6, 7, 8, 9, 10])

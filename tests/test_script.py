@@ -70,12 +70,12 @@ def test_script_covers_each_exercise_with_its_dosage(
 
 
 def test_parts_are_cued_within_each_count(program: Program, templates: Templates) -> None:
-    """Exercise two says "links" and "rechts" ten times each per set."""
+    """Exercise two says "naar links" and "naar rechts" ten times each per set."""
     script = session_script(program, program.phase(1), templates)
     cues = Counter(
         s.text for s in script.steps if isinstance(s, Line) and s.kind == "cue" and s.exercise == 2
     )
-    assert cues["links"] == cues["rechts"] == 30
+    assert cues["naar links"] == cues["naar rechts"] == 30
 
 
 def test_session_ends_with_card_advice(program: Program, templates: Templates) -> None:

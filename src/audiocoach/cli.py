@@ -53,15 +53,17 @@ from audiocoach.cli_report import (
     fail,
     plain_errors,
     print_import,
+    print_notices,
     print_summary,
     progress_bar,
 )
 from audiocoach.folders import output_folder
-from audiocoach.model.dosage import parse_jobs, parse_port
+from audiocoach.model.dosage import choice_needed, parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
 from audiocoach.pipeline.batch import check_lengths, patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
+from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_summary, preview_text
 from audiocoach.pipeline.session import write_scripts
@@ -157,6 +159,7 @@ def build_command(
             print_summary(
                 handouts, [report_missing(t.voice, t.program, t.out_dir) for t in targets]
             )
+            print_notices(targets, handouts)
 
 
 def build_targets(
@@ -238,6 +241,11 @@ def preview_command(
             typer.echo(preview_text(program, sessions))
         else:
             typer.echo(preview_summary(program, sessions))
+        if not as_json:
+            for waiting in program.phases_awaiting_choice:
+                typer.echo(choice_needed(waiting))
+        for warning in length_warnings(program, sessions):
+            typer.echo(warning, err=True)
 
 
 @app.command("init")

@@ -79,8 +79,8 @@ SelectOption = Annotated[
         "--select",
         metavar="EXERCISES",
         help=(
-            "The exercises chosen where a phase leaves a choice, such as 5,6,9; a phase's "
-            "fixed exercises always stay (on the built-in card: 2, 3 and 4 in phase 2)."
+            "The exercises chosen where a phase leaves a choice, such as 5,6,9, or all; a "
+            "phase's fixed exercises always stay. Without it such a phase is not built."
         ),
     ),
 ]

@@ -14,8 +14,10 @@ import typer
 from typer.core import TyperGroup
 
 from audiocoach.errors import AudiocoachError, Interrupted
+from audiocoach.model.dosage import choice_needed
+from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.session import ProgressCallback
-from audiocoach.pipeline.target import Handout
+from audiocoach.pipeline.target import Handout, Target
 
 if TYPE_CHECKING:
     from audiocoach.model.card.file import Imported
@@ -156,3 +158,15 @@ def print_import(made: Imported) -> None:
     for finding in unread:
         typer.echo(f"  not read: {describe(finding)}")
     typer.echo(f"Check it, then: audiocoach preview --program {made.path}")
+
+
+def print_notices(targets: Sequence[Target], handouts: Sequence[Handout]) -> None:
+    """After the files: a warning per long phase (on stderr), and how to make a phase that
+    waits for the therapist's choice (one line)."""
+    for target, handout in zip(targets, handouts, strict=True):
+        whose = f"{target.out_dir.name}: " if len(targets) > 1 else ""
+        for warning in length_warnings(target.program, handout.files):
+            typer.echo(f"{whose}{warning}", err=True)
+    waiting = {p.number: p for t in targets for p in t.program.phases_awaiting_choice}
+    for phase in waiting.values():
+        typer.echo(choice_needed(phase))

@@ -64,7 +64,7 @@ MAX_TEXT = 2000
 """Characters in one text of the program (an instruction is the longest, a few hundred)."""
 MAX_ITEMS = 99
 """Exercises, phases, notes and cues: a card has a dozen."""
-MULTILINE = frozenset({"instruction"})
+MULTILINE = frozenset({"instruction", "closing"})
 """Texts in which line breaks are spaces (they are joined into one line when read)."""
 NUMBER_BOUNDS: Mapping[str, tuple[int, int]] = {"number": (1, MAX_ITEMS)}
 """Exercise and phase numbers: names and phrase keys hold them in two digits."""

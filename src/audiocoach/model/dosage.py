@@ -43,7 +43,10 @@ class Overrides:
     """Per exercise number, per field: the value for that exercise alone."""
     selection: tuple[int, ...] | None = None
     """The exercises the therapist chose for phases that leave a choice (a phase's ``fixed``
-    exercises always stay)."""
+    exercises always stay). With neither this nor :attr:`select_all`, such a phase is not
+    built."""
+    select_all: bool = False
+    """Every exercise of those phases, chosen on purpose (``--select all``)."""
     phase: int | None = None
     """Build this phase only."""
     tones: bool | None = None
@@ -64,9 +67,20 @@ class Overrides:
             exercises.setdefault(number, {}).update(values)
         overall = {
             name: getattr(self, name) if getattr(self, name) is not None else getattr(base, name)
-            for name in (*FIELDS, "selection", "phase", "tones")
+            for name in (*FIELDS, "phase", "tones")
         }
-        return Overrides(exercises=exercises, **overall)
+        choice = self if self.chosen else base
+        return Overrides(
+            exercises=exercises,
+            selection=choice.selection,
+            select_all=choice.select_all,
+            **overall,
+        )
+
+    @property
+    def chosen(self) -> bool:
+        """Whether a choice of exercises is made here: a list, or all of them."""
+        return self.selection is not None or self.select_all
 
 
 def check_number(name: str, value: Any, what: str | None = None) -> int:
@@ -135,11 +149,15 @@ def parse_port(text: str) -> int:
     return value
 
 
+SELECT_ALL = "all"
+"""What ``--select`` takes for every exercise of the phases that leave a choice."""
+
+
 def parse_selection(text: str) -> tuple[int, ...]:
     """``"5,6,9"`` (commas and/or spaces) as exercise numbers."""
     parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
     if not parts:
-        raise DosageError("--select needs exercise numbers, such as --select 5,6,9.")
+        raise DosageError("--select needs exercise numbers, such as --select 5,6,9, or all.")
     return tuple(parse_whole(part, f"--select: exercise '{part}'") for part in parts)
 
 
@@ -185,9 +203,11 @@ def cli_overrides(
     phase_number = None if phase is None else parse_whole(phase, "--phase")
     if phase_number is not None and phase_number < 1:
         raise DosageError(f"--phase must be a phase number such as 1, not {phase_number}.")
+    every = select is not None and select.strip().casefold() == SELECT_ALL
     return Overrides(
         exercises=exercises,
-        selection=None if select is None else parse_selection(select),
+        selection=None if select is None or every else parse_selection(select),
+        select_all=every,
         phase=phase_number,
         tones=tones,
         **overall,
@@ -218,7 +238,7 @@ def apply_overrides(
         if value is not None:
             check_number(name, value)
     known = {e.number for e in program.exercises}
-    phases = _select(program, overrides.selection, selection_key)
+    phases = _select(program, overrides, selection_key)
     heard = {n for phase in phases for n in phase.exercises}
     for number, values in overrides.exercises.items():
         if number not in known:
@@ -244,6 +264,8 @@ def apply_overrides(
                 f"{', '.join(map(str, numbers))}."
             )
         phases = [p for p in phases if p.number == overrides.phase]
+        if phases[0].awaits_choice:
+            raise DosageError(choice_needed(phases[0]))
     exercises = tuple(_dosed(e, overrides) for e in program.exercises)
     tones = program.tones if overrides.tones is None else overrides.tones
     return replace(program, exercises=exercises, phases=tuple(phases), tones=tones)
@@ -256,19 +278,36 @@ def _span(numbers: Iterable[int]) -> str:
     return ", ".join(map(str, ordered))
 
 
-def selected_exercises(program: Program, selection: tuple[int, ...] | None) -> set[int]:
-    """The exercises heard in some phase once ``selection`` is made (checked)."""
-    return {n for phase in _select(program, selection) for n in phase.exercises}
+def choice_needed(phase: Phase) -> str:
+    """Why a phase is not built, and how to build it: one sentence, for the build's last line
+    and for ``--phase`` asked without a choice."""
+    return (
+        f"Phase {phase.number} ({phase.title}) is made with the therapist's choice of "
+        f"exercises {_span(choosable(phase))}: add --select with the numbers chosen "
+        "(separated by commas), or --select all."
+    )
 
 
-def _select(
-    program: Program, selection: tuple[int, ...] | None, key: str = "--select"
-) -> list[Phase]:
-    if selection is None:
+def selected_exercises(
+    program: Program, selection: tuple[int, ...] | None, select_all: bool = False
+) -> set[int]:
+    """The exercises heard in some phase once ``selection`` is made (checked); a phase that
+    awaits a choice counts as heard in full (its dosage may be set before choosing)."""
+    choice = Overrides(selection=selection, select_all=select_all)
+    return {n for phase in _select(program, choice) for n in phase.exercises}
+
+
+def _select(program: Program, overrides: Overrides, key: str = "--select") -> list[Phase]:
+    """The phases with the choice made; without one, phases that leave a choice stay as
+    they are (awaiting it: never built)."""
+    selection = overrides.selection
+    if not overrides.chosen:
         return list(program.phases)
     open_phases = [p for p in program.phases if choosable(p)]
     if not open_phases:
         raise DosageError("This program has no exercises to choose: every phase is fixed.")
+    if selection is None:  # --select all
+        return [replace(p, selected=True) if choosable(p) else p for p in program.phases]
     allowed = {n for p in open_phases for n in choosable(p)}
     for number in selection:
         if number in allowed:

@@ -19,6 +19,7 @@ from typing import Any
 from audiocoach.errors import AudiocoachError, PatientError, shown
 from audiocoach.files import write_text
 from audiocoach.model.dosage import (
+    SELECT_ALL,
     Overrides,
     apply_overrides,
     check_field,
@@ -192,12 +193,16 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
             for name, value in values.items()
         }
     selection = data.get("selection")
+    every = isinstance(selection, str) and selection.strip().casefold() == SELECT_ALL
+    if every:
+        selection = None
     if selection is not None:
         if not isinstance(selection, list) or not all(
             isinstance(n, int) and not isinstance(n, bool) for n in selection
         ):
             raise PatientError(
-                f"{where}: 'selection' must be a list of exercise numbers such as [5, 6, 9]."
+                f"{where}: 'selection' must be a list of exercise numbers such as [5, 6, 9], "
+                'or "all".'
             )
         if not selection:
             raise PatientError(f"{where}: 'selection' needs at least one exercise number.")
@@ -210,7 +215,14 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
         raise PatientError(
             f"{where}: 'phase' must be a phase number such as 1, not {shown(phase)}."
         )
-    return Overrides(exercises=exercises, selection=selection, phase=phase, tones=tones, **overall)
+    return Overrides(
+        exercises=exercises,
+        selection=selection,
+        select_all=every,
+        phase=phase,
+        tones=tones,
+        **overall,
+    )
 
 
 @dataclass(frozen=True)
@@ -282,9 +294,9 @@ def _resolve(
     base = patient.overrides if patient else Overrides()
     given = overrides or Overrides()
     merged = given.over(base)
-    if given.selection is not None:
+    if given.chosen:
         # The file's dosage for an exercise the command line leaves out no longer applies.
-        heard = selected_exercises(program, given.selection)
+        heard = selected_exercises(program, given.selection, given.select_all)
         merged = replace(
             merged,
             exercises={
@@ -366,7 +378,8 @@ rate = 150
 # A folder of recorded phrases, relative to this file.
 # voice_dir = "opnames"
 
-# Phase 2: the exercises chosen from 5 to 11 (2, 3 and 4 always stay).
+# Phase 2: the exercises chosen from 5 to 11 (1 to 4 always stay), or "all"; without a
+# selection phase 2 is not built.
 selection = [5, 6, 9]
 
 # Build one phase only (every phase when left out).

@@ -70,8 +70,9 @@ class Cueing:
         its form when the words change."""
         return f"{self.dosage.sets}x{self.dosage.reps}"
 
-    def amount_words(self) -> str:
-        """The amount in the page's words, before the rest and the number of sets."""
+    def amount_words(self, name: str = "") -> str:
+        """The amount in the page's words, before the rest and the number of sets; ``name``
+        is the exercise's, which a hold says ("twaalf seconden lopen op de hakken")."""
         return f"{number_word(self.dosage.reps)} keer"
 
     def key(self) -> str:
@@ -79,9 +80,9 @@ class Cueing:
         rest = f"-rust-{self.dosage.rest_s}" if self.dosage.rest_s > 0 else ""
         return f"dosering-{self.amount_key()}{rest}"
 
-    def words(self) -> str:
+    def words(self, name: str = "") -> str:
         """The card's "uitvoering" in words: "Tien keer links en rechts, …; doe dit drie keer."."""
-        amount = self.amount_words()
+        amount = self.amount_words(name)
         if self.dosage.rest_s:
             amount += f", daarna {number_word(self.dosage.rest_s)} seconden rust"
         sets = self.dosage.sets
@@ -99,7 +100,7 @@ class Advice(Cueing):
     def counts_per_set(self) -> int:
         return 0
 
-    def words(self) -> str:
+    def words(self, name: str = "") -> str:
         return "Niet van toepassing."  # the card: "n.v.t."
 
 
@@ -119,8 +120,12 @@ class Parts(Cueing):
     def amount_key(self) -> str:
         return f"{super().amount_key()}-{safe_slug(' en '.join(self.dosage.cues))}"
 
-    def amount_words(self) -> str:
-        return f"{super().amount_words()} {' en '.join(self.dosage.cues)}"
+    def amount_words(self, name: str = "") -> str:
+        cues = self.dosage.cues
+        if len(cues) == 2 and "link" in cues[0] and "recht" in cues[1]:
+            # The card's "beide zijden 10x": the cues name a side ("naar links", "linkerknie").
+            return f"beide zijden {super().amount_words()}"
+        return f"{super().amount_words()} {' en '.join(cues)}"
 
 
 class Alternate(Cueing):
@@ -135,7 +140,7 @@ class Alternate(Cueing):
     def amount_key(self) -> str:
         return f"{super().amount_key()}-om-en-om"
 
-    def amount_words(self) -> str:
+    def amount_words(self, name: str = "") -> str:
         return f"beide zijden om en om, in totaal {number_word(self.dosage.reps)} keer"
 
 
@@ -155,8 +160,10 @@ class Hold(Cueing):
     def amount_key(self) -> str:
         return f"{self.dosage.sets}x{self.dosage.hold_s}s"
 
-    def amount_words(self) -> str:
-        return f"{number_word(self.dosage.hold_s)} seconden volhouden"
+    def amount_words(self, name: str = "") -> str:
+        # The card: "duur: 10-12 sec."; the exercise's name says what: "lopen op de hakken".
+        doing = f" {name[:1].lower()}{name[1:]}" if name else ""
+        return f"{number_word(self.dosage.hold_s)} seconden{doing}"
 
 
 PATTERNS: Mapping[Pattern, type[Cueing]] = {

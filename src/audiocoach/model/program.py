@@ -66,7 +66,14 @@ class Exercise:
     """The card's description rewritten as spoken Dutch."""
     dosage: Dosage
     position: Position | None = None
-    """Where the exercise starts; said before the first set and when the exercise is next."""
+    """Where the exercise starts; said when the exercise is next, and before the first set
+    when there is no :attr:`starting_position`."""
+    starting_position: str | None = None
+    """The starting position in the card's own words ("Op de rug, de benen gestrekt."), said
+    before the first set in full and short sessions alike."""
+    verb: str | None = None
+    """What the patient does during a hold, said with "u" ("loopt": "U loopt drie keer twaalf
+    seconden"); a held exercise without one "doet dit"."""
 
 
 @dataclass(frozen=True)
@@ -77,15 +84,29 @@ class Phase:
     title: str
     exercises: tuple[int, ...]
     fixed: tuple[int, ...] = ()
-    """Exercises that always stay in this phase, whatever the therapist selects."""
+    """Exercises that always stay in this phase, whatever the therapist selects; the others
+    are the therapist's to choose (a program file without ``fixed`` fixes them all)."""
     selected: bool = False
-    """Whether the therapist chose which of the open exercises are here (``--select``); a
-    phase that leaves a choice and has none made says that the therapist chooses."""
+    """Whether the therapist chose which of the open exercises are here (``--select``)."""
+    about: str = ""
+    """What the phase is, as the opening says it ("de oefeningen voor de hele
+    herstelperiode"); its title in lower case when not given."""
+    brief: tuple[int, ...] = ()
+    """Advice exercises said in one line here, explained in full in an earlier phase."""
+    closing: str = ""
+    """What the card says at the end of this phase, said before the consultation line."""
 
     @property
     def open(self) -> bool:
         """Whether the therapist chooses some of this phase's exercises (the card's "vul in")."""
         return any(n not in self.fixed for n in self.exercises) or self.selected
+
+    @property
+    def awaits_choice(self) -> bool:
+        """Whether the therapist still has to choose this phase's exercises: such a phase is
+        never built, so no patient hears exercises nobody chose for them (the card: "(een
+        selectie uit) oefening 5 t/m 11 ... in overleg met uw behandelaar/begeleider")."""
+        return not self.selected and any(n not in self.fixed for n in self.exercises)
 
 
 @dataclass(frozen=True)
@@ -104,6 +125,16 @@ class Program:
     """How often a day the card asks for the series ("drie tot vijf maal daags")."""
     tones: bool = True
     """Whether sets and sessions are marked by tones (``--no-tones``, ``tones = false``)."""
+
+    @property
+    def ready_phases(self) -> tuple[Phase, ...]:
+        """The phases that can be built: every phase but those awaiting the therapist's choice."""
+        return tuple(p for p in self.phases if not p.awaits_choice)
+
+    @property
+    def phases_awaiting_choice(self) -> tuple[Phase, ...]:
+        """The phases left out until the therapist chooses their exercises."""
+        return tuple(p for p in self.phases if p.awaits_choice)
 
     def exercise(self, number: int) -> Exercise:
         """The exercise with that number (the card's numbering)."""

@@ -57,7 +57,8 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
     top = TableReader(data, origin)
     program_fields = _program_fields(top.get("program", dict), origin)
     exercises = _exercises(top.get("exercises", list), origin)
-    phases = _phases(top.get("phases", list), [e.number for e in exercises], origin)
+    advice = {e.number for e in exercises if not PATTERNS[e.dosage.pattern].in_sets}
+    phases = _phases(top.get("phases", list), [e.number for e in exercises], advice, origin)
     top.finish()
     return Program(exercises=tuple(exercises), phases=tuple(phases), **program_fields)
 
@@ -129,9 +130,18 @@ def _exercise(table: Mapping[str, Any], where: str, origin: str) -> Exercise:
         instruction=" ".join(read.get("instruction", str).split()),
         dosage=dosage,
         position=_position(read.get("position", str, None), where),
+        starting_position=_spoken(read.get("starting_position", str, None)),
+        verb=_spoken(read.get("verb", str, None)),
     )
     read.finish()
+    if exercise.verb is not None and not PATTERNS[dosage.pattern].held:
+        raise ProgramError(f"{where}: 'verb' is said only in a held exercise's dosage.")
     return exercise
+
+
+def _spoken(value: str | None) -> str | None:
+    """A short text to say, on one line; ``None`` when not given or empty."""
+    return " ".join(value.split()) or None if value is not None else None
 
 
 def _position(value: str | None, where: str) -> Position | None:
@@ -194,20 +204,31 @@ def _cues(value: list[Any], where: str) -> tuple[str, ...]:
     return cues
 
 
-def _phases(tables: list[Any], numbers: list[int], origin: str) -> list[Phase]:
+def _phases(tables: list[Any], numbers: list[int], advice: set[int], origin: str) -> list[Phase]:
     """Every ``[[phases]]`` table: at least one, each numbered once, naming known exercises."""
     phases: list[Phase] = []
     for index, table in enumerate(check_items(tables, f"{origin} phases")):
         read = TableReader(table, f"{origin} phase {index + 1}")
+        exercises = tuple(read.get("exercises", list))
         phase = Phase(
             number=read.get("number", int),
             title=read.get("title", str),
-            exercises=tuple(read.get("exercises", list)),
-            fixed=tuple(read.get("fixed", list, [])),
+            exercises=exercises,
+            # Without 'fixed' nothing is left to choose; 'fixed = []' leaves every one open.
+            fixed=tuple(read.get("fixed", list, exercises)),
+            about=" ".join(read.get("about", str, "").split()),
+            brief=tuple(read.get("brief", list, [])),
+            closing=" ".join(read.get("closing", str, "").split()),
         )
         read.finish()
         if not phase.exercises:
             raise ProgramError(f"{origin}: phase {phase.number} has no exercises.")
+        for number in phase.brief:
+            if number not in phase.exercises or number not in advice:
+                raise ProgramError(
+                    f"{origin}: phase {phase.number}'s 'brief' names {shown(number)}; it takes "
+                    "only advice exercises of that phase."
+                )
         if phase.number in [p.number for p in phases]:
             raise ProgramError(
                 f"{origin}: two phases have the number {phase.number}; "

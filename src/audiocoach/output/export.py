@@ -99,7 +99,7 @@ def describe(program: Program, session: Session) -> dict[str, Any]:
                 "name": e.name,
                 "title": e.title,
                 "instruction": e.instruction,
-                "execution": dosage_words(e.dosage),
+                "execution": dosage_words(e.dosage, e.name),
             }
             for e in program.exercises
             if e.number in numbers

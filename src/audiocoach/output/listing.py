@@ -102,10 +102,6 @@ def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFi
             )
             for e in about["exercises"]
         ]
-        events = tuple(
-            Event(int(start), int(length), kind, text, exercise)
-            for start, length, kind, text, exercise in about["events"]
-        )
         return SessionFile(
             name=name,
             phase=Phase(
@@ -118,13 +114,33 @@ def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFi
             title=str(about["title"]),
             short_title=str(about["short_title"]),
             exercises=tuple(exercises),
-            timeline=Timeline(events),
+            timeline=_events(about),
             chapter_titles={int(n): str(t) for n, t in about["chapters"].items()},
             size=size,
             sha256=sha256,
             variant=str(about.get("variant", "volledig")),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _events(about: dict[str, Any]) -> Timeline:
+    return Timeline(
+        tuple(
+            Event(int(start), int(length), kind, text, exercise)
+            for start, length, kind, text, exercise in about["events"]
+        )
+    )
+
+
+def timeline_of(about: dict[str, Any]) -> Timeline | None:
+    """The timeline a session file's description holds; ``None`` when it holds none this
+    version can read."""
+    if about.get("version") != ABOUT_VERSION:
+        return None
+    try:
+        return _events(about)
+    except (KeyError, TypeError, ValueError):
         return None
 
 

@@ -74,9 +74,10 @@ class Part:
     lines: list[Line]
 
 
-def dosage_words(dosage: Dosage) -> str:
-    """The card's "uitvoering" for this dosage, in words: "tien keer links en rechts, …"."""
-    return cueing(dosage).words()
+def dosage_words(dosage: Dosage, name: str = "") -> str:
+    """The card's "uitvoering" for this dosage, in words: "tien keer links en rechts, …";
+    ``name`` is the exercise's, which a hold says ("twaalf seconden lopen op de hakken")."""
+    return cueing(dosage).words(name)
 
 
 def exercise_span(numbers: Sequence[int]) -> str:

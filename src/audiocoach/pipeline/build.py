@@ -32,6 +32,7 @@ from audiocoach.pipeline.session import (
     ProgressCallback,
     distinct_texts,
     lay_out,
+    phases_to_build,
     speak,
     write_scripts,
 )
@@ -217,7 +218,7 @@ def _checked_scripts(targets: Sequence[Target]) -> list[list[SessionScript]]:
     """Every target's scripts, once each is known to be short enough; the templates are
     checked for every target before any folder is touched."""
     for target in targets:
-        for phase in target.phases or target.program.phases:
+        for phase in phases_to_build(target.program, target.phases):
             check_length(phase.number, least_ms(target.program, phase))
     all_scripts = [write_scripts(t.program, t.phases) for t in targets]
     for target, scripts in zip(targets, all_scripts, strict=True):

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from audiocoach.audio.timeline import build_timeline
+from audiocoach.errors import ProgramError
+from audiocoach.model.dosage import choice_needed
 from audiocoach.model.program import Phase, Program
 from audiocoach.script.session import Session
 from audiocoach.script.writer import VARIANTS, SessionScript, Templates, session_script
@@ -20,13 +22,24 @@ ProgressCallback = Callable[[int, int, str], None]
 def write_scripts(
     program: Program, phases: Sequence[Phase] | None = None, templates: Templates | None = None
 ) -> list[SessionScript]:
-    """The scripts of each phase (all phases by default): in full, then short."""
+    """The scripts of each phase (by default every phase but those awaiting the therapist's
+    choice): in full, then short. A phase awaiting a choice is never scripted."""
     templates = templates or Templates()
     return [
         session_script(program, phase, templates, variant)
-        for phase in phases or program.phases
+        for phase in phases_to_build(program, phases)
         for variant in VARIANTS
     ]
+
+
+def phases_to_build(program: Program, phases: Sequence[Phase] | None = None) -> list[Phase]:
+    """``phases`` (by default the program's ready ones), refused when one awaits a choice or
+    none is left: exercises the therapist did not choose are never handed out."""
+    chosen = list(phases or program.ready_phases)
+    waiting = [p for p in (chosen or program.phases) if p.awaits_choice]
+    if waiting:
+        raise ProgramError(choice_needed(waiting[0]))
+    return chosen
 
 
 def distinct_texts(scripts: Iterable[SessionScript]) -> list[str]:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.timeline import Timeline
 from audiocoach.files import write_text
 from audiocoach.folders import Bundle
 from audiocoach.output import export
+from audiocoach.output.listing import timeline_of
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.plan import PhasePlan, plan_files, to_make
@@ -81,7 +83,14 @@ class FolderStage:
         duration = session.timeline.duration_ms
         about = export.describe(self.target.program, session)
         self.manifest.record(staged.name, plan.fingerprint, duration, about=about, at=staged)
-        return BuiltFile(self.target.out_dir / staged.name, session.phase, duration, session)
+        return BuiltFile(
+            self.target.out_dir / staged.name,
+            session.phase,
+            duration,
+            session,
+            session.variant,
+            session.timeline,
+        )
 
     def files(self, made: dict[Path, BuiltFile]) -> list[BuiltFile]:
         """Every file of this target in the order of its scripts: ``made`` now, or kept."""
@@ -91,7 +100,18 @@ class FolderStage:
             if plan.kept is None:
                 files.append(made[path])
             else:
-                files.append(BuiltFile(path, plan.phase, plan.kept.duration_ms, None))
+                kept = plan.kept
+                timeline = timeline_of(kept.about) if kept.about else None
+                files.append(
+                    BuiltFile(
+                        path,
+                        plan.phase,
+                        kept.duration_ms,
+                        None,
+                        plan.variant,
+                        timeline or Timeline(()),
+                    )
+                )
         return files
 
     def write_listing(self) -> tuple[list[str], list[str]]:

@@ -7,13 +7,15 @@ them from, and :mod:`~audiocoach.pipeline.staging`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict
 
 from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
+from audiocoach.audio.timeline import Timeline
 from audiocoach.model.program import Phase, Program
 from audiocoach.script.session import Session
+from audiocoach.script.writer import Variant
 from audiocoach.speech.voice import Voice
 
 
@@ -64,6 +66,10 @@ class BuiltFile:
     duration_ms: int
     session: Session | None
     """The session as rendered now; ``None`` when the file was up to date and kept as it was."""
+    variant: Variant = "volledig"
+    """The session in full, or short."""
+    timeline: Timeline = field(default_factory=lambda: Timeline(()))
+    """What the file says and when: as rendered now, or as the manifest recorded it."""
 
     @property
     def kept(self) -> bool:

@@ -40,6 +40,20 @@ def _set(context: Mapping[str, Any]) -> str:
     return f"serie-{context['set']}-van-{context['sets']}"
 
 
+def _position(context: Mapping[str, Any]) -> str:
+    """The starting position: the exercise's own words (two exercises may share them), or
+    the position alone."""
+    exercise = context["exercise"]
+    if exercise.starting_position:
+        return f"beginhouding-{text_hash(exercise.starting_position)}"
+    return "-".join(filter(None, ("klaarmaken", exercise.position)))
+
+
+def _verb(verb: str | None) -> str:
+    """A held exercise's verb ("loopt") is part of its dosage sentence."""
+    return f"-{safe_slug(verb)}" if verb else ""
+
+
 _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "sessie_begin": _opening,
     "sessie_einde": lambda c: (
@@ -48,12 +62,13 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "oefening_begin": lambda c: f"oef-{c['exercise'].number:02d}-naam",
     "oefening_uitleg": lambda c: f"oef-{c['exercise'].number:02d}-instructie",
     "volgende": lambda c: f"oef-{c['exercise'].number:02d}-volgende",
-    "dosering": lambda c: cueing(c["dosage"]).key(),
-    "klaarmaken": lambda c: "-".join(filter(None, ("klaarmaken", c["exercise"].position))),
+    "dosering": lambda c: cueing(c["dosage"]).key() + _verb(c["exercise"].verb),
+    "dosering_kort": lambda c: f"dosering-kort-{cueing(c['dosage']).amount_key()}",
+    "klaarmaken": _position,
     "sessie_begin_kort": lambda c: (
-        f"sessie-{c['phase'].number}-begin-kort{'-open' if c['phase'].open else ''}"
+        f"sessie-{c['phase'].number}-begin-kort{'-gekozen' if c['phase'].open else ''}"
     ),
-    "sessie_einde_kort": lambda c: "sessie-einde-kort",
+    "sessie_einde_kort": lambda c: f"sessie-{c['phase'].number}-einde-kort",
     "serie_begin": _set,
     "laatste_herhaling": lambda c: "laatste-herhaling",
     "halverwege": lambda c: "halverwege",
@@ -62,12 +77,23 @@ _KEYS: Mapping[str, Callable[[Mapping[str, Any]], str]] = {
     "houden_start": lambda c: "houden-start",
     "houden_stop": lambda c: "houden-stop",
     "rust": lambda c: f"rust-{c['dosage'].rest_s}",
+    "rust_kort": lambda c: "rust",
     "rust_bijna_klaar": lambda c: f"rust-nog-{c['seconds']}",
 }
 
 KEYED_TEMPLATES = frozenset(_KEYS)
 """Templates with a key rule; a test checks that every template in scripts_nl/ has one."""
-TEXT_FROM_PROGRAM = frozenset({"sessie_begin", "oefening_begin", "oefening_uitleg", "volgende"})
+TEXT_FROM_PROGRAM = frozenset(
+    {
+        "sessie_begin",
+        "sessie_begin_kort",
+        "sessie_einde",
+        "sessie_einde_kort",
+        "oefening_begin",
+        "oefening_uitleg",
+        "volgende",
+    }
+)
 """Templates that say text of the program file, which its numbers alone do not name."""
 
 

@@ -41,7 +41,11 @@ AFTER_START_TONE_MS = 400
 HALFWAY_FROM_S = 20
 """Holds this long or longer say "halverwege" halfway."""
 GET_READY_MS = 4000
-"""Time to take the starting position after an exercise is explained."""
+"""Time to take the starting position after it is said, in the position of the exercise before."""
+TURN_OVER_MS = 8000
+"""Time to take the starting position after it is said when it is another position than the
+exercise before (on the back, then on the belly; lying, then standing), and for the first
+exercise of a session: the patient lies down, turns over or stands up."""
 REST_WARNING_MS = 5000
 """The rest's last seconds, announced ("nog vijf seconden") when the rest is long enough."""
 MIN_REST_FOR_WARNING_MS = 10_000
@@ -160,12 +164,16 @@ def session_script(
     exercises = [program.exercise(n) for n in phase.exercises]
     writer = _Writer(templates, program, phase, variant)
     following: list[Exercise | None] = [*exercises[1:], None]
+    in_sets = [e for e in exercises if cueing(e.dosage).in_sets]
+    before: dict[int, Exercise | None] = dict(
+        zip((e.number for e in in_sets), [None, *in_sets[:-1]], strict=True)
+    )
     steps = [
         *writer.opening(exercises),
         *(
             step
             for exercise, after in zip(exercises, following, strict=True)
-            for step in writer.exercise(exercise, after)
+            for step in writer.exercise(exercise, after, before.get(exercise.number))
         ),
         *writer.closing(),
     ]
@@ -212,17 +220,22 @@ class _Writer:
         yield from self.speech("sessie_einde_kort" if self.short else "sessie_einde")
         yield from self.tone(SESSION_END, None, SENTENCE_GAP_MS)
 
-    def exercise(self, exercise: Exercise, after: Exercise | None) -> Iterator[Step]:
-        """One exercise; ``after`` is the exercise that follows it (``None`` for the last)."""
+    def exercise(
+        self, exercise: Exercise, after: Exercise | None, before: Exercise | None = None
+    ) -> Iterator[Step]:
+        """One exercise; ``after`` is the exercise that follows it (``None`` for the last),
+        ``before`` the exercise done in sets before it (``None`` for the first)."""
         number, dosage = exercise.number, exercise.dosage
         yield from self.speech("oefening_begin", number, exercise=exercise)
-        if not self.short:
+        if not self.short and number not in self.phase.brief:
             yield from self.speech("oefening_uitleg", number, exercise=exercise)
         if not cueing(dosage).in_sets:
             return
-        yield from self.speech("dosering", number, exercise=exercise, dosage=dosage)
-        yield from self.speech("klaarmaken", number, exercise=exercise)
-        yield Silence("pause", GET_READY_MS, number)
+        amount = "dosering_kort" if self.short else "dosering"
+        yield from self.speech(amount, number, exercise=exercise, dosage=dosage)
+        yield self._line("speech", "klaarmaken", number, exercise=exercise)
+        turn = before is None or before.position is None or before.position != exercise.position
+        yield Silence("pause", TURN_OVER_MS if turn else GET_READY_MS, number)
         for set_number in range(1, dosage.sets + 1):
             yield from self.speech(
                 "serie_begin", number, exercise=exercise, set=set_number, sets=dosage.sets
@@ -279,7 +292,7 @@ class _Writer:
         rest_ms = dosage.rest_s * 1000
         if rest_ms == 0:
             return
-        yield self._line("speech", "rust", number, dosage=dosage)
+        yield self._line("speech", "rust_kort" if self.short else "rust", number, dosage=dosage)
         if then is not None:
             yield Silence("pause", SENTENCE_GAP_MS, number)
             yield self._line("speech", "volgende", number, exercise=then)

@@ -13,12 +13,8 @@ import jinja2
 from audiocoach.model.dosage import applies
 from audiocoach.model.program import Program
 from audiocoach.model.settings import DOSAGE_SETTINGS, RATE
+from audiocoach.pipeline.length import DAY_WARN_MS, SESSION_WARN_MS
 from audiocoach.serve.form import exercise_field
-
-SESSION_WARN_S = 20 * 60
-"""A session longer than this is hard to do every day: the page says so (a warning only)."""
-DAY_WARN_S = 60 * 60
-"""A day longer than this at the card's most sessions a day: the page says so too."""
 
 
 def templates() -> jinja2.Environment:
@@ -109,8 +105,8 @@ def length_warning(session_s: float, day_s: float) -> str:
     an hour, saying what makes it long; a warning, never an error (the dosage is the
     therapist's)."""
     fewer = "minder oefeningen, series of herhalingen maken het korter"
-    if session_s > SESSION_WARN_S:
+    if session_s * 1000 > SESSION_WARN_MS:
         return f"Let op: deze sessie duurt langer dan 20 minuten; {fewer}."
-    if day_s > DAY_WARN_S:
+    if day_s * 1000 > DAY_WARN_MS:
         return f"Let op: zo vaak per dag is dit meer dan een uur; {fewer}."
     return ""
