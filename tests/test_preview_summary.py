@@ -20,11 +20,11 @@ MAX_LINES = 40
 def test_preview_summary_fits_a_screen_and_says_each_session(
     runner: CliRunner, program: Program
 ) -> None:
-    summary = run_cli(runner, "preview")
+    summary = run_cli(runner, "preview", "--select", "all")
     assert summary.exit_code == 0, summary.output
     lines = summary.stdout.splitlines()
     assert len(lines) <= MAX_LINES, summary.stdout
-    data = json.loads(run_cli(runner, "preview", "--json").stdout)
+    data = json.loads(run_cli(runner, "preview", "--select", "all", "--json").stdout)
     assert len(data["phases"]) == 4  # each phase in full and short
     for session in data["phases"]:
         minutes, seconds = divmod(round(session["duration_s"]), 60)
@@ -37,9 +37,10 @@ def test_preview_summary_fits_a_screen_and_says_each_session(
         for number, (shown, rest) in zip(phase.exercises, listed, strict=False):
             assert int(shown) == number
             assert rest.startswith(f"{program.exercise(number).name}: ")
-    # The card's dosage for exercise 2, in the page's words.
+    # The card's dosage for exercises 2 to 4 ("beide zijden 10x / daarna ± 15 sec. rust,
+    # doet dit 3 keer"), in the page's words.
     assert (
-        "Knieën opzij: Tien keer links en rechts, daarna vijftien seconden rust; doe dit drie keer."
+        "Knieën opzij: Beide zijden tien keer, daarna vijftien seconden rust; doe dit drie keer."
         in summary.stdout
     )
 

@@ -124,10 +124,9 @@ def build_command(
 ) -> None:
     """Build two MP3s per phase: one with every explanation, and a short one (-kort.mp3).
 
-    Beside them: transcripts (.vtt, -tekst.html), a playlist (sessies.m3u8) and index.html,
-    the patient's page. PATIENT_FILE (see 'audiocoach init') gives a patient's dosage and
-    label; options given here win over it; several get a folder of --out each. Unchanged
-    files are kept; the end names the sessions, the page, feed and zip, and what changed.
+    Beside them: transcripts (.vtt, -tekst.html), a playlist (sessies.m3u8), index.html.
+    PATIENT_FILE (see 'audiocoach init') gives a patient's dosage and label, options win over
+    it, several get a folder of --out each. Unchanged files are kept; the end lists what was made.
     """
     options = PlanOptions(
         program_file=program_file,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -356,54 +357,15 @@ def plan_from_options(patient_file: Path | None, options: PlanOptions) -> Plan:
     )
 
 
-EXAMPLE = """\
-# A patient file for audiocoach: build this patient's sessions with
-#   audiocoach build {name}
-# Every line is optional; remove what you do not need. Options on the command line win over
-# this file (for example: audiocoach build {name} --reps 6).
-
-# The program: the built-in SI-joint card when left out, or a program file (TOML), relative
-# to this file.
-# program = "mijn-kaart.toml"
-
-# The patient's initials only: no name, no date of birth.
-label = "A.B."
-practice = "Praktijk voor fysiotherapie"
-
-# Speech: a voice id of the speech engine (the Dutch voice when left out) and the speaking
-# rate in words per minute ({rate}; 150 when left out).
-# voice = "gmw/nl"
-rate = 150
-
-# A folder of recorded phrases, relative to this file.
-# voice_dir = "opnames"
-
-# Phase 2: the exercises chosen from 5 to 11 (1 to 4 always stay), or "all"; without a
-# selection phase 2 is not built.
-selection = [5, 6, 9]
-
-# Build one phase only (every phase when left out).
-# phase = 2
-
-# Dosage for every exercise: repetitions per set ({reps}), sets ({sets}),
-# rest after each set in seconds ({rest_s}), hold in seconds ({hold_s}).
-[dosage]
-reps = 8
-sets = 2
-rest_s = 20
-
-# Dosage for one exercise, over the values above. Name only an exercise the sessions do:
-# 2, 3 or 4 always, another only while the selection above holds it.
-[exercises.3]
-reps = 6
-"""
-
-
 def write_example(path: Path) -> None:
-    """Write a commented example patient file that builds as written; never overwrite."""
+    """Write a commented example patient file that builds as written; never overwrite.
+
+    The example is ``patient-example.toml.in`` beside this module, with each bound filled in
+    from the settings table."""
     if path.exists():
         raise PatientError(f"{path} already exists; choose another name or remove it first.")
     if not path.parent.is_dir():
         raise PatientError(f"The folder {path.parent} does not exist.")
     spans = {key: setting.span for key, setting in SETTINGS.items()}
-    write_text(path, EXAMPLE.format(name=path.name, **spans))
+    example = resources.files("audiocoach.model") / "patient-example.toml.in"
+    write_text(path, example.read_text(encoding="utf-8").format(name=path.name, **spans))

@@ -110,6 +110,12 @@ def _phase_table(phase: Phase) -> Table:
     table.add("title", phase.title)
     table.add("exercises", list(phase.exercises))
     table.add("fixed", list(phase.fixed))
+    if phase.about:
+        table.add("about", phase.about)
+    if phase.brief:
+        table.add("brief", list(phase.brief))
+    if phase.closing:
+        table.add("closing", tomlkit.string(phase.closing, multiline=True))
     return table
 
 
@@ -130,6 +136,10 @@ def _exercise_table(exercise: Exercise, aim: str | None, findings: Sequence[Find
     else:
         for finding in _fields(mine, "position"):
             table.add(tomlkit.comment(f"{CHECK} {finding.text} (position = rug, buik, ...)"))
+    if exercise.starting_position:
+        table.add("starting_position", exercise.starting_position)
+    if exercise.verb:
+        table.add("verb", exercise.verb)
     table.add("instruction", tomlkit.string(_sentences(exercise.instruction), multiline=True))
     for finding in _fields(mine, "", "dosage", "pattern", "cues", "move_s", "hold_s", "reps"):
         table.add(tomlkit.comment(f"{CHECK} {finding.text}"))

@@ -289,7 +289,8 @@ def _phases(
     rows: Sequence[Row], exercises: Mapping[int, Exercise], findings: list[Finding]
 ) -> tuple[Phase, ...]:
     """One phase per period, in the schedule's order. "Gehele periode" exercises are done in
-    every phase (advice only in the first); "Vul in" periods are the therapist's to choose."""
+    every phase and always stay (advice explained in the first, said in one line after: the
+    phase's ``brief``); "Vul in" periods are the therapist's to choose."""
     periods: dict[str, list[Row]] = {}
     for row in rows:
         periods.setdefault(row.period.casefold(), []).append(row)
@@ -297,7 +298,8 @@ def _phases(
     phases: list[Phase] = []
     if whole:
         phases.append(Phase(1, "Gehele periode", tuple(whole), tuple(whole)))
-    carried = tuple(n for n in whole if exercises[n].dosage.pattern != "advice")
+    carried = tuple(whole)
+    brief = tuple(n for n in whole if exercises[n].dosage.pattern == "advice")
     for key, period_rows in periods.items():
         own = [n for row in period_rows for n in row.numbers if n not in carried]
         label = period_rows[0].period
@@ -309,5 +311,5 @@ def _phases(
             )
         exercises_of = tuple(sorted({*carried, *own}))
         fixed = carried if title == OPEN_PHASE_TITLE else exercises_of
-        phases.append(Phase(len(phases) + 1, title, exercises_of, fixed))
+        phases.append(Phase(len(phases) + 1, title, exercises_of, fixed, brief=brief))
     return tuple(phases)
