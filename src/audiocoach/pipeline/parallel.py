@@ -4,6 +4,12 @@ Encoding is the expensive step and LAME runs on one core, so phases (and patient
 are encoded side by side in worker processes. Workers are *spawned*, not forked: the main
 process runs the speech engine's threads, and forking a process with running threads can
 deadlock the child. Jobs and results therefore cross as pickles and hold only plain data.
+
+A job never crosses the pipe itself: it is pickled into a file and only that file's name is
+sent (a few hundred bytes). On CPython before 3.12 (gh-94777; Debian 12's 3.11.2, every 3.10)
+a worker that dies while the pool's feeder thread is writing a large job into the pipe hangs
+the whole build for good: nobody reads the pipe any more and shutting down waits for the
+feeder. Small orders always fit in the pipe's buffer, so the feeder never waits.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
@@ -87,10 +97,13 @@ def _exit_on_term(_signal: int, _frame: object) -> None:
     os._exit(1)
 
 
-def _in_worker(work: Callable[[J], R], job: J) -> R:
-    """Run one job in a worker; once stopped, leave at once instead of asking for more work."""
+def _in_worker(work: Callable[[J], R], order: str) -> R:
+    """Run the job pickled in the file ``order`` (see the module's docstring) in a worker;
+    once stopped, leave at once instead of asking for more work."""
     _BUSY[0] = True
     try:
+        job: J = pickle.loads(Path(order).read_bytes())
+        Path(order).unlink()
         return work(job)
     except _Stopped:
         os._exit(1)
@@ -112,9 +125,16 @@ class Workers:
         self.count = max(1, count)
         self.preload = tuple(preload)
         self._pool: ProcessPoolExecutor | None = None
+        self._orders: Path | None = None
+        """The folder the jobs are pickled into, while the pool runs."""
+        self._sent = 0
 
     def __enter__(self) -> Workers:
         if self.count > 1:
+            try:
+                self._orders = Path(tempfile.mkdtemp(prefix="audiocoach-orders-"))
+            except OSError as error:
+                raise WorkerError(f"{ORDERS_UNWRITABLE}: {error.strerror}.") from None
             self._pool = ProcessPoolExecutor(
                 self.count,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -139,12 +159,21 @@ class Workers:
                         process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=error is not None)
             self._pool = None
+        if self._orders is not None:
+            shutil.rmtree(self._orders, ignore_errors=True)
+            self._orders = None
 
     def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
         """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
-        if self._pool is not None:
+        if self._pool is not None and self._orders is not None:
+            self._sent += 1
+            order = self._orders / f"{self._sent}.pickle"
             try:
-                return _plain_breakage(self._pool.submit(_in_worker, work, job))
+                order.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as error:
+                raise WorkerError(f"{ORDERS_UNWRITABLE}: {error.strerror}.") from None
+            try:
+                return _plain_breakage(self._pool.submit(_in_worker, work, str(order)))
             except BrokenProcessPool:  # a worker died while jobs were still being handed out
                 raise WorkerError(WORKER_DIED) from None
         future: Future[R] = Future()
@@ -160,6 +189,7 @@ class WorkerError(AudiocoachError):
 
 
 WORKER_DIED = "An encoding process stopped unexpectedly; files already there stay as they were."
+ORDERS_UNWRITABLE = "The work for the encoding processes cannot be written to the temporary folder"
 
 
 def _plain_breakage(future: Future[R]) -> Future[R]:
