@@ -107,14 +107,38 @@ class FolderStage:
             locate=bundle.current,
             into=bundle.stage,
         )
+        if self.stale_feed:
+            bundle.remove(export.FEED_NAME)
+        zip_path = target.zip_path
+        if zip_path is not None and _same_file_system(zip_path.parent, bundle.stage):
+            # Part of the bundle: new zip with new files, or old with old.
+            staged = export.write_zip(
+                bundle.path(zip_path.name), target.out_dir, names, locate=bundle.current
+            )
+            if _same_bytes(staged, zip_path):
+                staged.unlink()  # a build that changes nothing changes nothing
+            bundle.send(zip_path.name, zip_path)
         if bundle.staged() or manifest.changed():
             manifest.save(bundle.stage)
         return names
 
     def after_commit(self, names: list[str]) -> None:
-        """Once every file is in place: the stale feed goes, and the zip holds the bundle as
-        it is now."""
-        if self.stale_feed:
-            (self.target.out_dir / export.FEED_NAME).unlink(missing_ok=True)
-        if self.target.zip_path is not None:
-            export.write_zip(self.target.zip_path, self.target.out_dir, names)
+        """Once every file is in place: a zip on another file system than the folder (which
+        no rename can put in place with the rest) is written now, from the files in place."""
+        zip_path = self.target.zip_path
+        if zip_path is not None and zip_path.name not in self.bundle.elsewhere:
+            export.write_zip(zip_path, self.target.out_dir, names)
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def _same_file_system(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_dev == other.stat().st_dev
+    except OSError:
+        return False
