@@ -6,7 +6,9 @@ stderr with exit status 2, never as a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -187,7 +189,23 @@ def build_command(
             built_all = build_many(targets, progress=progress, workers=workers, force=force)
         missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
         if not quiet:
-            print_built([item for built in built_all for item in built], missing)
+            summary([item for built in built_all for item in built], missing, out_dir)
+
+
+def summary(built: Sequence[BuiltFile], missing: Sequence[str | None], out_dir: Path) -> None:
+    """:func:`print_built`; when stdout cannot be written (``> /dev/full``, a closed pipe),
+    one sentence on stderr instead and exit 0: the files are in place."""
+    try:
+        print_built(built, missing)
+        sys.stdout.flush()
+    except OSError as error:
+        with contextlib.suppress(OSError):  # what is still buffered goes nowhere at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        typer.echo(
+            f"audiocoach: the new files are in place in {one_line(str(out_dir))}, but their "
+            f"list cannot be printed: {error.strerror}.",
+            err=True,
+        )
 
 
 def print_built(built: Sequence[BuiltFile], missing: Sequence[str | None]) -> None:

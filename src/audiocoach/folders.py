@@ -42,6 +42,16 @@ def output_folder(text: str, option: str) -> Path:
             f"{option} is empty; give a folder such as {option} uitvoer "
             f"(or {option} . for the current folder)."
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes the file system gave that are not UTF-8: the file list and the zip's
+        # entries could not say the folder's name.
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise OutputError(
+            f"The output folder name {shown} is not UTF-8 text; give a name of plain "
+            "letters, digits and dashes."
+        ) from None
     return Path(text)
 
 

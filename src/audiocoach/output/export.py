@@ -139,6 +139,19 @@ def check_base_url(url: str) -> str:
             f"The base URL {shown(url, 80)} is not a web address; give one like "
             "https://www.praktijk.nl/oefeningen/ (http or https, a host, no query)."
         )
+    try:
+        parts.port  # noqa: B018 - reading it checks it: a number from 0 to 65535
+    except ValueError:
+        port = parts.netloc.rpartition(":")[2]
+        raise UrlError(
+            f"The base URL {shown(url, 80)} has the port {shown(port)}, which is not one: a port "
+            "is a number from 1 to 65535, such as https://www.praktijk.nl:8443/oefeningen/."
+        ) from None
+    if parts.port == 0:
+        raise UrlError(
+            f"The base URL {shown(url, 80)} has the port 0, which is not one: a port is a "
+            "number from 1 to 65535, such as https://www.praktijk.nl:8443/oefeningen/."
+        )
     base = urllib.parse.urlunsplit(parts._replace(path=parts.path or "/"))
     return base if base.endswith("/") else base + "/"
 

@@ -184,6 +184,26 @@ class Workers:
         return future
 
 
+MIN_OPEN_FILES = 64
+"""File descriptors a build needs at most: the speech engine, the workers' pipes, a file per
+worker and the folder's lock, with room to spare."""
+
+
+def check_open_files() -> None:
+    """Refuse to start with too few file descriptors (``ulimit -n 16``), before any work:
+    otherwise starting a worker or the speech engine fails halfway."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < MIN_OPEN_FILES:
+        raise WorkerError(
+            f"This shell lets a program open only {soft} files at once and a build needs "
+            f"{MIN_OPEN_FILES}; raise the limit (ulimit -n 1024) and build again."
+        )
+
+
 class WorkerError(AudiocoachError):
     """A worker process died (killed, out of memory) before it finished its job."""
 
