@@ -9,7 +9,9 @@ A job never crosses the pipe itself: it is pickled into a file and only that fil
 sent (a few hundred bytes). On CPython before 3.12 (gh-94777; Debian 12's 3.11.2, every 3.10)
 a worker that dies while the pool's feeder thread is writing a large job into the pipe hangs
 the whole build for good: nobody reads the pipe any more and shutting down waits for the
-feeder. Small orders always fit in the pipe's buffer, so the feeder never waits.
+feeder. Small orders always fit in the pipe's buffer, so the feeder never waits. Where no file can
+be written (a full temporary folder, a file size limit), the job goes through the pipe as
+before, and a failing write is then reported by the worker that makes the file.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -97,13 +100,23 @@ def _exit_on_term(_signal: int, _frame: object) -> None:
     os._exit(1)
 
 
-def _in_worker(work: Callable[[J], R], order: str) -> R:
-    """Run the job pickled in the file ``order`` (see the module's docstring) in a worker;
-    once stopped, leave at once instead of asking for more work."""
+@dataclass(frozen=True)
+class _Order:
+    """A job pickled into the file ``path`` (see the module's docstring)."""
+
+    path: str
+
+
+def _in_worker(work: Callable[[J], R], order: _Order | J) -> R:
+    """Run one job in a worker, read from its file when it was sent as one; once stopped,
+    leave at once instead of asking for more work."""
     _BUSY[0] = True
     try:
-        job: J = pickle.loads(Path(order).read_bytes())
-        Path(order).unlink()
+        if isinstance(order, _Order):
+            job: J = pickle.loads(Path(order.path).read_bytes())
+            Path(order.path).unlink()
+        else:
+            job = order
         return work(job)
     except _Stopped:
         os._exit(1)
@@ -131,10 +144,8 @@ class Workers:
 
     def __enter__(self) -> Workers:
         if self.count > 1:
-            try:
+            with contextlib.suppress(OSError):  # then jobs go through the pipe
                 self._orders = Path(tempfile.mkdtemp(prefix="audiocoach-orders-"))
-            except OSError as error:
-                raise WorkerError(f"{ORDERS_UNWRITABLE}: {error.strerror}.") from None
             self._pool = ProcessPoolExecutor(
                 self.count,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -165,15 +176,9 @@ class Workers:
 
     def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
         """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
-        if self._pool is not None and self._orders is not None:
-            self._sent += 1
-            order = self._orders / f"{self._sent}.pickle"
+        if self._pool is not None:
             try:
-                order.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError as error:
-                raise WorkerError(f"{ORDERS_UNWRITABLE}: {error.strerror}.") from None
-            try:
-                return _plain_breakage(self._pool.submit(_in_worker, work, str(order)))
+                return _plain_breakage(self._pool.submit(_in_worker, work, self._order(job)))
             except BrokenProcessPool:  # a worker died while jobs were still being handed out
                 raise WorkerError(WORKER_DIED) from None
         future: Future[R] = Future()
@@ -182,6 +187,19 @@ class Workers:
         except Exception as error:
             future.set_exception(error)
         return future
+
+    def _order(self, job: J) -> _Order | J:
+        """What is sent for ``job``: the name of a file holding it, else the job itself."""
+        if self._orders is None:
+            return job
+        self._sent += 1
+        path = self._orders / f"{self._sent}.pickle"
+        try:
+            path.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            path.unlink(missing_ok=True)
+            return job
+        return _Order(str(path))
 
 
 MIN_OPEN_FILES = 64
@@ -209,7 +227,6 @@ class WorkerError(AudiocoachError):
 
 
 WORKER_DIED = "An encoding process stopped unexpectedly; files already there stay as they were."
-ORDERS_UNWRITABLE = "The work for the encoding processes cannot be written to the temporary folder"
 
 
 def _plain_breakage(future: Future[R]) -> Future[R]:
