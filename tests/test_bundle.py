@@ -26,9 +26,7 @@ from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build
 from audiocoach.speech.espeak import EspeakVoice
 from counting import CountingVoice
-from two_bundles import Bundles, bundles, everything, run_build
-
-__all__ = ["bundles"]  # the fixture, shared
+from two_bundles import Bundles, everything, run_build
 
 UNCHANGED = "audiocoach: stopped; files that were there before are unchanged."
 COMPLETE = "they are complete."

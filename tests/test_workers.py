@@ -19,9 +19,7 @@ import pytest
 from audiocoach.files import TEMP_PREFIX
 from audiocoach.pipeline import parallel
 from helpers import tree_hashes, wait_for_parts
-from two_bundles import Bundles, build_command, bundles, everything
-
-__all__ = ["bundles"]  # the fixture, shared
+from two_bundles import Bundles, build_command, everything
 
 pytestmark = pytest.mark.slow
 

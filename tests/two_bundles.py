@@ -73,7 +73,7 @@ Bundles = tuple[Path, dict[str, str], dict[str, str]]
 """The work folder, the old bundle and the new one."""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bundles(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[Path, dict[str, str], dict[str, str]]:
