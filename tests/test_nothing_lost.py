@@ -268,8 +268,13 @@ def test_two_builds_after_a_killed_one_do_not_race_on_finishing_it(
     command = build_command(work, out, 3)
     pipe = subprocess.PIPE
     started = [subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True) for _ in range(2)]
-    for build in started:
-        _, stderr = build.communicate(timeout=120)  # a hang guard
+    try:
+        ended = [build.communicate(timeout=120)[1] for build in started]  # a hang guard
+    finally:
+        for build in started:  # none is left running, whatever failed
+            build.kill()
+            build.wait()
+    for build, stderr in zip(started, ended, strict=True):
         assert build.returncode in (0, 2), stderr
         if build.returncode == 2:
             (line,) = stderr.splitlines()
