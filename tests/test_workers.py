@@ -197,3 +197,15 @@ def test_only_a_worker_gives_its_heap_back(
     monkeypatch.setattr(parallel, "_IN_WORKER", [in_worker])
     parallel.release_memory()
     assert len(calls) == (trims if sys.platform.startswith("linux") else 0)
+
+
+def exhausted(_: None) -> None:
+    raise MemoryError
+
+
+def test_a_worker_out_of_memory_is_one_sentence() -> None:
+    """Under a memory limit (``ulimit -v``) a job fails with MemoryError instead of being
+    killed: it reaches the main process as the sentence, not a traceback."""
+    with pytest.raises(parallel.WorkerError) as failed:
+        parallel._in_worker(exhausted, None)
+    assert str(failed.value) == parallel.WORKER_OUT_OF_MEMORY

@@ -118,6 +118,8 @@ def _in_worker(work: Callable[[J], R], order: _Order | J) -> R:
         else:
             job = order
         return work(job)
+    except MemoryError:  # a limit (ulimit -v) rather than the kernel's killer
+        raise WorkerError(WORKER_OUT_OF_MEMORY) from None
     except _Stopped:
         os._exit(1)
     finally:
@@ -227,6 +229,10 @@ class WorkerError(AudiocoachError):
 
 
 WORKER_DIED = "An encoding process stopped unexpectedly; files already there stay as they were."
+WORKER_OUT_OF_MEMORY = (
+    "An encoding process ran out of memory; files already there stay as they were. Close other "
+    "programs, or build with fewer workers (--jobs 1)."
+)
 
 
 def _plain_breakage(future: Future[R]) -> Future[R]:
