@@ -20,7 +20,7 @@ import pytest
 
 from audiocoach import journal
 from audiocoach.errors import Interrupted, OutputError, ProgramError
-from audiocoach.files import STOP_AT_VAR, TEMP_PREFIX
+from audiocoach.files import COMMIT_SUFFIX, STOP_AT_VAR, TEMP_PREFIX
 from audiocoach.folders import Bundle, commit_all
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build
@@ -335,6 +335,18 @@ def test_a_leftover_is_never_put_over_what_a_later_build_wrote(
         (tmp_path / name).write_text(text, encoding="utf-8")
     Bundle(tmp_path).discard()
     assert everything(tmp_path) == everything_of(later)
+
+
+def test_a_commit_folder_of_an_earlier_version_is_finished(tmp_path: Path) -> None:
+    """Versions before the journal left a bare commit folder: its files go in as then."""
+    pending = tmp_path / f"{TEMP_PREFIX}1-x{COMMIT_SUFFIX}"
+    pending.mkdir()
+    (pending / "b.txt").write_text("new b", encoding="utf-8")
+    (pending / MANIFEST).write_text("new", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("new a", encoding="utf-8")  # moved before the kill
+    Bundle(tmp_path).discard()
+    new = {"a.txt": "new a", "b.txt": "new b", MANIFEST: "new"}
+    assert everything(tmp_path) == everything_of(new)
 
 
 def test_two_sessions_that_map_to_one_file_are_refused(program: Program, tmp_path: Path) -> None:

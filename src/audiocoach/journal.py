@@ -153,6 +153,8 @@ def recover(pending: Path, folder: Path) -> str:
     ``pending``; says which it did (``finished``, ``undone``, ``dropped``). Raises
     :class:`CommitFailed` when neither finishing nor undoing works."""
     journal = Journal.load(pending)
+    if journal is None and not _exists(pending / JOURNAL_NAME):
+        journal = _unwritten(pending)  # left by a version that kept no journal
     if journal is None or not all(
         _as_left(pending, folder, number, move) for number, move in enumerate(journal.moves, 1)
     ):
@@ -165,6 +167,16 @@ def recover(pending: Path, folder: Path) -> str:
             raise
         return "undone"
     return "finished"
+
+
+def _unwritten(pending: Path) -> Journal:
+    """The journal of a commit folder an earlier version left: every file in it to its
+    place, the manifest last, as that version would have finished it."""
+    names = sorted(
+        (p.name for p in pending.iterdir() if p.is_file() and not p.name.endswith(".part")),
+        key=lambda name: (name.startswith("."), name),
+    )
+    return Journal.plan(pending, pending.parent, [(name, name) for name in names])
 
 
 def _as_left(pending: Path, folder: Path, number: int, move: Move) -> bool:
