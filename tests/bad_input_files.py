@@ -35,6 +35,26 @@ def program_with(old: str, new: str, text: str | None = None) -> str:
     return text.replace(old, new, 1)
 
 
+SECOND_EXERCISE = (
+    '\n[[exercises]]\nnumber = 2\ntitle = "Kniebuiging"\naim = "versterken"\n'
+    'instruction = "Buig de knie."\ndosage = { pattern = "reps", reps = 1, sets = 1, rest_s = 0 }\n'
+)
+
+
+def float_recording(bad: float) -> bytes:
+    """A float WAV of a second of tone with one sample ``bad`` (infinite, NaN) in it."""
+    import io
+
+    import numpy as np
+    import soundfile
+
+    samples = 0.3 * np.sin(np.linspace(0, 2 * np.pi * 440, 22050))
+    samples[100] = bad
+    data = io.BytesIO()
+    soundfile.write(data, samples, 22050, format="WAV", subtype="FLOAT")
+    return data.getvalue()
+
+
 SECOND_PHASE = '\n[[phases]]\nnumber = 1\ntitle = "Nog eens"\nexercises = [1]\n'
 HUGE = "1" + "0" * 5000
 """More digits than Python reads as a number (4300)."""
@@ -220,4 +240,110 @@ FILE_CASES: list[Case] = [
         "'phase' must be a phase number such as 1, not 0.",
     ),
     ("patient not utf-8", {"p.toml": b"label = '\xff'\n"}, ["p.toml"], "is not UTF-8 text"),
+    # Program files: text that is not what it shows, lists that are not lists of numbers;
+    # each names the file, the key and its line (GOOD_PROGRAM's lines: title 2, phase title 6,
+    # exercises 7, exercise title 11, instruction 13).
+    (
+        "program title right-to-left override",
+        {"k.toml": program_with('title = "Kort"', 'title = "Kort\\u202eepyt"')},
+        ["--program", "k.toml"],
+        "k.toml [program]: 'title' holds an invisible format character (U+202E); use plain "
+        "text (line 2).",
+    ),
+    (
+        "program phase title isolate",
+        {"k.toml": program_file(phase="Proef\\u2066x\\u2069")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'title' holds an invisible format character (U+2066); use plain text "
+        "(line 6).",
+    ),
+    (
+        "program instruction zero-width space",
+        {"k.toml": program_with("Til het bekken op.", "Til het\\u200b bekken op.")},
+        ["--program", "k.toml"],
+        "'instruction' holds an invisible format character (U+200B); use plain text (line 13).",
+    ),
+    (
+        "program exercise title tag character",
+        {"k.toml": program_with('"Bruggetje"', '"Bruggetje\\U000E0041"')},
+        ["--program", "k.toml"],
+        "k.toml exercise 1: 'title' holds an invisible format character (U+E0041)",
+    ),
+    (
+        "program phase exercises float",
+        {"k.toml": program_with("exercises = [1]", "exercises = [1.0]")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'exercises' must be a list of exercise numbers, not 1.0 (line 7).",
+    ),
+    (
+        "program phase exercises boolean",
+        {"k.toml": program_with("exercises = [1]", "exercises = [true]")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'exercises' must be a list of exercise numbers, not True (line 7).",
+    ),
+    (
+        "program phase exercise twice",
+        {"k.toml": program_with("exercises = [1]", "exercises = [1, 1]")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'exercises' names exercise 1 twice (line 7).",
+    ),
+    (
+        "program fixed float",
+        {"k.toml": program_with("exercises = [1]", "exercises = [1]\nfixed = [1.5]")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'fixed' must be a list of exercise numbers, not 1.5 (line 8).",
+    ),
+    (
+        "program fixed twice",
+        {"k.toml": program_with("exercises = [1]", "exercises = [1]\nfixed = [1, 1]")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'fixed' names exercise 1 twice (line 8).",
+    ),
+    (
+        "program fixed not in the phase",
+        {
+            "k.toml": program_with("exercises = [1]", "exercises = [1]\nfixed = [2]")
+            + SECOND_EXERCISE
+        },
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'fixed' names exercise 2, which is not one of the phase's 'exercises'",
+    ),
+    (
+        "program title empty",
+        {"k.toml": program_with('title = "Kort"', 'title = ""')},
+        ["--program", "k.toml"],
+        "k.toml [program]: 'title' is empty; give it words (line 2).",
+    ),
+    (
+        "program phase title blank",
+        {"k.toml": program_file(phase="  ")},
+        ["--program", "k.toml"],
+        "k.toml phase 1: 'title' is empty; give it words (line 6).",
+    ),
+    (
+        "program exercise name empty",
+        {"k.toml": program_with('title = "Bruggetje"', 'title = "Bruggetje"\nname = ""')},
+        ["--program", "k.toml"],
+        "k.toml exercise 1: 'name' is empty; give it words (line 12).",
+    ),
+    # Patient files: a program path no system can open
+    (
+        "patient program path nul",
+        {"p.toml": 'program = "k\\u0000.toml"\n'},
+        ["p.toml"],
+        "p.toml: 'program' holds a control character (U+0000); give a file name.",
+    ),
+    # Recordings in float formats hold any number
+    (
+        "recording with an infinite sample",
+        {"opnames/tel-01.wav": float_recording(float("inf"))},
+        ["--voice-dir", "opnames", "--phase", "1"],
+        "tel-01.wav holds samples that are not numbers (infinite or NaN)",
+    ),
+    (
+        "recording with NaN samples",
+        {"opnames/tel-01.wav": float_recording(float("nan"))},
+        ["--voice-dir", "opnames", "--phase", "1"],
+        "tel-01.wav holds samples that are not numbers (infinite or NaN)",
+    ),
 ]

@@ -217,6 +217,21 @@ OPTION_CASES: list[Case] = [
         ["--base-url", "https://praktijk.nl/a\nb/"],
         "is not a web address",
     ),
+    (
+        "base url port text",
+        {},
+        ["--base-url", "https://praktijk.nl:abc/"],
+        "has the port 'abc', which is not one: a port is a number from 1 to 65535",
+    ),
+    (
+        "base url port too high",
+        {},
+        ["--base-url", "https://praktijk.nl:70000/"],
+        "has the port '70000', which is not one",
+    ),
+    ("base url port zero", {}, ["--base-url", "https://praktijk.nl:0/"], "has the port 0"),
+    # Output folder names
+    ("out not utf-8", {}, ["--out", "uit\udcff"], "The output folder name uit\\xff is not UTF-8"),
     # Output folders holding a folder where the build writes a file
     ("out has index.html/", {"uit/index.html/x": ""}, [], "uit/index.html is a folder"),
     ("out has playlist/", {"uit/sessies.m3u8/x": ""}, [], "uit/sessies.m3u8 is a folder"),

@@ -15,6 +15,7 @@ from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
+from two_bundles import bundles
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,3 +70,6 @@ def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
         shutil.copyfile(built.path, out / built.path.name)
     (out / "lees-mij.txt").write_text("van de praktijk", encoding="utf-8")
     return out
+
+
+__all__ = ["bundles"]  # a fixture of its own module: the old and new bundles, built once

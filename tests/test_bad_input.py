@@ -130,6 +130,16 @@ def bounded_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
 
 
+def few_open_files() -> None:
+    """``ulimit -n 16``, as a shell may set it."""
+    bounded_memory()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+
+
+LIMITED = {"open files 16": few_open_files}
+"""Cases run under a limit of the process, by id."""
+
+
 # Cases that would wait forever or fill the memory if a check went missing: each runs as a real
 # process with a generous time-out as a hang guard.
 WAITING_CASES: list[Case] = [
@@ -142,6 +152,12 @@ WAITING_CASES: list[Case] = [
         {"p.toml": "program = '/dev/urandom'\n"},
         ["p.toml"],
         "/dev/urandom is not a regular file",
+    ),
+    (
+        "open files 16",
+        {},
+        ["--phase", "1", "--reps", "1", "--sets", "1"],
+        "lets a program open only 16 files at once and a build needs 64",
     ),
 ]
 
@@ -172,6 +188,7 @@ def test_bad_input_is_one_plain_sentence_and_touches_nothing(
     [
         *(c for c in CASES if c[0] in {"reps zero", "patient broken toml", "out below a file"}),
         *(c for c in CASES if c[0] in {"jobs zero", "unknown option", "reps huge"}),
+        *(c for c in CASES if c[0] in {"out not utf-8", "patient program path nul"}),
         *WAITING_CASES,
     ],
     ids=lambda case: case[0],
@@ -188,7 +205,8 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
         check=False,
         cwd=tmp_path,
         timeout=120,  # a hang guard only
-        preexec_fn=bounded_memory,  # reading /dev/zero must fail the test, not the machine
+        # Reading /dev/zero must fail the test, not the machine.
+        preexec_fn=LIMITED.get(case[0], bounded_memory),
     )
     assert result.returncode == 2
     assert result.stdout == ""
@@ -196,6 +214,30 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: Case) -> None:
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_hashes(tmp_path) == before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_summary_that_cannot_be_printed_is_one_sentence_and_the_files_are_in_place(
+    tmp_path: Path,
+) -> None:
+    """``audiocoach build > /dev/full``: the files went in, only their list cannot be shown.
+    One sentence, and exit status 0, as the files are in place."""
+    out = prepare(tmp_path, {})
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "audiocoach", "build", "--phase", "1", "--reps", "1",
+             "--sets", "1", "--out", "uit"],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False, cwd=tmp_path,
+            timeout=300,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "audiocoach: the new files are in place in uit, but their list cannot be printed: "
+        "No space left on device."
+    ]
+    assert (out / "index.html").is_file()
+    assert (out / "notities.txt").read_text(encoding="utf-8") == "van de praktijk"
 
 
 def test_broken_template_names_the_template_and_line(

@@ -9,18 +9,20 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from audiocoach.errors import OutputError
-from audiocoach.files import TEMP_PREFIX, atomic_writer, write_bytes
-from audiocoach.folders import prepare_folder, remove_stale_parts
+from audiocoach.files import COMMIT_SUFFIX, TEMP_PREFIX, atomic_writer, write_bytes
+from audiocoach.folders import Bundle, prepare_folder, remove_stale_parts
 from audiocoach.model.program import Phase
 from audiocoach.script.session import session_file_name
 from audiocoach.script.writer import VARIANTS, Variant
 from helpers import run_cli, tree_hashes, wait_for_parts
+from two_bundles import Bundles, build_command, everything, run_build
 
 LONG_WRITE = ("--phase", "1", "--sets", "10", "--rest", "240")
 """Over two hours of audio (under the three-hour cap): seconds of writing, so the signal
@@ -234,3 +236,84 @@ def test_phase_title_with_dots_builds_inside_the_folder(tmp_path: Path, runner: 
         "sessies.m3u8",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.toml", "uit"]
+
+
+@pytest.fixture(scope="module")
+def left_by_a_killed_build(bundles: Bundles) -> Path:
+    """A folder a build was killed in while it put its files in place: some of the new
+    files are in, the rest wait in its commit folder."""
+    work, _, _ = bundles
+    out = work / "killed"
+    shutil.copytree(work / "reps-2", out)
+    killed = run_build(work, out, 3, stop_at="committing-2:KILL")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list(out.glob(f"{TEMP_PREFIX}*{COMMIT_SUFFIX}"))
+    return out
+
+
+BUSY = "audiocoach: Another audiocoach build is writing into"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="folders are locked on POSIX")
+@pytest.mark.parametrize("round_", range(20))
+def test_two_builds_after_a_killed_one_do_not_race_on_finishing_it(
+    bundles: Bundles, left_by_a_killed_build: Path, tmp_path: Path, round_: int
+) -> None:
+    """Both end with success or one sentence, and the folder holds the whole new bundle:
+    the leftover is finished by whichever holds the folder's lock, never by two at once."""
+    work, _, new = bundles
+    out = tmp_path / "uit"
+    shutil.copytree(left_by_a_killed_build, out)
+    command = build_command(work, out, 3)
+    pipe = subprocess.PIPE
+    started = [subprocess.Popen(command, stdout=pipe, stderr=pipe, text=True) for _ in range(2)]
+    try:
+        ended = [build.communicate(timeout=120)[1] for build in started]  # a hang guard
+    finally:
+        for build in started:  # none is left running, whatever failed
+            build.kill()
+            build.wait()
+    for build, stderr in zip(started, ended, strict=True):
+        assert build.returncode in (0, 2), stderr
+        if build.returncode == 2:
+            (line,) = stderr.splitlines()
+            assert line.startswith(BUSY), line
+    assert everything(out) == new
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folders are locked on POSIX")
+def test_twenty_builds_at_once_after_a_killed_one_finish_it_once(
+    bundles: Bundles, left_by_a_killed_build: Path, tmp_path: Path
+) -> None:
+    """20 rounds of 20 at once, in threads (each its own lock, as processes have): each
+    finishes the leftover and puts the new bundle in, or is refused with one sentence."""
+    work, _, new = bundles
+    for round_ in range(20):
+        out = tmp_path / f"uit-{round_}"
+        shutil.copytree(left_by_a_killed_build, out)
+        outcomes: list[str] = []
+
+        def build(out: Path = out, outcomes: list[str] = outcomes) -> None:
+            try:
+                bundle = Bundle(prepare_folder(out))
+            except OutputError as error:
+                outcomes.append(str(error))
+                return
+            for file in (work / "reps-3").iterdir():
+                shutil.copyfile(file, bundle.path(file.name))
+            bundle.commit()
+            bundle.discard()
+            outcomes.append("built")
+
+        threads = [threading.Thread(target=build) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(outcomes) == 20
+        assert {o for o in outcomes if o != "built"} <= {
+            f"Another audiocoach build is writing into {out}; wait until it has finished."
+        }
+        assert "built" in outcomes
+        assert everything(out) == new, round_

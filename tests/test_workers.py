@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import random
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import pytest
 from audiocoach.files import TEMP_PREFIX
 from audiocoach.pipeline import parallel
 from helpers import tree_hashes, wait_for_parts
+from two_bundles import Bundles, build_command, everything
 
 pytestmark = pytest.mark.slow
 
@@ -99,6 +102,59 @@ def test_workers_of_a_killed_build_stop_and_clean_up(earlier: Path) -> None:
     assert {k: v for k, v in after.items() if not k.startswith(TEMP_PREFIX)} == before
 
 
+def workers_of(pid: int, count: int = 2, timeout_s: float = 60) -> list[int]:
+    """The ``count`` spawned worker processes of the build ``pid``, once they all run (the
+    resource tracker, also a child, is not one)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = []
+        for child in children(pid):
+            with contextlib.suppress(OSError):
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(child)
+        if len(found) >= count:
+            return found
+        time.sleep(0.02)
+    pytest.fail(f"the build {pid} did not start {count} workers within {timeout_s} s")
+
+
+KILL_ROUNDS = 20
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds workers in /proc")
+@pytest.mark.parametrize("round_", range(KILL_ROUNDS))
+def test_a_worker_killed_at_any_moment_ends_the_build_with_one_sentence(
+    bundles: Bundles, tmp_path: Path, round_: int
+) -> None:
+    """SIGKILL (what the kernel's out-of-memory killer sends, and as sudden as the speech
+    engine's segmentation fault) to one worker at a random moment while the main process
+    speaks (no speech cache) or the workers encode. The build ends at once: one sentence and
+    the old bundle, or, when the worker had done its part, the whole new bundle. On CPython
+    before 3.12 this hung for good (gh-94777) while the pool handed out large orders."""
+    work, old, new = bundles
+    out = tmp_path / "uit"
+    shutil.copytree(work / "reps-2", out)
+    chance = random.Random(round_)
+    command = build_command(work, out, 3, "--no-cache")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as build:
+        victim = chance.choice(workers_of(build.pid))
+        time.sleep(chance.uniform(0, 2.5))
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+        try:
+            _, stderr = build.communicate(timeout=30)  # a hang guard: it used to wait forever
+        except subprocess.TimeoutExpired:
+            build.kill()
+            pytest.fail(f"the build still ran 30 s after its worker was killed (round {round_})")
+    if build.returncode == 0:  # the worker had finished its part
+        assert sorted(everything(out)) == sorted(new)
+        assert all(everything(out)[name] != old[name] for name in old)
+        return
+    assert build.returncode == 2, stderr
+    assert stderr.decode().splitlines() == [f"audiocoach: {parallel.WORKER_DIED}"]
+    assert everything(out) == old
+
+
 @pytest.mark.parametrize("main_module", ["audiocoach.__main__", "audiocoach.pipeline.phase_file"])
 def test_what_a_worker_imports_leaves_out_the_command_line_and_templates(main_module: str) -> None:
     """A spawned worker imports the main module again, then the job's module; every megabyte
@@ -141,3 +197,15 @@ def test_only_a_worker_gives_its_heap_back(
     monkeypatch.setattr(parallel, "_IN_WORKER", [in_worker])
     parallel.release_memory()
     assert len(calls) == (trims if sys.platform.startswith("linux") else 0)
+
+
+def exhausted(_: None) -> None:
+    raise MemoryError
+
+
+def test_a_worker_out_of_memory_is_one_sentence() -> None:
+    """Under a memory limit (``ulimit -v``) a job fails with MemoryError instead of being
+    killed: it reaches the main process as the sentence, not a traceback."""
+    with pytest.raises(parallel.WorkerError) as failed:
+        parallel._in_worker(exhausted, None)
+    assert str(failed.value) == parallel.WORKER_OUT_OF_MEMORY

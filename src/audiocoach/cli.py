@@ -53,8 +53,7 @@ from audiocoach.cli_report import (
     fail,
     plain_errors,
     print_import,
-    print_notices,
-    print_summary,
+    report_build,
     progress_bar,
 )
 from audiocoach.folders import output_folder
@@ -155,10 +154,7 @@ def build_command(
         with progress_bar("Building", not quiet and sys.stderr.isatty()) as progress:
             handouts = build_handouts(targets, progress=progress, workers=workers, force=force)
         if not quiet:
-            print_summary(
-                handouts, [report_missing(t.voice, t.program, t.out_dir) for t in targets]
-            )
-            print_notices(targets, handouts)
+            report_build(targets, handouts)
 
 
 def build_targets(

@@ -4,6 +4,8 @@ made. :mod:`audiocoach.cli` parses and calls the library; this module only words
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from audiocoach.model.dosage import choice_needed
 from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.session import ProgressCallback
 from audiocoach.pipeline.target import Handout, Target
+from audiocoach.pipeline.voices import report_missing
 
 if TYPE_CHECKING:
     from audiocoach.model.card.file import Imported
@@ -170,3 +173,21 @@ def print_notices(targets: Sequence[Target], handouts: Sequence[Handout]) -> Non
     waiting = {p.number: p for t in targets for p in t.program.phases_awaiting_choice}
     for phase in waiting.values():
         typer.echo(choice_needed(phase))
+
+
+def report_build(targets: Sequence[Target], handouts: Sequence[Handout]) -> None:
+    """What the build made, then its notices; when stdout cannot be written (``> /dev/full``,
+    a closed pipe), one sentence on stderr instead and exit 0: the files are in place."""
+    try:
+        print_summary(handouts, [report_missing(t.voice, t.program, t.out_dir) for t in targets])
+        print_notices(targets, handouts)
+        sys.stdout.flush()
+    except OSError as error:
+        with contextlib.suppress(OSError):  # what is still buffered goes nowhere at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        folders = ", ".join(one_line(str(h.out_dir)) for h in handouts)
+        typer.echo(
+            f"audiocoach: the new files are in place in {folders}, but their list cannot be "
+            f"printed: {error.strerror}.",
+            err=True,
+        )

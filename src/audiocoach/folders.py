@@ -2,8 +2,9 @@
 
 A build writes several files that describe each other (MP3s, transcripts, page, playlist,
 manifest), so they are one :class:`Bundle`: staged in a hidden folder inside the output folder
-and put in place together at the end. A build killed while putting them in place is completed
-by the next one, so the folder holds the whole earlier bundle or the whole new one.
+and put in place together at the end (:mod:`audiocoach.journal`: every rename can be taken
+back, and what a killed build began is finished or undone by the next one under the folder's
+lock), so the folder holds the whole earlier bundle or the whole new one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from audiocoach import journal
 from audiocoach.errors import Interrupted, OutputError
 from audiocoach.files import (
     COMMIT_SUFFIX,
@@ -27,6 +29,7 @@ from audiocoach.files import (
     temp_prefix,
     writer_is_gone,
 )
+from audiocoach.journal import INNER_NAMES, CommitFailed, Journal
 
 
 def output_folder(text: str, option: str) -> Path:
@@ -39,6 +42,16 @@ def output_folder(text: str, option: str) -> Path:
             f"{option} is empty; give a folder such as {option} uitvoer "
             f"(or {option} . for the current folder)."
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Bytes the file system gave that are not UTF-8: the file list and the zip's
+        # entries could not say the folder's name.
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise OutputError(
+            f"The output folder name {shown} is not UTF-8 text; give a name of plain "
+            "letters, digits and dashes."
+        ) from None
     return Path(text)
 
 
@@ -62,7 +75,6 @@ def prepare_folder(folder: Path) -> Path:
         raise OutputError(
             f"The output folder {folder} cannot be written to: {error.strerror}."
         ) from None
-    finish_interrupted(folder)
     remove_stale_parts(folder)
     return folder
 
@@ -87,44 +99,30 @@ def remove_stale_parts(folder: Path, *, max_age_s: float = 3600) -> list[Path]:
     return removed
 
 
-def finish_interrupted(folder: Path) -> list[Path]:
-    """Put in place the bundles whose build was killed while putting them in place.
+def finish_interrupted(folder: Path, *, locked: bool) -> list[str]:
+    """Finish, undo or drop what builds killed while putting their files in place left, and
+    remove what killed builds staged; returns what was done with each (see
+    :func:`audiocoach.journal.recover`).
 
-    A bundle is renamed from ``.stage`` to ``.commit`` before its first file moves, so a
-    ``.commit`` folder is a new bundle the folder already half holds: completing it leaves the
-    whole new bundle. Returns the files moved.
+    Holding the folder's lock (``locked``), no other build is at work in it, so everything
+    left is a leftover whatever the process ids on this machine say (after a reboot, or a USB
+    stick from another computer). Without a lock, only folders whose process is gone count.
     """
-    moved: list[Path] = []
+    done: list[str] = []
     for pending in sorted(folder.glob(f"{TEMP_PREFIX}*{COMMIT_SUFFIX}")):
-        if pending.is_dir() and writer_is_gone(owner(pending), pending, 3600):
-            moved += _move_all(pending, folder)
-    return moved
-
-
-def _move_all(pending: Path, folder: Path) -> list[Path]:
-    """Move every file of a bundle into ``folder``, the manifest last, then remove it."""
-    names = sorted(
-        (p.name for p in pending.iterdir() if owner(p) is None),
-        key=lambda name: (name.startswith("."), name),
-    )
-    moved = []
-    for number, name in enumerate(names, 1):
-        (pending / name).replace(folder / name)
-        moved.append(folder / name)
-        checkpoint(f"committing-{number}")
-    _sync_folder(folder)
-    shutil.rmtree(pending, ignore_errors=True)
-    return moved
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the renames durable where the system allows it (POSIX)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if pending.is_dir() and (locked or writer_is_gone(owner(pending), pending, 3600)):
+            try:
+                done.append(journal.recover(pending, folder))
+            except CommitFailed as failed:
+                raise OutputError(
+                    f"An earlier build's files in {folder} could neither be put in place nor "
+                    f"taken back: {failed}; the next build tries again."
+                ) from None
+    if locked:
+        for stage in folder.glob(f"{TEMP_PREFIX}*{STAGE_SUFFIX}"):
+            if stage.is_dir():
+                shutil.rmtree(stage, ignore_errors=True)
+    return done
 
 
 class Bundle:
@@ -140,10 +138,18 @@ class Bundle:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._lock = _lock_folder(folder)
+        self.elsewhere: dict[str, Path] = {}
+        """Staged files whose place is outside the folder (the zip), by name."""
+        self.removed: list[str] = []
+        """Files of the folder this bundle takes away (a feed that no longer holds)."""
         try:
+            finish_interrupted(folder, locked=self._lock is not None)
             self.stage = Path(
                 tempfile.mkdtemp(dir=folder, prefix=temp_prefix(), suffix=STAGE_SUFFIX)
             )
+        except OutputError:
+            _unlock(self._lock)
+            raise
         except OSError as error:
             _unlock(self._lock)
             raise OutputError(
@@ -159,7 +165,18 @@ class Bundle:
         """The names of the files written so far."""
         if not self.stage.is_dir():
             return []
-        return sorted(p.name for p in self.stage.iterdir() if owner(p) is None)
+        return sorted(
+            p.name for p in self.stage.iterdir() if owner(p) is None and p.name not in INNER_NAMES
+        )
+
+    def send(self, name: str, target: Path) -> None:
+        """The staged file ``name`` goes to ``target`` (on the folder's file system), not into
+        the folder."""
+        self.elsewhere[name] = target
+
+    def remove(self, name: str) -> None:
+        """Take the folder's file ``name`` away with the bundle."""
+        self.removed.append(name)
 
     def current(self, name: str) -> Path:
         """Where ``name`` is read now (its size for a feed): staged when this build wrote it,
@@ -178,19 +195,52 @@ class Bundle:
                 )
 
     def commit(self) -> None:
-        """Put every staged file in place; idempotent."""
+        """Put every staged file in place, all or none; idempotent."""
         if self.committed:
             return
-        self.check(self.staged())
+        names = self.staged()
+        self.check(names)
+        moves = self._moves(names)
+        if not moves:
+            return
+        plan = Journal.plan(self.stage, self.folder, moves)
         pending = self.stage.with_name(self.stage.name[: -len(STAGE_SUFFIX)] + COMMIT_SUFFIX)
         try:
-            self.stage.rename(pending)
-            self.committed = True
-            _move_all(pending, self.folder)
+            plan.save(self.stage)
+            journal.rename(self.stage, pending)
+        except OutputError:
+            raise
         except OSError as error:
             raise OutputError(
-                f"The new files cannot be put in place in {self.folder}: {error.strerror}."
+                f"The new files cannot be put in place in {self.folder}: {error.strerror}; "
+                "the files that were there before are unchanged."
             ) from None
+        self.committed = True
+        try:
+            journal.put_in_place(pending, self.folder, plan)
+        except CommitFailed as failed:
+            self.committed = False
+            if failed.undone:
+                raise OutputError(
+                    f"The new files cannot be put in place in {self.folder}: {failed}; the "
+                    "files that were there before are unchanged."
+                ) from None
+            raise OutputError(
+                f"The new files cannot be put in place in {self.folder}, nor the earlier ones "
+                f"taken back: {failed}; the next build into it finishes or undoes this."
+            ) from None
+
+    def _moves(self, names: list[str]) -> list[tuple[str | None, str]]:
+        """The staged files to their places, the removals, and the manifest (the bundle's
+        mark of completion) last."""
+        first = [n for n in names if not n.startswith(".")]
+        hidden = [n for n in names if n.startswith(".")]
+        moves: list[tuple[str | None, str]] = [
+            (n, os.path.relpath(self.elsewhere.get(n, self.folder / n), self.folder)) for n in first
+        ]
+        moves += [(None, n) for n in self.removed]
+        moves += [(n, n) for n in hidden]
+        return moves
 
     def discard(self) -> None:
         """Remove what was staged (the folder keeps the earlier bundle; nothing once

@@ -105,8 +105,8 @@ class PatientFile:
                     f"{where} has an unknown key '{key}'; the keys are {', '.join(KEYS)}."
                 )
         base = path.parent
-        program = _text(data, "program", where)
-        voice_dir = _text(data, "voice_dir", where)
+        program = _path_text(data, "program", where)
+        voice_dir = _path_text(data, "voice_dir", where)
         label = _text(data, "label", where) or ""
         if label and not is_initials(label):
             raise PatientError(
@@ -158,6 +158,18 @@ def check_rate(value: Any, what: str) -> int:
 def parse_rate(text: str) -> int:
     """A speaking rate as typed on the command line."""
     return check_rate(parse_whole(text, "--rate"), "--rate")
+
+
+def _path_text(data: Mapping[str, Any], key: str, where: str) -> str | None:
+    """A file or folder name: no NUL (no system opens such a name) or other control
+    character."""
+    value = _text(data, key, where)
+    if value is not None and not value.isprintable():
+        bad = next(c for c in value if not c.isprintable())
+        raise PatientError(
+            f"{where}: '{key}' holds a control character (U+{ord(bad):04X}); give a file name."
+        )
+    return value
 
 
 def _text(data: Mapping[str, Any], key: str, where: str) -> str | None:

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, cast, get_args
 
 from audiocoach.errors import ProgramError, shown
-from audiocoach.model.checks import TableReader, check_bounds, check_items, check_text
+from audiocoach.model.checks import (
+    FieldError,
+    TableReader,
+    check_bounds,
+    check_items,
+    check_text,
+    with_line,
+)
 from audiocoach.model.file_errors import naming
 from audiocoach.model.patterns import PATTERNS
 from audiocoach.model.program import (
@@ -25,7 +32,7 @@ from audiocoach.model.program import (
     Program,
     safe_slug,
 )
-from audiocoach.model.toml_file import read_toml
+from audiocoach.model.toml_file import read_toml_text
 
 BUILTIN_PROGRAM = "si-gewricht-lage-rug"
 
@@ -49,7 +56,11 @@ def load_program(path: Path | None = None) -> Program:
     """Read and check a program file; ``None`` loads the built-in card."""
     path = path or builtin_program_path()
     with naming(path, "program file"):
-        return program_from_dict(read_toml(path, what="program file"), origin=path.name)
+        data, text = read_toml_text(path, what="program file")
+        try:
+            return program_from_dict(data, origin=path.name)
+        except FieldError as error:
+            raise with_line(error, text) from None
 
 
 def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Program:
@@ -65,7 +76,7 @@ def program_from_dict(data: Mapping[str, Any], origin: str = "program") -> Progr
 
 def _program_fields(table: Mapping[str, Any], origin: str) -> dict[str, Any]:
     """The ``[program]`` table: titles, notes and how often a day."""
-    head = TableReader(table, f"{origin} [program]")
+    head = TableReader(table, f"{origin} [program]", ("program", 0))
     title = head.get("title", str)
     program_fields = {
         "slug": safe_slug(head.get("slug", str, title)),
@@ -103,7 +114,7 @@ def _times_per_day(value: list[Any], origin: str) -> tuple[int, int]:
 def _exercises(tables: list[Any], origin: str) -> list[Exercise]:
     """Every ``[[exercises]]`` table, each number and spoken name used once."""
     exercises = [
-        _exercise(table, f"{origin} exercise {index + 1}", origin)
+        _exercise(table, f"{origin} exercise {index + 1}", origin, index)
         for index, table in enumerate(check_items(tables, f"{origin} exercises"))
     ]
     numbers = [e.number for e in exercises]
@@ -113,11 +124,11 @@ def _exercises(tables: list[Any], origin: str) -> list[Exercise]:
     return exercises
 
 
-def _exercise(table: Mapping[str, Any], where: str, origin: str) -> Exercise:
+def _exercise(table: Mapping[str, Any], where: str, origin: str, index: int) -> Exercise:
     """One exercise; ``where`` names it by its place until its number is read."""
-    read = TableReader(table, where)
+    read = TableReader(table, where, ("exercises", index))
     number = read.get("number", int)
-    where = f"{origin} exercise {number}"
+    read.where = where = f"{origin} exercise {number}"
     aim = read.get("aim", str, None)
     if aim is not None and aim not in AIMS:
         raise ProgramError(f"{where}: 'aim' must be one of {', '.join(AIMS)}.")
@@ -204,23 +215,46 @@ def _cues(value: list[Any], where: str) -> tuple[str, ...]:
     return cues
 
 
+def _numbers(read: TableReader, key: str, value: list[Any]) -> tuple[int, ...]:
+    """A phase's list of exercise numbers: whole numbers, each once."""
+    for item in value:
+        if not isinstance(item, int) or isinstance(item, bool):
+            if isinstance(item, str):
+                continue  # an exercise by a name: "names exercise 'een', which does not exist"
+            raise read.refuse(
+                key, f"{read.where}: '{key}' must be a list of exercise numbers, not {shown(item)}."
+            )
+        if value.count(item) > 1:
+            raise read.refuse(key, f"{read.where}: '{key}' names exercise {item} twice.")
+    return tuple(value)
+
+
 def _phases(tables: list[Any], numbers: list[int], advice: set[int], origin: str) -> list[Phase]:
     """Every ``[[phases]]`` table: at least one, each numbered once, naming known exercises."""
     phases: list[Phase] = []
     for index, table in enumerate(check_items(tables, f"{origin} phases")):
-        read = TableReader(table, f"{origin} phase {index + 1}")
-        exercises = tuple(read.get("exercises", list))
+        read = TableReader(table, f"{origin} phase {index + 1}", ("phases", index))
+        number = read.get("number", int)
+        read.where = f"{origin} phase {number}"
+        exercises = _numbers(read, "exercises", read.get("exercises", list))
         phase = Phase(
-            number=read.get("number", int),
+            number=number,
             title=read.get("title", str),
             exercises=exercises,
             # Without 'fixed' nothing is left to choose; 'fixed = []' leaves every one open.
-            fixed=tuple(read.get("fixed", list, exercises)),
+            fixed=_numbers(read, "fixed", read.get("fixed", list, list(exercises))),
             about=" ".join(read.get("about", str, "").split()),
-            brief=tuple(read.get("brief", list, [])),
+            brief=_numbers(read, "brief", read.get("brief", list, [])),
             closing=" ".join(read.get("closing", str, "").split()),
         )
         read.finish()
+        for exercise in phase.fixed:
+            if exercise not in phase.exercises:
+                raise read.refuse(
+                    "fixed",
+                    f"{read.where}: 'fixed' names exercise {exercise}, which is not one of "
+                    "the phase's 'exercises'; add it there or leave it out.",
+                )
         if not phase.exercises:
             raise ProgramError(f"{origin}: phase {phase.number} has no exercises.")
         for number in phase.brief:

@@ -20,7 +20,14 @@ MAX_FILE_BYTES = 256 * 1024
 
 
 def read_toml(path: Path, *, what: str) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into one sentence naming the file.
+    """Parse a TOML file, turning every failure into one sentence naming the file (see
+    :func:`read_toml_text`)."""
+    return read_toml_text(path, what=what)[0]
+
+
+def read_toml_text(path: Path, *, what: str) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file, turning every failure into one sentence naming the file; also the
+    text, where a later check finds the line of a key.
 
     Only a regular file of at most :data:`MAX_FILE_BYTES` is read: a FIFO would wait forever
     and ``/dev/zero`` would never end. A byte-order mark (Windows Notepad writes one) is
@@ -56,7 +63,7 @@ def read_toml(path: Path, *, what: str) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise ProgramError(f"The {what} {path} nests tables or lists too deeply.") from None
-    return data
+    return data, text
 
 
 def _with_position(message: str, text: str) -> str:

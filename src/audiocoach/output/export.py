@@ -139,6 +139,19 @@ def check_base_url(url: str) -> str:
             f"The base URL {shown(url, 80)} is not a web address; give one like "
             "https://www.praktijk.nl/oefeningen/ (http or https, a host, no query)."
         )
+    try:
+        parts.port  # noqa: B018 - reading it checks it: a number from 0 to 65535
+    except ValueError:
+        port = parts.netloc.rpartition(":")[2]
+        raise UrlError(
+            f"The base URL {shown(url, 80)} has the port {shown(port)}, which is not one: a port "
+            "is a number from 1 to 65535, such as https://www.praktijk.nl:8443/oefeningen/."
+        ) from None
+    if parts.port == 0:
+        raise UrlError(
+            f"The base URL {shown(url, 80)} has the port 0, which is not one: a port is a "
+            "number from 1 to 65535, such as https://www.praktijk.nl:8443/oefeningen/."
+        )
     base = urllib.parse.urlunsplit(parts._replace(path=parts.path or "/"))
     return base if base.endswith("/") else base + "/"
 
@@ -284,20 +297,29 @@ def zip_beside(folder: Path) -> Path:
     return folder.parent / f"{folder.name or 'audiocoach'}.zip"
 
 
-def write_zip(path: Path, folder: Path, names: Sequence[str]) -> Path:
+def write_zip(
+    path: Path,
+    folder: Path,
+    names: Sequence[str],
+    *,
+    locate: Locate | None = None,
+) -> Path:
     """The files ``names`` of ``folder`` as one zip at ``path``, in a folder named like
     ``folder``, byte-identical for the same files.
 
     Fixed times, permissions and order; MP3s are stored (they do not compress), the rest is
     deflated. Written to a temporary name and renamed into place, as every file. Call it once
-    the files are in place in ``folder``."""
+    the files are in place in ``folder``, or give ``locate``: where each name is now (staged,
+    for a zip that is part of the bundle)."""
     top = folder.resolve().name or "audiocoach"
+    where = locate or (lambda name: folder / name)
     with atomic_writer(path) as handle, zipfile.ZipFile(handle, "w") as archive:
-        for file in sorted(folder / name for name in names):
-            info = zipfile.ZipInfo(f"{top}/{file.name}", date_time=ZIP_TIME)
+        for name in sorted(names):
+            file = where(name)
+            info = zipfile.ZipInfo(f"{top}/{name}", date_time=ZIP_TIME)
             info.create_system = 3  # Unix, whatever the platform: the permissions below apply
             info.external_attr = 0o100644 << 16
-            stored = file.suffix == ".mp3"
+            stored = name.endswith(".mp3")
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             archive.writestr(info, file.read_bytes(), compresslevel=None if stored else 9)
     return path

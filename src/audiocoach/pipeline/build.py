@@ -25,7 +25,7 @@ from audiocoach.files import checkpoint
 from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
 from audiocoach.output import export
-from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers
+from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers, check_open_files
 from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.plan import PhasePlan
 from audiocoach.pipeline.session import (
@@ -166,6 +166,7 @@ def build_handouts(
 ) -> list[Handout]:
     """:func:`build_many`, saying for each target what the patient is handed (the sessions,
     the page, the feed, the zip) and which of its files this build changed."""
+    check_open_files()
     encoder = encoder or EncoderSettings()
     targets = [_with_checked_url(t) for t in targets]
     all_scripts = _checked_scripts(targets)

@@ -4,6 +4,14 @@ Encoding is the expensive step and LAME runs on one core, so phases (and patient
 are encoded side by side in worker processes. Workers are *spawned*, not forked: the main
 process runs the speech engine's threads, and forking a process with running threads can
 deadlock the child. Jobs and results therefore cross as pickles and hold only plain data.
+
+A job never crosses the pipe itself: it is pickled into a file and only that file's name is
+sent (a few hundred bytes). On CPython before 3.12 (gh-94777; Debian 12's 3.11.2, every 3.10)
+a worker that dies while the pool's feeder thread is writing a large job into the pipe hangs
+the whole build for good: nobody reads the pipe any more and shutting down waits for the
+feeder. Small orders always fit in the pipe's buffer, so the feeder never waits. Where no file can
+be written (a full temporary folder, a file size limit), the job goes through the pipe as
+before, and a failing write is then reported by the worker that makes the file.
 """
 
 from __future__ import annotations
@@ -13,11 +21,16 @@ import ctypes
 import importlib
 import multiprocessing
 import os
+import pickle
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
@@ -87,11 +100,26 @@ def _exit_on_term(_signal: int, _frame: object) -> None:
     os._exit(1)
 
 
-def _in_worker(work: Callable[[J], R], job: J) -> R:
-    """Run one job in a worker; once stopped, leave at once instead of asking for more work."""
+@dataclass(frozen=True)
+class _Order:
+    """A job pickled into the file ``path`` (see the module's docstring)."""
+
+    path: str
+
+
+def _in_worker(work: Callable[[J], R], order: _Order | J) -> R:
+    """Run one job in a worker, read from its file when it was sent as one; once stopped,
+    leave at once instead of asking for more work."""
     _BUSY[0] = True
     try:
+        if isinstance(order, _Order):
+            job: J = pickle.loads(Path(order.path).read_bytes())
+            Path(order.path).unlink()
+        else:
+            job = order
         return work(job)
+    except MemoryError:  # a limit (ulimit -v) rather than the kernel's killer
+        raise WorkerError(WORKER_OUT_OF_MEMORY) from None
     except _Stopped:
         os._exit(1)
     finally:
@@ -112,9 +140,14 @@ class Workers:
         self.count = max(1, count)
         self.preload = tuple(preload)
         self._pool: ProcessPoolExecutor | None = None
+        self._orders: Path | None = None
+        """The folder the jobs are pickled into, while the pool runs."""
+        self._sent = 0
 
     def __enter__(self) -> Workers:
         if self.count > 1:
+            with contextlib.suppress(OSError):  # then jobs go through the pipe
+                self._orders = Path(tempfile.mkdtemp(prefix="audiocoach-orders-"))
             self._pool = ProcessPoolExecutor(
                 self.count,
                 mp_context=multiprocessing.get_context("spawn"),
@@ -139,12 +172,15 @@ class Workers:
                         process.terminate()
             self._pool.shutdown(wait=True, cancel_futures=error is not None)
             self._pool = None
+        if self._orders is not None:
+            shutil.rmtree(self._orders, ignore_errors=True)
+            self._orders = None
 
     def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
         """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
         if self._pool is not None:
             try:
-                return _plain_breakage(self._pool.submit(_in_worker, work, job))
+                return _plain_breakage(self._pool.submit(_in_worker, work, self._order(job)))
             except BrokenProcessPool:  # a worker died while jobs were still being handed out
                 raise WorkerError(WORKER_DIED) from None
         future: Future[R] = Future()
@@ -154,12 +190,49 @@ class Workers:
             future.set_exception(error)
         return future
 
+    def _order(self, job: J) -> _Order | J:
+        """What is sent for ``job``: the name of a file holding it, else the job itself."""
+        if self._orders is None:
+            return job
+        self._sent += 1
+        path = self._orders / f"{self._sent}.pickle"
+        try:
+            path.write_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            path.unlink(missing_ok=True)
+            return job
+        return _Order(str(path))
+
+
+MIN_OPEN_FILES = 64
+"""File descriptors a build needs at most: the speech engine, the workers' pipes, a file per
+worker and the folder's lock, with room to spare."""
+
+
+def check_open_files() -> None:
+    """Refuse to start with too few file descriptors (``ulimit -n 16``), before any work:
+    otherwise starting a worker or the speech engine fails halfway."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < MIN_OPEN_FILES:
+        raise WorkerError(
+            f"This shell lets a program open only {soft} files at once and a build needs "
+            f"{MIN_OPEN_FILES}; raise the limit (ulimit -n 1024) and build again."
+        )
+
 
 class WorkerError(AudiocoachError):
     """A worker process died (killed, out of memory) before it finished its job."""
 
 
 WORKER_DIED = "An encoding process stopped unexpectedly; files already there stay as they were."
+WORKER_OUT_OF_MEMORY = (
+    "An encoding process ran out of memory; files already there stay as they were. Close other "
+    "programs, or build with fewer workers (--jobs 1)."
+)
 
 
 def _plain_breakage(future: Future[R]) -> Future[R]:

@@ -132,24 +132,37 @@ class FolderStage:
             locate=bundle.current,
             into=bundle.stage,
         )
+        if self.stale_feed:
+            bundle.remove(export.FEED_NAME)
+        zip_path = target.zip_path
+        zip_changed: list[str] = []
+        if zip_path is not None and _same_file_system(zip_path.parent, bundle.stage):
+            # Part of the bundle: new zip with new files, or old with old.
+            staged = export.write_zip(
+                bundle.path(zip_path.name), target.out_dir, names, locate=bundle.current
+            )
+            if _same_bytes(staged, zip_path):
+                staged.unlink()  # a build that changes nothing changes nothing
+            else:
+                zip_changed.append(zip_path.name)
+            bundle.send(zip_path.name, zip_path)
         changed = bundle.staged()
         if changed or manifest.changed():
             manifest.save(bundle.stage)
-        return names, [name for name in names if name in changed]
+        return names, [name for name in names if name in changed] + zip_changed
 
     def after_commit(self, names: list[str], changed: list[str]) -> Handout:
-        """Once every file is in place: the stale feed goes, and the zip holds the bundle as
-        it is now. Returns what the patient is handed, and what changed."""
+        """Once every file is in place: a zip on another file system than the folder (which
+        no rename can put in place with the rest) is written now, from the files in place.
+        Returns what the patient is handed, and what changed."""
         target, folder = self.target, self.target.out_dir
-        removed = []
-        if self.stale_feed and (folder / export.FEED_NAME).exists():
-            (folder / export.FEED_NAME).unlink(missing_ok=True)
-            removed.append(folder / export.FEED_NAME)
-        if target.zip_path is not None:
-            before = _digest(target.zip_path)
-            export.write_zip(target.zip_path, folder, names)
-            if _digest(target.zip_path) != before:
-                changed = [*changed, target.zip_path.name]
+        removed = [folder / name for name in self.bundle.removed]
+        zip_path = target.zip_path
+        if zip_path is not None and zip_path.name not in self.bundle.elsewhere:
+            before = _digest(zip_path)
+            export.write_zip(zip_path, folder, names)
+            if _digest(zip_path) != before:
+                changed = [*changed, zip_path.name]
         url = target.base_url
         return Handout(
             out_dir=folder,
@@ -158,7 +171,7 @@ class FolderStage:
             page_url=None if url is None else export.page_url(url),
             feed=None if url is None else folder / export.FEED_NAME,
             feed_url=None if url is None else export.check_base_url(url) + export.FEED_NAME,
-            zip_path=target.zip_path,
+            zip_path=zip_path,
             changed=tuple(changed),
             removed=tuple(removed),
         )
@@ -174,3 +187,17 @@ def _digest(path: Path) -> bytes | None:
     except OSError:
         return None
     return digest.digest()
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def _same_file_system(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_dev == other.stat().st_dev
+    except OSError:
+        return False

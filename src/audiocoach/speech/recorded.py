@@ -77,6 +77,11 @@ def read_recording(path: Path) -> Floats:
     except (RuntimeError, OSError, ValueError, TypeError) as error:
         reason = str(error).rstrip(". ")
         raise SpeechError(f"The recording {path} cannot be read: {reason}.") from None
+    if not np.isfinite(data).all():  # a float file may hold them; every sum would be one
+        raise SpeechError(
+            f"The recording {path} holds samples that are not numbers (infinite or NaN); "
+            "export it again as 16-bit WAV."
+        )
     mono = np.asarray(data.mean(axis=1), dtype=np.float64)
     if speech_level_db(mono) == float("-inf"):
         raise SpeechError(f"The recording {path} is silent.")
