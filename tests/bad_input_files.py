@@ -331,7 +331,8 @@ FILE_CASES: list[Case] = [
         "patient program path nul",
         {"p.toml": 'program = "k\\u0000.toml"\n'},
         ["p.toml"],
-        "p.toml: 'program' holds a control character (U+0000); give a file name.",
+        "The patient file p.toml, line 1: 'program' holds a control character (U+0000); "
+        "give a file name.",
     ),
     # Recordings in float formats hold any number
     (

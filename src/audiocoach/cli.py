@@ -53,8 +53,8 @@ from audiocoach.cli_report import (
     fail,
     plain_errors,
     print_import,
-    report_build,
     progress_bar,
+    report_build,
 )
 from audiocoach.folders import output_folder
 from audiocoach.model.dosage import choice_needed, parse_jobs, parse_port
@@ -66,7 +66,7 @@ from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_summary, preview_text
 from audiocoach.pipeline.session import write_scripts
-from audiocoach.pipeline.voices import report_missing, voice_for_plan
+from audiocoach.pipeline.voices import voice_for_plan
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
 from audiocoach.speech.espeak import dutch_voices
