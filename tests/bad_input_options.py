@@ -214,15 +214,15 @@ OPTION_CASES: list[Case] = [
     ("out has playlist/", {"uit/sessies.m3u8/x": ""}, [], "uit/sessies.m3u8 is a folder"),
     (
         "out has a transcript folder",
-        {"uit/fase-2-opbouw.vtt/x": ""},
+        {"uit/fase-2a-opbouw.vtt/x": ""},
         [],
-        "uit/fase-2-opbouw.vtt is a folder",
+        "uit/fase-2a-opbouw.vtt is a folder",
     ),
     (
         "out has an mp3 folder",
-        {"uit/fase-2-opbouw.mp3/x": ""},
+        {"uit/fase-2a-opbouw.mp3/x": ""},
         [],
-        "uit/fase-2-opbouw.mp3 is a folder",
+        "uit/fase-2a-opbouw.mp3 is a folder",
     ),
     (
         "out has a manifest folder",

@@ -57,6 +57,19 @@ def test_transcripts_hold_every_spoken_line_at_its_time(default_build: list[Buil
 
 
 @pytest.mark.slow
+def test_file_names_sort_in_playlist_order(default_build: list[BuiltFile]) -> None:
+    """A player or car stereo that plays a folder by name plays the sessions as the playlist
+    does: phase 1 before 2, each phase's full session before its short one (the README)."""
+    folder = default_build[0].path.parent
+    lines = (folder / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
+    entries = [line for line in lines if not line.startswith("#")]
+    assert entries == sorted(p.name for p in folder.glob("*.mp3"))
+    assert [(session_of(b).phase.number, session_of(b).variant) for b in default_build] == [
+        (1, "volledig"), (1, "kort"), (2, "volledig"), (2, "kort"),
+    ]  # fmt: skip
+
+
+@pytest.mark.slow
 def test_playlist_lists_the_phases_in_order(default_build: list[BuiltFile]) -> None:
     folder = default_build[0].path.parent
     lines = (folder / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
@@ -171,14 +184,14 @@ def test_extras_are_the_same_bytes_on_a_rebuild(
         outputs.append({p.name: p.read_bytes() for p in written})
     assert outputs[0] == outputs[1]
     assert set(outputs[0]) == {
-        "fase-1-gehele-periode.vtt",
-        "fase-1-gehele-periode-tekst.html",
-        "fase-1-gehele-periode-kort.vtt",
-        "fase-1-gehele-periode-kort-tekst.html",
-        "fase-2-opbouw.vtt",
-        "fase-2-opbouw-tekst.html",
-        "fase-2-opbouw-kort.vtt",
-        "fase-2-opbouw-kort-tekst.html",
+        "fase-1a-gehele-periode.vtt",
+        "fase-1a-gehele-periode-tekst.html",
+        "fase-1b-gehele-periode-kort.vtt",
+        "fase-1b-gehele-periode-kort-tekst.html",
+        "fase-2a-opbouw.vtt",
+        "fase-2a-opbouw-tekst.html",
+        "fase-2b-opbouw-kort.vtt",
+        "fase-2b-opbouw-kort-tekst.html",
         "sessies.m3u8",
         "index.html",
         "feed.xml",

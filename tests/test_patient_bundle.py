@@ -21,8 +21,8 @@ from helpers import PATIENT_JD, run_cli
 
 SMALL = ("--sets", "1", "--rest", "0")
 BASE = "https://www.praktijk.nl/oefeningen/jd/"
-PHASE_1 = ["fase-1-gehele-periode.mp3", "fase-1-gehele-periode-kort.mp3"]
-PHASE_2 = ["fase-2-opbouw.mp3", "fase-2-opbouw-kort.mp3"]
+PHASE_1 = ["fase-1a-gehele-periode.mp3", "fase-1b-gehele-periode-kort.mp3"]
+PHASE_2 = ["fase-2a-opbouw.mp3", "fase-2b-opbouw-kort.mp3"]
 BOTH = PHASE_1 + PHASE_2
 """Both phases, each in full and short, in the page's order."""
 
@@ -123,7 +123,7 @@ def test_a_patient_bundle_is_named_and_zipped_the_same_every_time(
             assert opened.read(f"uit/{name}") == (out / name).read_bytes()
         assert opened.read("uit/index.html") == (out / "index.html").read_bytes()
     assert names == sorted(names)
-    assert {"uit/feed.xml", "uit/sessies.m3u8", "uit/fase-2-opbouw-tekst.html"} <= set(names)
+    assert {"uit/feed.xml", "uit/sessies.m3u8", "uit/fase-2a-opbouw-tekst.html"} <= set(names)
     assert not any(".audiocoach" in n for n in names), "no manifest or temporary files"
 
     build(runner, out, str(patient), "--zip", "--base-url", BASE, "--force")

@@ -45,12 +45,12 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def transcript_name(mp3_name: str) -> str:
-    """``fase-1-gehele-periode.vtt`` beside ``fase-1-gehele-periode.mp3``."""
+    """``fase-1a-gehele-periode.vtt`` beside ``fase-1a-gehele-periode.mp3``."""
     return f"{Path(mp3_name).stem}.vtt"
 
 
 def transcript_page_name(mp3_name: str) -> str:
-    """``fase-1-gehele-periode-tekst.html``: the transcript to read, beside the MP3."""
+    """``fase-1a-gehele-periode-tekst.html``: the transcript to read, beside the MP3."""
     return f"{Path(mp3_name).stem}-tekst.html"
 
 
