@@ -366,3 +366,22 @@ def test_a_description_that_cannot_be_read_lists_nothing(
     manifest.save()
     others = [b.path.name for b in default_build if b.path.name != name]
     assert [f.name for f in present(Manifest.load(folder))] == others
+
+
+def test_a_file_under_an_older_name_is_not_listed_beside_its_successor(
+    default_build: list[BuiltFile], tmp_path: Path
+) -> None:
+    """A folder built before names sorted in playlist order still holds
+    ``fase-1-gehele-periode.mp3``, intact and described; the page lists the session once,
+    under its name of now."""
+    folder = tmp_path / "uit"
+    shutil.copytree(default_build[0].path.parent, folder)
+    manifest = Manifest.load(folder)
+    new = default_build[0].path.name
+    old = "fase-1-gehele-periode.mp3"
+    shutil.copyfile(folder / new, folder / old)
+    manifest.entries[old] = manifest.entries[new]
+    manifest.save()
+    assert [f.name for f in present(Manifest.load(folder))] == [
+        b.path.name for b in default_build
+    ]

@@ -23,6 +23,7 @@ from typing import Any
 from audiocoach.audio.timeline import Event, Timeline
 from audiocoach.model.program import Phase
 from audiocoach.output.manifest import Manifest
+from audiocoach.script.session import session_file_name
 
 ABOUT_VERSION = 1
 """Raise when the description's shape changes; older descriptions are then not trusted.
@@ -145,6 +146,13 @@ def present(manifest: Manifest, locate: Locate | None = None) -> list[SessionFil
         if entry is None or entry.about is None:
             continue
         described = _read(name, entry.about, entry.size, entry.sha256)
-        if described is not None:
+        # A file named as an older version named sessions (before names sorted in playlist
+        # order) stays on disk but is not listed beside its successor.
+        if described is not None and name == _named(described):
             files.append(described)
     return sorted(files, key=lambda f: (f.phase.number, f.variant != "volledig", f.name))
+
+
+def _named(file: SessionFile) -> str:
+    """The name this version gives the session the file holds."""
+    return session_file_name(file.phase, "kort" if file.variant == "kort" else "volledig")
