@@ -57,19 +57,6 @@ def test_transcripts_hold_every_spoken_line_at_its_time(default_build: list[Buil
 
 
 @pytest.mark.slow
-def test_file_names_sort_in_playlist_order(default_build: list[BuiltFile]) -> None:
-    """A player or car stereo that plays a folder by name plays the sessions as the playlist
-    does: phase 1 before 2, each phase's full session before its short one (the README)."""
-    folder = default_build[0].path.parent
-    lines = (folder / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
-    entries = [line for line in lines if not line.startswith("#")]
-    assert entries == sorted(p.name for p in folder.glob("*.mp3"))
-    assert [(session_of(b).phase.number, session_of(b).variant) for b in default_build] == [
-        (1, "volledig"), (1, "kort"), (2, "volledig"), (2, "kort"),
-    ]  # fmt: skip
-
-
-@pytest.mark.slow
 def test_playlist_lists_the_phases_in_order(default_build: list[BuiltFile]) -> None:
     folder = default_build[0].path.parent
     lines = (folder / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
@@ -366,22 +353,3 @@ def test_a_description_that_cannot_be_read_lists_nothing(
     manifest.save()
     others = [b.path.name for b in default_build if b.path.name != name]
     assert [f.name for f in present(Manifest.load(folder))] == others
-
-
-def test_a_file_under_an_older_name_is_not_listed_beside_its_successor(
-    default_build: list[BuiltFile], tmp_path: Path
-) -> None:
-    """A folder built before names sorted in playlist order still holds
-    ``fase-1-gehele-periode.mp3``, intact and described; the page lists the session once,
-    under its name of now."""
-    folder = tmp_path / "uit"
-    shutil.copytree(default_build[0].path.parent, folder)
-    manifest = Manifest.load(folder)
-    new = default_build[0].path.name
-    old = "fase-1-gehele-periode.mp3"
-    shutil.copyfile(folder / new, folder / old)
-    manifest.entries[old] = manifest.entries[new]
-    manifest.save()
-    assert [f.name for f in present(Manifest.load(folder))] == [
-        b.path.name for b in default_build
-    ]

@@ -41,7 +41,7 @@ from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.folders import output_folder
 from audiocoach.model.dosage import parse_jobs
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
-from audiocoach.output.export import check_base_url, zip_beside
+from audiocoach.output.export import check_base_url, zip_beside, zip_notice
 from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import BuiltFile, Target, build_many, prepare
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
@@ -188,6 +188,9 @@ def build_command(
         missing = [report_missing(t.voice, t.program, t.out_dir) for t in targets]
         if not quiet:
             print_built([item for built in built_all for item in built], missing)
+            for target in targets:
+                if target.zip_path is not None and (notice := zip_notice(target.zip_path)):
+                    typer.echo(notice)
 
 
 def print_built(built: Sequence[BuiltFile], missing: Sequence[str | None]) -> None:

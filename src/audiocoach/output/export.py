@@ -9,6 +9,8 @@ nothing depends on the clock, so a rebuild writes the same bytes.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import html
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -156,6 +158,22 @@ def page_url(base_url: str) -> str:
     return check_base_url(base_url) + PAGE_NAME
 
 
+def publication_times(files: Sequence[SessionFile]) -> list[int]:
+    """Each episode's ``pubDate`` in Unix seconds: when its bytes were first written, and at
+    least a second after the episode before it, so apps that sort by date keep the playlist's
+    order."""
+    times: list[int] = []
+    for file in files:
+        times.append(max(file.written, times[-1] + 1) if times else file.written)
+    return times
+
+
+def rfc822(seconds: int) -> str:
+    """``Tue, 01 Dec 2026 21:00:00 GMT``: RSS's date."""
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
 def feed(
     program: Program,
     files: Sequence[SessionFile],
@@ -179,9 +197,11 @@ def feed(
         ("description", program.subtitle or program.title),
         ("language", "nl"),
         (f"{{{ITUNES}}}author", author),
+        (f"{{{ITUNES}}}type", "serial"),  # played in order, first episode first
     ):
         ET.SubElement(channel, name).text = text
-    for file in files:
+    times = publication_times(files)
+    for number, (file, published) in enumerate(zip(files, times, strict=True), 1):
         url = base + urllib.parse.quote(file.name)
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = file.title
@@ -190,9 +210,10 @@ def feed(
             item, "enclosure", {"url": url, "length": str(file.size), "type": "audio/mpeg"}
         )
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = guid(file)
+        ET.SubElement(item, "pubDate").text = rfc822(published)
         seconds = round(file.duration_ms / 1000)
         ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
-        ET.SubElement(item, f"{{{ITUNES}}}episode").text = str(file.phase.number)
+        ET.SubElement(item, f"{{{ITUNES}}}episode").text = str(number)
     ET.indent(rss)
     document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
@@ -282,6 +303,22 @@ def zip_beside(folder: Path) -> Path:
     """``uit.zip`` beside the folder ``uit``: where ``--zip`` writes the bundle."""
     folder = folder.resolve()
     return folder.parent / f"{folder.name or 'audiocoach'}.zip"
+
+
+ZIP_MAIL_LIMIT = 20_000_000
+"""Bytes: what common e-mail services accept (20 to 25 MB, before encoding); a bigger zip is
+said so in one line."""
+
+
+def zip_notice(path: Path) -> str | None:
+    """One line when the zip at ``path`` is too big to send by e-mail, else ``None``."""
+    size = path.stat().st_size
+    if size <= ZIP_MAIL_LIMIT:
+        return None
+    return (
+        f"{path} is {size / 1_000_000:.1f} MB, more than the 20 MB many e-mail services accept;"
+        " hand it over on a USB stick or from a web site (--base-url)."
+    )
 
 
 def write_zip(path: Path, folder: Path, names: Sequence[str]) -> Path:
