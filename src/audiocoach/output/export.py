@@ -23,6 +23,7 @@ from audiocoach.audio.timeline import Timeline
 from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
 from audiocoach.model.program import Program
+from audiocoach.output import webapp
 from audiocoach.output.listing import ABOUT_VERSION, Locate, SessionFile, present
 from audiocoach.output.manifest import Manifest
 from audiocoach.output.tags import (
@@ -39,6 +40,9 @@ from audiocoach.script.session import Session
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
 FEED_NAME = "feed.xml"
+ONLINE_NAMES = (FEED_NAME, webapp.MANIFEST_NAME, webapp.WORKER_NAME)
+"""The files only a page served from a web site has (``--base-url``); a build without it
+removes those an earlier build wrote."""
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 EXTRA = "extra"
 """The manifest's fingerprint for the files made from the session files (page, feed, ...)."""
@@ -248,14 +252,18 @@ def write_extras(
         put(transcript_page_name(file.name), text.encode("utf-8"))
     put(PLAYLIST_NAME, playlist(program, files, label).encode("utf-8"))
     players = [
-        (file, transcript_name(file.name), transcript_page_name(file.name), vtt)
-        for file, vtt in zip(files, transcripts, strict=True)
+        (file, transcript_name(file.name), transcript_page_name(file.name)) for file in files
     ]
     url = None if base_url is None else page_url(base_url)
-    page = render_page(program, players, practice=practice, label=label, url=url)
-    put(PAGE_NAME, page.encode("utf-8"))
+    page = render_page(
+        program, players, practice=practice, label=label, url=url, web_app=url is not None
+    ).encode("utf-8")
+    put(PAGE_NAME, page)
     if base_url is not None:
         put(FEED_NAME, feed(program, files, base_url, practice, label))
+        title = for_patient(program.title, label)
+        put(webapp.MANIFEST_NAME, webapp.manifest(title, label or "Oefeningen", PAGE_NAME))
+        put(webapp.WORKER_NAME, webapp.worker(PAGE_NAME, page, files))
     return written
 
 
@@ -292,10 +300,11 @@ def write_bundle(
     )
     for path in extras:
         manifest.record(path.name, EXTRA, 0, at=path)
-    if base_url is None and FEED_NAME in manifest.entries:
-        manifest.forget(FEED_NAME)
-        if out == folder:  # else the build removes it once its files are in place
-            (folder / FEED_NAME).unlink(missing_ok=True)
+    for name in ONLINE_NAMES if base_url is None else ():
+        if name in manifest.entries:
+            manifest.forget(name)
+            if out == folder:  # else the build removes it once its files are in place
+                (folder / name).unlink(missing_ok=True)
     return [file.name for file in files] + [path.name for path in extras]
 
 

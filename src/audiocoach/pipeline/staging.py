@@ -26,7 +26,7 @@ from audiocoach.script.writer import SessionScript
 def bundle_names(scripts: Sequence[SessionScript]) -> list[str]:
     """The files a build of these scripts writes, as far as they are known before it starts."""
     mp3s = [session_file_name(s.phase, s.variant) for s in scripts]
-    extras = [export.PLAYLIST_NAME, export.PAGE_NAME, export.FEED_NAME, MANIFEST_NAME]
+    extras = [export.PLAYLIST_NAME, export.PAGE_NAME, *export.ONLINE_NAMES, MANIFEST_NAME]
     texts = [
         name for n in mp3s for name in (export.transcript_name(n), export.transcript_page_name(n))
     ]
@@ -61,7 +61,9 @@ class FolderStage:
         manifest = Manifest.load(target.out_dir)
         made_with = f"{target.voice.identity};{target.fingerprint_extra()}"
         plans = plan_files(scripts, manifest, made_with, encoder, force=force)
-        stale_feed = export.FEED_NAME in manifest.entries and target.base_url is None
+        stale_feed = target.base_url is None and any(
+            n in manifest.entries for n in export.ONLINE_NAMES
+        )
         return cls(target, bundle, manifest, plans, to_make(plans), stale_feed)
 
     def tag(self, plan: PhasePlan, session: Session) -> bytes:
@@ -114,7 +116,7 @@ class FolderStage:
     def after_commit(self, names: list[str]) -> None:
         """Once every file is in place: the stale feed goes, and the zip holds the bundle as
         it is now."""
-        if self.stale_feed:
-            (self.target.out_dir / export.FEED_NAME).unlink(missing_ok=True)
+        for name in export.ONLINE_NAMES if self.stale_feed else ():
+            (self.target.out_dir / name).unlink(missing_ok=True)
         if self.target.zip_path is not None:
             export.write_zip(self.target.zip_path, self.target.out_dir, names)
