@@ -35,7 +35,7 @@ def build(runner: CliRunner, out: Path, *args: str) -> None:
 def listed(out: Path) -> tuple[list[str], list[str]]:
     """The MP3s the page plays and the playlist lists, in order."""
     page = html5lib.parse((out / "index.html").read_bytes(), namespaceHTMLElements=False)
-    videos = [v.get("src") for v in page.iterfind(".//video")]
+    videos = [a.get("src") for a in page.iterfind(".//audio")]
     lines = (out / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
     return videos, [line for line in lines if line and not line.startswith("#")]
 
@@ -82,6 +82,8 @@ def test_a_later_build_of_one_phase_keeps_listing_both(tmp_path: Path, runner: C
 
     build(runner, out, "--reps", "3", "--phase", "1")
     assert not (out / "feed.xml").exists(), "no feed describing other bytes than the files"
+    for name in ("app.webmanifest", "sw.js"):
+        assert not (out / name).exists(), "no offline copy of other bytes than the files"
     assert listed(out) == (BOTH, BOTH)
 
 

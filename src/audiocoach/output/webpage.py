@@ -254,6 +254,27 @@ def sheet(files: Sequence[SessionFile]) -> list[SheetRow]:
     return rows
 
 
+def _player(program: Program, index: int, file: SessionFile, vtt: str, page: str) -> Player:
+    """The ``index``-th player on the page, with its now-view's steps and chapters."""
+    minutes = round(file.duration_ms / 60_000)
+    timeline = {
+        "steps": [s.as_data() for s in nowview.steps(file)],
+        "chapters": nowview.chapters(file),
+        "title": file.short_title,
+    }
+    return Player(
+        file.short_title,
+        file.variant,
+        file.name,
+        vtt,
+        page,
+        f"{minutes} minuten",
+        time_per_day(program, file.duration_ms),
+        f"sessie-{index}",
+        script_json(timeline),
+    )
+
+
 def render_page(
     program: Program,
     players: Sequence[tuple[SessionFile, str, str]],
@@ -267,28 +288,7 @@ def render_page(
     names the patient; ``url``, the page's own address, adds its QR code; ``web_app`` links the
     web app manifest and registers the service worker that keep it for offline use."""
     files = [p[0] for p in players]
-    shown = []
-    for index, (file, vtt, page) in enumerate(players, 1):
-        minutes = round(file.duration_ms / 60_000)
-        shown.append(
-            Player(
-                file.short_title,
-                file.variant,
-                file.name,
-                vtt,
-                page,
-                f"{minutes} minuten",
-                time_per_day(program, file.duration_ms),
-                f"sessie-{index}",
-                script_json(
-                    {
-                        "steps": [s.as_data() for s in nowview.steps(file)],
-                        "chapters": nowview.chapters(file),
-                        "title": file.short_title,
-                    }
-                ),
-            )
-        )
+    shown = [_player(program, n, *p) for n, p in enumerate(players, 1)]
     fewest, most = program.times_per_day
     return _render(
         TEMPLATE,
