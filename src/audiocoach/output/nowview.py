@@ -7,9 +7,10 @@ changes, and the page's script only looks up the step at the player's current ti
 says the exercise, the set ("Serie 2 van 3"), the count, cue or sentence being said, until
 when a rest or a hold lasts (the script counts the seconds down), and what comes next.
 
-Sets are found in the timeline as the card's counting makes them: a set starts where an
-exercise's first count word ("één"; "drie" in a hold's count-down) is said again, and the
-announcement after a rest belongs to the set that follows.
+Sets are found in the timeline as the card's counting makes them: an exercise has as many
+sets as its first count word ("één"; "drie" in a hold's count-down) is said; the first set
+begins with its tone, first count or cue, or its hold, and the announcement after a rest
+belongs to the set that follows.
 """
 
 from __future__ import annotations
@@ -82,10 +83,19 @@ def _sets(events: Sequence[Event]) -> tuple[dict[int, int], list[int]]:
         if event.kind == "count" and exercise is not None and event.text == first[exercise]:
             started += 1
             current = started
+        elif current == 0 and total and _begins_a_set(event):
+            current = 1
         if event.kind == "rest":
             after_rest = True
         numbers.append(current)
     return totals, numbers
+
+
+def _begins_a_set(event: Event) -> bool:
+    """The first sign of an exercise's first set: its tone, a count or cue, or a hold."""
+    if event.kind in ("tone", "count", "cue"):
+        return True
+    return event.kind == "pause" and event.duration_ms >= HOLD_MIN_MS
 
 
 def _countdowns(events: Sequence[Event]) -> list[tuple[int, str]]:
