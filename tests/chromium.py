@@ -16,9 +16,10 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 DRIVER = "chromedriver"
 
 
-def start_chromium(profile: Path) -> Any:
+def start_chromium(profile: Path, *, scripts: bool = True) -> Any:
     """A headless Chromium with its own profile and the console log kept; muted, and allowed
-    to play without a click."""
+    to play without a click. ``scripts=False``: the page's own scripts do not run (the
+    test's still do, through the driver)."""
     binary = next((found for name in BROWSERS if (found := shutil.which(name))), None)
     driver_path = shutil.which(DRIVER)
     if binary is None or driver_path is None:
@@ -43,6 +44,7 @@ def start_chromium(profile: Path) -> Any:
         "--mute-audio",
         "--autoplay-policy=no-user-gesture-required",
         f"--user-data-dir={profile}",
+        *(() if scripts else ("--blink-settings=scriptEnabled=false",)),
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})

@@ -16,7 +16,7 @@ from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
-from helpers import audiocoach
+from helpers import SOURCE_DATE_EPOCH, audiocoach
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,6 +24,9 @@ def private_speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     """The whole run, subprocesses included, uses a fresh cache: never the user's own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_VAR, str(tmp_path_factory.mktemp("speech-cache")))
+        # The feed's dates: when bytes were first written, fixed as reproducible builds fix
+        # them, so builds made at different moments can be compared byte for byte.
+        patch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
         yield
 
 

@@ -128,3 +128,7 @@ def audiocoach(*args: str) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+SOURCE_DATE_EPOCH = 1_764_547_200
+"""2025-12-01 00:00 UTC: the time every build in the tests records as "now" (conftest)."""

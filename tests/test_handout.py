@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.utils
 import io
 import shutil
+import time
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -23,7 +24,7 @@ from audiocoach.output.listing import SessionFile, present
 from audiocoach.output.manifest import Manifest
 from audiocoach.pipeline.build import BuiltFile
 from audiocoach.speech.espeak import EspeakVoice
-from helpers import run_cli, session_of
+from helpers import SOURCE_DATE_EPOCH, run_cli, session_of
 
 
 def described(default_build: list[BuiltFile]) -> list[SessionFile]:
@@ -76,8 +77,7 @@ def test_feed_items_are_dated_and_numbered_in_playlist_order(
     dates = [email.utils.parsedate_to_datetime(item.findtext("pubDate") or "") for item in items]
     assert dates == sorted(dates)
     assert len(set(dates)) == len(dates)
-    written = [b.path.stat().st_mtime for b in default_build]
-    assert abs(dates[0].timestamp() - min(written)) < 120, "when the files were written"
+    assert dates[0].timestamp() == SOURCE_DATE_EPOCH, "when the files were first written"
     assert root.findtext(f"channel/{{{ITUNES}}}type") == "serial"
 
 
@@ -176,3 +176,27 @@ def test_the_build_says_when_its_zip_is_over_20_mb(
     assert (tmp_path / "uit.zip").stat().st_size > 20_000_000
     notices = [line for line in result.stdout.splitlines() if "more than the 20 MB" in line]
     assert len(notices) == 1, result.stdout
+
+
+def test_the_time_bytes_were_first_written_is_kept_while_they_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild that writes the same bytes keeps the feed's date; other bytes get a new one;
+    without ``SOURCE_DATE_EPOCH`` the date is the clock's."""
+    manifest = Manifest(tmp_path)
+    (tmp_path / "a.mp3").write_bytes(b"first")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000")
+    manifest.record("a.mp3", "print", 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2000")
+    manifest.record("a.mp3", "print", 0)
+    assert manifest.entries["a.mp3"].written == 1000
+    (tmp_path / "a.mp3").write_bytes(b"other")
+    manifest.record("a.mp3", "print", 0)
+    assert manifest.entries["a.mp3"].written == 2000
+    manifest.save()
+    assert Manifest.load(tmp_path).entries["a.mp3"].written == 2000
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    (tmp_path / "a.mp3").write_bytes(b"third")
+    before = time.time()
+    manifest.record("a.mp3", "print", 0)
+    assert int(before) <= manifest.entries["a.mp3"].written <= time.time()

@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -173,3 +174,33 @@ def test_the_printed_sheet_is_one_a4_page_with_names_dosage_and_a_week(
     assert "ma di wo do vr za zo" in flat
     assert "5e keer" in flat, "a row for each time a day, up to the card's five"
     assert "Voor: A.B." in flat
+
+
+def test_with_scripts_off_every_session_still_plays(
+    tmp_path_factory: pytest.TempPathFactory, example_page: Path, example_phases: list[Phase]
+) -> None:
+    """The page's scripts do not run (a phone with JavaScript off): no now-view and no log,
+    and every player still plays its session from disk."""
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-no-scripts"), scripts=False)
+    try:
+        browser.set_window_size(*PHONE)
+        browser.get(example_page.resolve().as_uri())
+        assert browser.execute_script(
+            "return [document.getElementById('nu').hidden,"
+            " document.getElementById('logboek').hidden];"
+        ) == [True, True]
+        players = browser.find_elements("css selector", "audio")
+        assert len(players) == len(example_phases)
+        for player, phase in zip(players, example_phases, strict=True):
+            # No event reaches a script here, so the time is read until it moves.
+            browser.execute_script("arguments[0].muted = true; arguments[0].play();", player)
+            deadline = time.monotonic() + 60
+            while browser.execute_script("return arguments[0].currentTime;", player) < 0.5:
+                assert time.monotonic() < deadline, f"{phase['file']} does not play"
+                time.sleep(0.05)
+            duration = browser.execute_script(
+                "arguments[0].pause(); return arguments[0].duration;", player
+            )
+            assert abs(duration - phase["duration_s"]) < 0.5
+    finally:
+        browser.quit()

@@ -4,9 +4,11 @@ service worker, written only for a page served from a web site (``--base-url``).
 Service workers run on https and on http://127.0.0.1 or localhost, never from ``file:``, so
 a page opened from a USB stick works as it always did, without these. The service worker
 keeps the page and every MP3 the page lists in the browser's cache when it is installed, and
-answers from that cache first; a player asks for parts of an MP3 (``Range``), which it answers
-from the whole file kept. Its cache is named after the files' SHA-256, so a new dosage (new
-bytes) replaces the old files at the next visit with a network.
+answers from that cache first (the folder's own address with the page: a web server may
+refuse to list a folder, so that address is not fetched on its own). A player asks for parts
+of an MP3 (``Range``), which it answers from the whole file kept. Its cache is named after the
+page's and the files' bytes, so a new dosage replaces the old files at the next visit with a
+network.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def manifest(title: str, short_name: str, start: str) -> bytes:
 
 WORKER = """// The patient's page offline: keeps the page and its MP3s, answers from them first.
 const CACHE = "audiocoach-%(version)s";
+const PAGE = %(page)s;
 const FILES = %(files)s;
 
 self.addEventListener("install", (event) => {
@@ -80,7 +83,8 @@ self.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET") return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
-    const kept = await cache.match(event.request, {ignoreSearch: true});
+    const folder = new URL(event.request.url).pathname.endsWith("/");
+    const kept = await cache.match(folder ? PAGE : event.request, {ignoreSearch: true});
     if (kept) return event.request.headers.has("range") ? part(event.request, kept) : kept;
     return fetch(event.request);
   })());
@@ -91,10 +95,10 @@ self.addEventListener("fetch", (event) => {
 def worker(page: str, page_bytes: bytes, files: Sequence[SessionFile]) -> bytes:
     """The service worker: the page and the session files to keep, in a cache named after
     their bytes (the page's too: a new page is fetched anew)."""
-    names = ["./", page, *(urllib.parse.quote(f.name) for f in files)]
+    names = [page, *(urllib.parse.quote(f.name) for f in files)]
     digest = hashlib.sha256(page_bytes)
     for file in files:
         digest.update(file.sha256.encode())
     version = digest.hexdigest()[:16]
-    text = WORKER % {"version": version, "files": json.dumps(names)}
+    text = WORKER % {"version": version, "page": json.dumps(page), "files": json.dumps(names)}
     return text.encode("utf-8")
