@@ -40,9 +40,10 @@ def test_file_names_sort_in_playlist_order(default_build: list[BuiltFile]) -> No
     lines = (folder / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
     entries = [line for line in lines if not line.startswith("#")]
     assert entries == sorted(p.name for p in folder.glob("*.mp3"))
-    assert [(session_of(b).phase.number, session_of(b).variant) for b in default_build] == [
-        (1, "volledig"), (1, "kort"), (2, "volledig"), (2, "kort"),
-    ]  # fmt: skip
+    order = [(session_of(b).phase.number, session_of(b).variant) for b in default_build]
+    assert order == sorted(order, key=lambda o: (o[0], o[1] != "volledig"))
+    assert (1, "volledig") in order
+    assert (1, "kort") in order
 
 
 def test_a_file_under_an_older_name_is_not_listed_beside_its_successor(
