@@ -237,15 +237,15 @@ OPTION_CASES: list[Case] = [
     ("out has playlist/", {"uit/sessies.m3u8/x": ""}, [], "uit/sessies.m3u8 is a folder"),
     (
         "out has a transcript folder",
-        {"uit/fase-1-gehele-periode.vtt/x": ""},
+        {"uit/fase-1a-gehele-periode.vtt/x": ""},
         [],
-        "uit/fase-1-gehele-periode.vtt is a folder",
+        "uit/fase-1a-gehele-periode.vtt is a folder",
     ),
     (
         "out has an mp3 folder",
-        {"uit/fase-1-gehele-periode-kort.mp3/x": ""},
+        {"uit/fase-1b-gehele-periode-kort.mp3/x": ""},
         [],
-        "uit/fase-1-gehele-periode-kort.mp3 is a folder",
+        "uit/fase-1b-gehele-periode-kort.mp3 is a folder",
     ),
     (
         "out has a manifest folder",

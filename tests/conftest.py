@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +17,7 @@ from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
+from helpers import SOURCE_DATE_EPOCH, audiocoach
 from two_bundles import bundles
 
 
@@ -23,6 +26,9 @@ def private_speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
     """The whole run, subprocesses included, uses a fresh cache: never the user's own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(ENV_VAR, str(tmp_path_factory.mktemp("speech-cache")))
+        # The feed's dates: when bytes were first written, fixed as reproducible builds fix
+        # them, so builds made at different moments can be compared byte for byte.
+        patch.setenv("SOURCE_DATE_EPOCH", str(SOURCE_DATE_EPOCH))
         yield
 
 
@@ -70,6 +76,29 @@ def earlier(tmp_path: Path, default_build: list[BuiltFile]) -> Path:
         shutil.copyfile(built.path, out / built.path.name)
     (out / "lees-mij.txt").write_text("van de praktijk", encoding="utf-8")
     return out
+
+
+@pytest.fixture(scope="session")
+def example_patient(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``audiocoach init``'s example patient file (8 repetitions, 2 sets, exercises 5, 6 and 9
+    of phase 2)."""
+    folder = tmp_path_factory.mktemp("patient")
+    audiocoach("init", str(folder / "patient.toml"))
+    return folder / "patient.toml"
+
+
+@pytest.fixture(scope="session")
+def example_page(example_patient: Path) -> Path:
+    """The example patient's bundle, opened from disk."""
+    out = example_patient.parent / "uit"
+    audiocoach("build", str(example_patient), "--out", str(out), "--quiet")
+    return out / "index.html"
+
+
+@pytest.fixture(scope="session")
+def example_phases(example_patient: Path) -> list[dict[str, Any]]:
+    """``preview --json`` of that patient: the timeline every page test takes its times from."""
+    return list(json.loads(audiocoach("preview", str(example_patient), "--json"))["phases"])
 
 
 __all__ = ["bundles"]  # a fixture of its own module: the old and new bundles, built once

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,16 @@ def wait_for_parts(
             pytest.fail(f"the build was not writing {count} files at once within {timeout_s} s")
         time.sleep(0.05)
     return parts
+
+
+def audiocoach(*args: str) -> str:
+    """Run the command as a practice does, in a process of its own; its stdout."""
+    result = subprocess.run(
+        [sys.executable, "-m", "audiocoach", *args], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+SOURCE_DATE_EPOCH = 1_764_547_200
+"""2025-12-01 00:00 UTC: the time every build in the tests records as "now" (conftest)."""

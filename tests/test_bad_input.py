@@ -108,7 +108,7 @@ def prepare(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     """The work folder: the case's files and an output folder with earlier files."""
     out = tmp_path / "uit"
     out.mkdir()
-    (out / "fase-1-gehele-periode.mp3").write_bytes(b"an earlier build" * 100)
+    (out / "fase-1a-gehele-periode.mp3").write_bytes(b"an earlier build" * 100)
     (out / "notities.txt").write_text("van de praktijk", encoding="utf-8")
     for name, text in files.items():
         path = tmp_path / name

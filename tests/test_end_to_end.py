@@ -129,12 +129,12 @@ def test_build_command_writes_into_out(tmp_path: Path, runner: CliRunner) -> Non
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "uit").iterdir()) == [
         ".audiocoach-manifest.json",
-        "fase-1-gehele-periode-kort-tekst.html",
-        "fase-1-gehele-periode-kort.mp3",
-        "fase-1-gehele-periode-kort.vtt",
-        "fase-1-gehele-periode-tekst.html",
-        "fase-1-gehele-periode.mp3",
-        "fase-1-gehele-periode.vtt",
+        "fase-1a-gehele-periode-tekst.html",
+        "fase-1a-gehele-periode.mp3",
+        "fase-1a-gehele-periode.vtt",
+        "fase-1b-gehele-periode-kort-tekst.html",
+        "fase-1b-gehele-periode-kort.mp3",
+        "fase-1b-gehele-periode-kort.vtt",
         "index.html",
         "sessies.m3u8",
     ]

@@ -60,16 +60,16 @@ def test_killed_build_leaves_earlier_files_intact(earlier: Path, runner: CliRunn
     assert not list(earlier.glob(f"{TEMP_PREFIX}[0-9]*"))
     after = tree_hashes(earlier)
     assert after.keys() - before.keys() == {
-        "fase-1-gehele-periode.vtt",
-        "fase-1-gehele-periode-kort.vtt",
-        "fase-1-gehele-periode-tekst.html",
-        "fase-1-gehele-periode-kort-tekst.html",
+        "fase-1a-gehele-periode.vtt",
+        "fase-1b-gehele-periode-kort.vtt",
+        "fase-1a-gehele-periode-tekst.html",
+        "fase-1b-gehele-periode-kort-tekst.html",
         "sessies.m3u8",
         "index.html",
     }
     assert before.keys() <= after.keys()
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"fase-1-gehele-periode.mp3", "fase-1-gehele-periode-kort.mp3"}
+    assert changed == {"fase-1a-gehele-periode.mp3", "fase-1b-gehele-periode-kort.mp3"}
 
 
 @pytest.mark.slow
@@ -97,12 +97,12 @@ def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
     first, second = (tree_hashes(f) for f in folders)
     assert first == second
     assert sorted(first) == [
-        "fase-1-gehele-periode-kort-tekst.html",
-        "fase-1-gehele-periode-kort.mp3",
-        "fase-1-gehele-periode-kort.vtt",
-        "fase-1-gehele-periode-tekst.html",
-        "fase-1-gehele-periode.mp3",
-        "fase-1-gehele-periode.vtt",
+        "fase-1a-gehele-periode-tekst.html",
+        "fase-1a-gehele-periode.mp3",
+        "fase-1a-gehele-periode.vtt",
+        "fase-1b-gehele-periode-kort-tekst.html",
+        "fase-1b-gehele-periode-kort.mp3",
+        "fase-1b-gehele-periode-kort.vtt",
         "index.html",
         "sessies.m3u8",
     ]
@@ -205,7 +205,7 @@ def test_failed_write_leaves_the_earlier_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("title", ["../../x", "..", "/etc/passwd", "a\\b", "C:\\fase", ""])
 def test_file_names_are_safe_whatever_the_program_says(title: str, variant: Variant) -> None:
     name = session_file_name(Phase(number=1, title=title, exercises=(1,)), variant)
-    assert name.startswith("fase-1-")
+    assert name.startswith("fase-1a-" if variant == "volledig" else "fase-1b-")
     assert name.endswith(".mp3")
     assert "/" not in name
     assert "\\" not in name
@@ -226,12 +226,12 @@ def test_phase_title_with_dots_builds_inside_the_folder(tmp_path: Path, runner: 
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
         ".audiocoach-manifest.json",
-        "fase-1-programma-kort-tekst.html",
-        "fase-1-programma-kort.mp3",
-        "fase-1-programma-kort.vtt",
-        "fase-1-programma-tekst.html",
-        "fase-1-programma.mp3",
-        "fase-1-programma.vtt",
+        "fase-1a-programma-tekst.html",
+        "fase-1a-programma.mp3",
+        "fase-1a-programma.vtt",
+        "fase-1b-programma-kort-tekst.html",
+        "fase-1b-programma-kort.mp3",
+        "fase-1b-programma-kort.vtt",
         "index.html",
         "sessies.m3u8",
     ]

@@ -22,8 +22,8 @@ from helpers import PATIENT_JD, run_cli
 SMALL = ("--sets", "1", "--rest", "0", "--select", "5")
 """One set of everything; phase 2 with one chosen exercise (it is built only with a choice)."""
 BASE = "https://www.praktijk.nl/oefeningen/jd/"
-PHASE_1 = ["fase-1-gehele-periode.mp3", "fase-1-gehele-periode-kort.mp3"]
-PHASE_2 = ["fase-2-opbouw.mp3", "fase-2-opbouw-kort.mp3"]
+PHASE_1 = ["fase-1a-gehele-periode.mp3", "fase-1b-gehele-periode-kort.mp3"]
+PHASE_2 = ["fase-2a-opbouw.mp3", "fase-2b-opbouw-kort.mp3"]
 BOTH = PHASE_1 + PHASE_2
 """Both phases, each in full and short, in the page's order."""
 
@@ -36,7 +36,7 @@ def build(runner: CliRunner, out: Path, *args: str) -> None:
 def listed(out: Path) -> tuple[list[str], list[str]]:
     """The MP3s the page plays and the playlist lists, in order."""
     page = html5lib.parse((out / "index.html").read_bytes(), namespaceHTMLElements=False)
-    videos = [v.get("src") for v in page.iterfind(".//video")]
+    videos = [a.get("src") for a in page.iterfind(".//audio")]
     lines = (out / "sessies.m3u8").read_text(encoding="utf-8").splitlines()
     return videos, [line for line in lines if line and not line.startswith("#")]
 
@@ -83,6 +83,8 @@ def test_a_later_build_of_one_phase_keeps_listing_both(tmp_path: Path, runner: C
 
     build(runner, out, "--reps", "3", "--phase", "1")
     assert not (out / "feed.xml").exists(), "no feed describing other bytes than the files"
+    for name in ("app.webmanifest", "sw.js"):
+        assert not (out / name).exists(), "no offline copy of other bytes than the files"
     assert listed(out) == (BOTH, BOTH)
 
 
@@ -124,7 +126,7 @@ def test_a_patient_bundle_is_named_and_zipped_the_same_every_time(
             assert opened.read(f"uit/{name}") == (out / name).read_bytes()
         assert opened.read("uit/index.html") == (out / "index.html").read_bytes()
     assert names == sorted(names)
-    assert {"uit/feed.xml", "uit/sessies.m3u8", "uit/fase-2-opbouw-tekst.html"} <= set(names)
+    assert {"uit/feed.xml", "uit/sessies.m3u8", "uit/fase-2a-opbouw-tekst.html"} <= set(names)
     assert not any(".audiocoach" in n for n in names), "no manifest or temporary files"
 
     build(runner, out, str(patient), "--zip", "--base-url", BASE, "--force")

@@ -239,7 +239,7 @@ def test_make_audio_links_mp3s_page_zip_and_patient_file(
     folder = out / "k-l"
     result = status["result"]
     names = [f["name"] for f in result["files"]]
-    assert names == ["fase-1-begin.mp3", "fase-1-begin-kort.mp3"]
+    assert names == ["fase-1a-begin.mp3", "fase-1b-begin-kort.mp3"]
     page = client.get(status["location"]).text
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
     links = dict(re.findall(r'<a (?:id|class)="([\w]+)" href="([^"]+)"', page))
@@ -261,7 +261,7 @@ def test_make_audio_links_mp3s_page_zip_and_patient_file(
     assert len(part.content) == 100
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/uit/k-l/{result['zip']}").content))
     inside = {name.removeprefix("k-l/") for name in archive.namelist()}
-    assert {*names, "fase-1-begin.vtt", "fase-1-begin-kort.vtt", "index.html"} <= inside
+    assert {*names, "fase-1a-begin.vtt", "fase-1b-begin-kort.vtt", "index.html"} <= inside
     for name in inside:
         assert archive.read(f"k-l/{name}") == (folder / name).read_bytes()
     assert client.get("/uit/k-l/index.html").status_code == 200
@@ -361,5 +361,5 @@ def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Pa
     process.kill()
     process.join(10)
     status = build(client, label="U.V.", program="klein.toml", reps="2", sets="1")
-    assert status["result"]["files"][0]["name"] == "fase-1-begin.mp3"
+    assert status["result"]["files"][0]["name"] == "fase-1a-begin.mp3"
     assert worker._process is not process

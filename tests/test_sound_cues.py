@@ -48,7 +48,7 @@ def test_every_phase_has_a_short_session_with_the_same_counts(
         (1, "volledig"), (1, "kort"), (2, "volledig"), (2, "kort"),
     ]  # fmt: skip
     for full, short in pairs(phases):
-        assert short["file"] == full["file"].replace(".mp3", "-kort.mp3")
+        assert short["file"] == full["file"].replace("a-", "b-", 1).replace(".mp3", "-kort.mp3")
         assert short["exercises"] == full["exercises"]
         assert texts(short, "count") == texts(full, "count")
         assert texts(short, "cue") == texts(full, "cue")

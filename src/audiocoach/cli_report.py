@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.model.dosage import choice_needed
+from audiocoach.output.export import zip_notice
 from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.session import ProgressCallback
 from audiocoach.pipeline.target import Handout, Target
@@ -180,6 +181,9 @@ def report_build(targets: Sequence[Target], handouts: Sequence[Handout]) -> None
     a closed pipe), one sentence on stderr instead and exit 0: the files are in place."""
     try:
         print_summary(handouts, [report_missing(t.voice, t.program, t.out_dir) for t in targets])
+        for handout in handouts:
+            if handout.zip_path is not None and (notice := zip_notice(handout.zip_path)):
+                typer.echo(notice)
         print_notices(targets, handouts)
         sys.stdout.flush()
     except OSError as error:

@@ -1,7 +1,11 @@
 """MP3 encoding with LAME through ``lameenc``: no ffmpeg, deterministic bytes.
 
-Speech in mono at 22.05 kHz needs little: 64 kbit/s constant bit rate keeps it clear and
-makes every player compute the duration the same way.
+Speech in mono at 22.05 kHz needs little. 40 kbit/s constant bit rate was chosen on purpose: a
+patient's bundle (phase 1 and three exercises of phase 2, an hour of audio) must fit in an
+e-mail (20 MB), and decoded it is the speech that went in: the same loudness, every 250 Hz band
+up to 8 kHz within a quarter decibel, and up to 10 kHz within one (the engine's voice has 0.3 %
+of its energy above 8 kHz; at 32 kbit/s LAME cuts everything above 8.3 kHz). docs/stack.md has
+the figures. Constant, so every player computes the duration the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from audiocoach.files import atomic_writer
 class EncoderSettings:
     """What changes the MP3's bytes; part of the build's fingerprint."""
 
-    bit_rate_kbps: int = 64
+    bit_rate_kbps: int = 40
     quality: int = 7
     """LAME's algorithm quality, 2 (best, slowest) to 7 (fast); 7 is transparent for speech."""
 

@@ -9,6 +9,8 @@ nothing depends on the clock, so a rebuild writes the same bytes.
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import html
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -21,6 +23,7 @@ from audiocoach.audio.timeline import Timeline
 from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
 from audiocoach.model.program import Program
+from audiocoach.output import webapp
 from audiocoach.output.listing import ABOUT_VERSION, Locate, SessionFile, present
 from audiocoach.output.manifest import Manifest
 from audiocoach.output.tags import (
@@ -37,6 +40,9 @@ from audiocoach.script.session import Session
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
 FEED_NAME = "feed.xml"
+ONLINE_NAMES = (FEED_NAME, webapp.MANIFEST_NAME, webapp.WORKER_NAME)
+"""The files only a page served from a web site has (``--base-url``); a build without it
+removes those an earlier build wrote."""
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 EXTRA = "extra"
 """The manifest's fingerprint for the files made from the session files (page, feed, ...)."""
@@ -45,12 +51,12 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def transcript_name(mp3_name: str) -> str:
-    """``fase-1-gehele-periode.vtt`` beside ``fase-1-gehele-periode.mp3``."""
+    """``fase-1a-gehele-periode.vtt`` beside ``fase-1a-gehele-periode.mp3``."""
     return f"{Path(mp3_name).stem}.vtt"
 
 
 def transcript_page_name(mp3_name: str) -> str:
-    """``fase-1-gehele-periode-tekst.html``: the transcript to read, beside the MP3."""
+    """``fase-1a-gehele-periode-tekst.html``: the transcript to read, beside the MP3."""
     return f"{Path(mp3_name).stem}-tekst.html"
 
 
@@ -169,6 +175,22 @@ def page_url(base_url: str) -> str:
     return check_base_url(base_url) + PAGE_NAME
 
 
+def publication_times(files: Sequence[SessionFile]) -> list[int]:
+    """Each episode's ``pubDate`` in Unix seconds: when its bytes were first written, and at
+    least a second after the episode before it, so apps that sort by date keep the playlist's
+    order."""
+    times: list[int] = []
+    for file in files:
+        times.append(max(file.written, times[-1] + 1) if times else file.written)
+    return times
+
+
+def rfc822(seconds: int) -> str:
+    """``Tue, 01 Dec 2026 21:00:00 GMT``: RSS's date."""
+    moment = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
 def feed(
     program: Program,
     files: Sequence[SessionFile],
@@ -192,9 +214,11 @@ def feed(
         ("description", program.subtitle or program.title),
         ("language", "nl"),
         (f"{{{ITUNES}}}author", author),
+        (f"{{{ITUNES}}}type", "serial"),  # played in order, first episode first
     ):
         ET.SubElement(channel, name).text = text
-    for file in files:
+    times = publication_times(files)
+    for number, (file, published) in enumerate(zip(files, times, strict=True), 1):
         url = base + urllib.parse.quote(file.name)
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = file.title
@@ -203,9 +227,10 @@ def feed(
             item, "enclosure", {"url": url, "length": str(file.size), "type": "audio/mpeg"}
         )
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = guid(file)
+        ET.SubElement(item, "pubDate").text = rfc822(published)
         seconds = round(file.duration_ms / 1000)
         ET.SubElement(item, f"{{{ITUNES}}}duration").text = str(seconds)
-        ET.SubElement(item, f"{{{ITUNES}}}episode").text = str(file.phase.number)
+        ET.SubElement(item, f"{{{ITUNES}}}episode").text = str(number)
     ET.indent(rss)
     document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
     return document + b"\n"
@@ -240,14 +265,18 @@ def write_extras(
         put(transcript_page_name(file.name), text.encode("utf-8"))
     put(PLAYLIST_NAME, playlist(program, files, label).encode("utf-8"))
     players = [
-        (file, transcript_name(file.name), transcript_page_name(file.name), vtt)
-        for file, vtt in zip(files, transcripts, strict=True)
+        (file, transcript_name(file.name), transcript_page_name(file.name)) for file in files
     ]
     url = None if base_url is None else page_url(base_url)
-    page = render_page(program, players, practice=practice, label=label, url=url)
-    put(PAGE_NAME, page.encode("utf-8"))
+    page = render_page(
+        program, players, practice=practice, label=label, url=url, web_app=url is not None
+    ).encode("utf-8")
+    put(PAGE_NAME, page)
     if base_url is not None:
         put(FEED_NAME, feed(program, files, base_url, practice, label))
+        title = for_patient(program.title, label)
+        put(webapp.MANIFEST_NAME, webapp.manifest(title, label or "Oefeningen", PAGE_NAME))
+        put(webapp.WORKER_NAME, webapp.worker(PAGE_NAME, page, files))
     return written
 
 
@@ -284,10 +313,11 @@ def write_bundle(
     )
     for path in extras:
         manifest.record(path.name, EXTRA, 0, at=path)
-    if base_url is None and FEED_NAME in manifest.entries:
-        manifest.forget(FEED_NAME)
-        if out == folder:  # else the build removes it once its files are in place
-            (folder / FEED_NAME).unlink(missing_ok=True)
+    for name in ONLINE_NAMES if base_url is None else ():
+        if name in manifest.entries:
+            manifest.forget(name)
+            if out == folder:  # else the build removes it once its files are in place
+                (folder / name).unlink(missing_ok=True)
     return [file.name for file in files] + [path.name for path in extras]
 
 
@@ -295,6 +325,22 @@ def zip_beside(folder: Path) -> Path:
     """``uit.zip`` beside the folder ``uit``: where ``--zip`` writes the bundle."""
     folder = folder.resolve()
     return folder.parent / f"{folder.name or 'audiocoach'}.zip"
+
+
+ZIP_MAIL_LIMIT = 20_000_000
+"""Bytes: what common e-mail services accept (20 to 25 MB, before encoding); a bigger zip is
+said so in one line."""
+
+
+def zip_notice(path: Path) -> str | None:
+    """One line when the zip at ``path`` is too big to send by e-mail, else ``None``."""
+    size = path.stat().st_size
+    if size <= ZIP_MAIL_LIMIT:
+        return None
+    return (
+        f"{path} is {size / 1_000_000:.1f} MB, more than the 20 MB many e-mail services accept;"
+        " hand it over on a USB stick or from a web site (--base-url)."
+    )
 
 
 def write_zip(

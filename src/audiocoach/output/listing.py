@@ -23,6 +23,7 @@ from typing import Any
 from audiocoach.audio.timeline import Event, Timeline
 from audiocoach.model.program import Phase
 from audiocoach.output.manifest import Manifest
+from audiocoach.script.session import session_file_name
 
 ABOUT_VERSION = 1
 """Raise when the description's shape changes; older descriptions are then not trusted.
@@ -65,6 +66,8 @@ class SessionFile:
     sha256: str
     variant: str = "volledig"
     """``volledig`` (the first time, with every explanation) or ``kort`` (every day after)."""
+    written: int = 0
+    """When these bytes were first written (Unix seconds), as the manifest recorded."""
 
     @property
     def duration_ms(self) -> int:
@@ -86,7 +89,9 @@ class SessionFile:
         return self.chapter_titles.get(number) or f"Oefening {number}"
 
 
-def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFile | None:
+def _read(
+    name: str, about: dict[str, Any], size: int, sha256: str, written: int = 0
+) -> SessionFile | None:
     """A description read back; ``None`` when it is not one this version wrote."""
     try:
         if about.get("version") != ABOUT_VERSION:
@@ -119,6 +124,7 @@ def _read(name: str, about: dict[str, Any], size: int, sha256: str) -> SessionFi
             size=size,
             sha256=sha256,
             variant=str(about.get("variant", "volledig")),
+            written=written,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
@@ -160,7 +166,14 @@ def present(manifest: Manifest, locate: Locate | None = None) -> list[SessionFil
         entry = manifest.intact(name, None if locate is None else locate(name))
         if entry is None or entry.about is None:
             continue
-        described = _read(name, entry.about, entry.size, entry.sha256)
-        if described is not None:
+        described = _read(name, entry.about, entry.size, entry.sha256, entry.written)
+        # A file named as an older version named sessions (before names sorted in playlist
+        # order) stays on disk but is not listed beside its successor.
+        if described is not None and name == _named(described):
             files.append(described)
     return sorted(files, key=lambda f: (f.phase.number, f.variant != "volledig", f.name))
+
+
+def _named(file: SessionFile) -> str:
+    """The name this version gives the session the file holds."""
+    return session_file_name(file.phase, "kort" if file.variant == "kort" else "volledig")

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
+import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,16 @@ class Entry:
     duration_ms: int
     about: dict[str, Any] | None = None
     """For a session file: what the page, playlist and feed say about it (see ``listing``)."""
+    written: int = 0
+    """When these bytes were first written (Unix seconds): the feed's ``pubDate``. Kept while
+    the SHA-256 stays, so a rebuild that writes the same bytes gives the same feed."""
+
+
+def now() -> int:
+    """The time to record, in Unix seconds: ``SOURCE_DATE_EPOCH`` where it is set (reproducible
+    builds), else the clock."""
+    given = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(given) if given.isdigit() else int(time.time())
 
 
 @dataclass
@@ -110,6 +122,7 @@ class Manifest:
                     str(record["sha256"]),
                     int(record["duration_ms"]),
                     dict(record["about"]) if record.get("about") is not None else None,
+                    int(record.get("written", 0)),
                 )
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             manifest.entries.clear()
@@ -150,9 +163,10 @@ class Manifest:
         """Remember the file ``name`` as just written from ``print_``; ``at`` is where it is
         now (staged in a bundle) when that is not yet the folder."""
         path = at or self.folder / name
-        self.entries[name] = Entry(
-            print_, path.stat().st_size, file_digest(path), duration_ms, about
-        )
+        digest = file_digest(path)
+        old = self.entries.get(name)
+        written = old.written if old and old.sha256 == digest and old.written else now()
+        self.entries[name] = Entry(print_, path.stat().st_size, digest, duration_ms, about, written)
 
     def forget(self, name: str) -> None:
         """The file ``name`` is no longer one of this folder's build."""

@@ -1,28 +1,35 @@
 """The page a practice puts on a USB stick or its website: ``index.html``, from a Jinja2 template.
 
-It has to work opened straight from disk with no network, on a phone: one file, inline CSS, no
-scripts, no fonts or images from elsewhere. The players are ``<video>`` elements playing the
-MP3s, because browsers draw captions only for video: the line being said is on screen, from
-the transcript as a captions track that is on by default. With the page's web address, a QR
-code (an inline SVG ``data:`` image, made by segno) opens the page on a phone, and the print
-stylesheet puts patient, practice, schedule and QR code on one A4 sheet to hand over.
+A companion on the patient's phone, and it has to work opened straight from disk with no
+network: one file, inline CSS and scripts, nothing from elsewhere, and every session playable
+with scripts off. At the top, what to play today; the players are ``<audio>`` elements (phones
+pause a ``<video>`` when the screen locks); while one plays, a now-view in large type shows the
+exercise, the set, the count or cue and a rest's countdown, from the session's own timeline
+embedded in the page (:mod:`audiocoach.output.nowview`), and the lock screen shows the same
+through the Media Session. A log of the sessions done stays in the phone's local storage. With
+the page's web address, a QR code (an inline SVG ``data:`` image, made by segno) opens the page
+on a phone and the page is an installable app that works offline
+(:mod:`audiocoach.output.webapp`); printed, it is one A4 sheet with the exercises, their dosage
+and a week to tick.
 """
 
 from __future__ import annotations
 
-import base64
-import urllib.parse
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
+from audiocoach.output import nowview
 from audiocoach.output.listing import ExerciseText, SessionFile
-from audiocoach.script.dutch import written_forms
+from audiocoach.output.tags import DEFAULT_ARTIST, for_patient
+from audiocoach.script.dutch import number_word, written_forms
 from audiocoach.script.session import time_per_day
 
 TEMPLATE = "index.html.j2"
@@ -40,22 +47,44 @@ class ScheduleRow:
 
 @dataclass(frozen=True)
 class Player:
-    """One session file on the page: its title, MP3, and transcripts (captions and to read)."""
+    """One session file on the page: its title, MP3, transcripts, and what its now-view shows."""
 
     title: str
     variant: str
     """``volledig`` or ``kort``: the page says when to play which."""
     file: str
     transcript: str
-    """The WebVTT file, for players and people who want it."""
+    """The WebVTT file, for players that show captions (a browser's ``<audio>`` does not)."""
     transcript_page: str
     """The transcript to read: the script per exercise, with times."""
-    transcript_data: str
-    """The transcript as a ``data:`` URL: Chromium refuses a captions track from another
-    ``file:`` URL, so a page opened from a USB stick would show no captions with a file name."""
     minutes: str
     per_day: str
     """What this session asks of a day at the card's frequency ("3 tot 5 keer per dag: …")."""
+    anchor: str
+    """The player's id on the page: what "what to play today" links to."""
+    timeline: Markup
+    """The now-view's steps and the chapters, as JSON for the page's script."""
+
+
+@dataclass(frozen=True)
+class Today:
+    """One phase in "what to play today": the session for the first time, then the short one."""
+
+    title: str
+    first: Player | None
+    after: Player | None
+    agreed_only: str | None
+    """For a phase after the first: start it only when agreed with the therapist."""
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One exercise on the printed sheet: its number, name and dosage in words."""
+
+    phase: str
+    number: int
+    name: str
+    execution: str
 
 
 @dataclass(frozen=True)
@@ -121,11 +150,6 @@ def exercises_on_page(program: Program, files: Sequence[SessionFile]) -> list[Ex
     return [found[n] for n in order]
 
 
-def vtt_data_url(text: str) -> str:
-    """A transcript as a ``data:`` URL, base64 so no character needs escaping."""
-    return "data:text/vtt;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-
 def qr_data_url(url: str) -> str:
     """A QR code that opens ``url``, as an SVG ``data:`` URL: inline, nothing to fetch.
 
@@ -133,23 +157,6 @@ def qr_data_url(url: str) -> str:
     import segno  # here, not above: 11 MB that a build without --base-url never needs
 
     return str(segno.make(url, error="m", micro=False).svg_data_uri(border=4))
-
-
-POSTER_TEXT = "Gesproken tekst"
-
-
-def poster_data_url() -> str:
-    """A quiet picture behind each player: a soft panel named for what appears on it, so the
-    video area reads as a place for the captions, not as a broken video. An MP3 has no
-    pictures, so it stays while the session plays; its label sits at the top, clear of the
-    captions, which browsers draw from the bottom."""
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="240" viewBox="0 0 800 240">'
-        '<rect width="800" height="240" fill="#e8f1f6"/>'
-        '<text x="400" y="36" font-family="sans-serif" font-size="20" fill="#5a7485" '
-        f'text-anchor="middle">{POSTER_TEXT}</text></svg>'
-    )
-    return "data:image/svg+xml;charset=utf-8," + urllib.parse.quote(svg, safe="")
 
 
 def clock(ms: int) -> str:
@@ -208,32 +215,82 @@ def _render(template: str, **values: object) -> str:
     return environment.get_template(template).render(**values)
 
 
+def script_json(data: object) -> Markup:
+    """``data`` as JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def today(players: Sequence[Player], files: Sequence[SessionFile]) -> list[Today]:
+    """Per phase whose files are there: which session to play the first time and which after."""
+    phases: dict[int, dict[str, Player]] = {}
+    titles: dict[int, str] = {}
+    for player, file in zip(players, files, strict=True):
+        phases.setdefault(file.phase.number, {}).setdefault(player.variant, player)
+        titles.setdefault(file.phase.number, f"Fase {file.phase.number}: {file.phase.title}")
+    first_phase = min(phases, default=0)
+    return [
+        Today(
+            titles[number],
+            found.get("volledig"),
+            found.get("kort"),
+            None
+            if number == first_phase
+            else f"Begin pas met fase {number_word(number)} als u dat met uw behandelaar hebt"
+            " afgesproken.",
+        )
+        for number, found in sorted(phases.items())
+    ]
+
+
+def sheet(files: Sequence[SessionFile]) -> list[SheetRow]:
+    """Each phase's exercises with name and dosage in words, for the printed sheet."""
+    rows, seen = [], set()
+    for file in files:
+        if file.phase.number not in seen:
+            seen.add(file.phase.number)
+            rows += [
+                SheetRow(file.phase.title, e.number, e.name, e.execution) for e in file.exercises
+            ]
+    return rows
+
+
+def _player(program: Program, index: int, file: SessionFile, vtt: str, page: str) -> Player:
+    """The ``index``-th player on the page, with its now-view's steps and chapters."""
+    minutes = round(file.duration_ms / 60_000)
+    timeline = {
+        "steps": [s.as_data() for s in nowview.steps(file)],
+        "chapters": nowview.chapters(file),
+        "title": file.short_title,
+    }
+    return Player(
+        file.short_title,
+        file.variant,
+        file.name,
+        vtt,
+        page,
+        f"{minutes} minuten",
+        time_per_day(program, file.duration_ms),
+        f"sessie-{index}",
+        script_json(timeline),
+    )
+
+
 def render_page(
     program: Program,
-    players: Sequence[tuple[SessionFile, str, str, str]],
+    players: Sequence[tuple[SessionFile, str, str]],
     *,
     practice: str | None = None,
     label: str | None = None,
     url: str | None = None,
+    web_app: bool = False,
 ) -> str:
-    """The page for these session files: (file, WebVTT name, transcript page name, WebVTT
-    text). ``label`` names the patient; ``url``, the page's own address, adds its QR code."""
+    """The page for these session files: (file, WebVTT name, transcript page name). ``label``
+    names the patient; ``url``, the page's own address, adds its QR code; ``web_app`` links the
+    web app manifest and registers the service worker that keep it for offline use."""
     files = [p[0] for p in players]
-    shown = []
-    for file, vtt, page, vtt_text in players:
-        minutes = round(file.duration_ms / 60_000)
-        shown.append(
-            Player(
-                file.short_title,
-                file.variant,
-                file.name,
-                vtt,
-                page,
-                vtt_data_url(vtt_text),
-                f"{minutes} minuten",
-                time_per_day(program, file.duration_ms),
-            )
-        )
+    shown = [_player(program, n, *p) for n, p in enumerate(players, 1)]
+    fewest, most = program.times_per_day
     return _render(
         TEMPLATE,
         program=program,
@@ -241,10 +298,23 @@ def render_page(
         label=label,
         url=url,
         qr=None if url is None else qr_data_url(url),
-        poster=poster_data_url(),
         schedule=schedule(files),
         exercises=exercises_on_page(program, files),
         players=shown,
+        today=today(shown, files),
+        sheet=sheet(files),
+        times=f"{fewest} keer per dag" if fewest == most else f"{fewest} tot {most} keer per dag",
+        most_a_day=most,
+        web_app=web_app,
+        page_data=script_json(
+            {
+                "log": f"audiocoach-log:{program.title}:{label or ''}",
+                "times": [fewest, most],
+                "album": for_patient(program.title, label),
+                "artist": practice or DEFAULT_ARTIST,
+                "webApp": web_app,
+            }
+        ),
         notes=program.notes,
     )
 

@@ -30,7 +30,7 @@ from audiocoach.script.writer import SessionScript
 def bundle_names(scripts: Sequence[SessionScript]) -> list[str]:
     """The files a build of these scripts writes, as far as they are known before it starts."""
     mp3s = [session_file_name(s.phase, s.variant) for s in scripts]
-    extras = [export.PLAYLIST_NAME, export.PAGE_NAME, export.FEED_NAME, MANIFEST_NAME]
+    extras = [export.PLAYLIST_NAME, export.PAGE_NAME, *export.ONLINE_NAMES, MANIFEST_NAME]
     texts = [
         name for n in mp3s for name in (export.transcript_name(n), export.transcript_page_name(n))
     ]
@@ -65,7 +65,9 @@ class FolderStage:
         manifest = Manifest.load(target.out_dir)
         made_with = f"{target.voice.identity};{target.fingerprint_extra()}"
         plans = plan_files(scripts, manifest, made_with, encoder, force=force)
-        stale_feed = export.FEED_NAME in manifest.entries and target.base_url is None
+        stale_feed = target.base_url is None and any(
+            n in manifest.entries for n in export.ONLINE_NAMES
+        )
         return cls(target, bundle, manifest, plans, to_make(plans), stale_feed)
 
     def tag(self, plan: PhasePlan, session: Session) -> bytes:
@@ -132,8 +134,9 @@ class FolderStage:
             locate=bundle.current,
             into=bundle.stage,
         )
-        if self.stale_feed:
-            bundle.remove(export.FEED_NAME)
+        for name in export.ONLINE_NAMES if self.stale_feed else ():
+            if (target.out_dir / name).exists():
+                bundle.remove(name)
         zip_path = target.zip_path
         zip_changed: list[str] = []
         if zip_path is not None and _same_file_system(zip_path.parent, bundle.stage):

@@ -43,10 +43,16 @@ class Session(OfScript):
 
 
 def session_file_name(phase: Phase, variant: Variant) -> str:
-    """``fase-1-gehele-periode.mp3``, ``fase-1-gehele-periode-kort.mp3``: sorts by phase, the
-    short one after the full one, and safe whatever the program file says."""
-    short = "-kort" if variant == "kort" else ""
-    return f"fase-{phase.number}-{safe_slug(phase.title)}{short}.mp3"
+    """``fase-1a-gehele-periode.mp3``, ``fase-1b-gehele-periode-kort.mp3``: the one home of a
+    session file's name.
+
+    Names sort in the order of the playlist (phase 1 before 2, the full session before the
+    short one), so a player or car stereo that plays a folder by name plays them in order: the
+    letter after the phase number decides, not the ``-kort`` that ``.`` would sort after. Safe
+    whatever the program file says. Phases 10 and up would sort before 2; the card has two.
+    """
+    letter, short = ("b", "-kort") if variant == "kort" else ("a", "")
+    return f"fase-{phase.number}{letter}-{safe_slug(phase.title)}{short}.mp3"
 
 
 def time_per_day(program: Program, duration_ms: int) -> str:
