@@ -32,7 +32,7 @@ def program() -> Program:
 
 @pytest.fixture(scope="session")
 def voice() -> EspeakVoice:
-    """The real pyttsx3/espeak-ng Dutch voice, started once for the whole run."""
+    """The real bundled espeak-ng Dutch voice, started once for the whole run."""
     return EspeakVoice()
 
 
