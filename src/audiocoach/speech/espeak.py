@@ -76,6 +76,12 @@ def dutch_voices() -> list[VoiceInfo]:
     return bundled + [v for v in system_voices() if _is_dutch(v)]
 
 
+def unknown_voice(voice_id: str) -> str:
+    """The sentence for a ``--voice`` that names no voice here."""
+    names = ", ".join(v.id for v in dutch_voices()) or "none"
+    return f"The voice '{voice_id}' does not exist; Dutch voices here: {names}."
+
+
 def _build() -> str:
     """Which espeak-ng data speaks: the wheel's version, or the system's."""
     try:
@@ -92,16 +98,16 @@ class EspeakVoice(Voice):
         self.voice_id = voice_id or DEFAULT_VOICE
         self.rate = rate
         try:
-            self._speaker = _speaker(self.voice_id, rate)
+            speaker = _speaker(self.voice_id, rate)
         except SpeakerError as error:
-            if voice_id is not None and not any(v.id == voice_id for v in bundled_voices()):
-                names = ", ".join(v.id for v in dutch_voices()) or "none"
-                raise SpeechError(
-                    f"The voice '{voice_id}' does not exist; Dutch voices here: {names}."
-                ) from None
+            if voice_id is not None and all(v.id != voice_id for v in bundled_voices()):
+                raise SpeechError(unknown_voice(voice_id)) from None
             raise SpeechError(
                 f"The speech engine could not start ({error}). {INSTALL_HINT}"
             ) from None
+        if speaker is None:
+            raise SpeechError(unknown_voice(self.voice_id))
+        self._speaker = speaker
 
     @property
     def identity(self) -> str:
@@ -118,9 +124,14 @@ class EspeakVoice(Voice):
 
 
 @cache
-def _speaker(voice_id: str, rate: int) -> Speaker:
-    """One speaker process per voice and rate, shared by every voice object made with them."""
-    return Speaker(voice_id, rate)
+def _speaker(voice_id: str, rate: int) -> Speaker | None:
+    """One speaker process per voice and rate, shared by every voice object made with them;
+    ``None`` for a voice the library does not have (espeak-ng itself would take any name)."""
+    speaker = Speaker(voice_id, rate)
+    if voice_id not in {v["id"] for v in speaker.info.voices}:
+        speaker.close()
+        return None
+    return speaker
 
 
 def is_bundled(voice_id: str | None) -> bool:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.script.dutch import written_forms
 from audiocoach.speech.voice import Voice
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ class SystemVoice(Voice):
 
     def __init__(self, voice_id: str, rate: int) -> None:
         if voice_id not in {v.id for v in system_voices()}:
-            raise SpeechError(f"The voice '{voice_id}' does not exist.")
+            from audiocoach.speech.espeak import unknown_voice
+
+            raise SpeechError(unknown_voice(voice_id))
         self.voice_id = voice_id
         self.rate = rate
 
@@ -85,7 +88,7 @@ class SystemVoice(Voice):
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.setProperty("voice", self.voice_id)
                 engine.setProperty("rate", self.rate)
-                engine.save_to_file(text, str(path))
+                engine.save_to_file(written_forms(text), str(path))  # no espeak phonemes
                 engine.runAndWait()
             if not path.is_file() or path.stat().st_size <= 44:
                 raise SpeechError(f"The system's voice did not say {text!r}.")
