@@ -162,10 +162,10 @@ def main(argv: list[str]) -> None:
     library might print can break a frame. Ctrl-C is the main process's: this one ends when
     its requests end, as they do when the main process exits, however it exits."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    voice_id, rate = argv[0], int(argv[1])
-    serve(voice_id, rate, "--once" in argv[2:], sys.stdin.buffer, replies)
+    with os.fdopen(os.dup(sys.stdout.fileno()), "wb") as replies:
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        voice_id, rate = argv[0], int(argv[1])
+        serve(voice_id, rate, "--once" in argv[2:], sys.stdin.buffer, replies)
 
 
 if __name__ == "__main__":
