@@ -15,9 +15,7 @@ here imports more than the standard library, so that process stays small.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
-from dataclasses import dataclass
 
 SYNCHRONOUS = 2
 """``AUDIO_OUTPUT_SYNCHRONOUS``: ``espeak_Synth`` returns when every sample was delivered."""
@@ -68,26 +66,31 @@ class EspeakLibError(Exception):
     """The library or its data could not be loaded, or refused a voice or a text."""
 
 
-def library_paths() -> tuple[str, str | None]:
+LIBRARY_VAR = "AUDIOCOACH_ESPEAK_LIBRARY"
+DATA_VAR = "AUDIOCOACH_ESPEAK_DATA"
+"""Where the speaker process finds the library and its data: its parent looks them up
+(:func:`library_paths`), so the speaker need not import the loader (some 3 MB of modules in
+every process that speaks, and in each of its children)."""
+
+
+def library_paths() -> tuple[str, str]:
     """The library to open and its data folder: the wheel's, else a system espeak-ng
-    (``None``: the library's own default data folder)."""
+    (an empty data folder: the library's own default)."""
     try:
         import espeakng_loader
     except ImportError:
+        import ctypes.util
+
         found = ctypes.util.find_library("espeak-ng")
         if found is None:
             raise EspeakLibError("espeak-ng is not installed") from None
-        return found, os.environ.get("ESPEAK_DATA_PATH")
+        return found, os.environ.get("ESPEAK_DATA_PATH", "")
     return espeakng_loader.get_library_path(), espeakng_loader.get_data_path()
 
 
-@dataclass(frozen=True)
-class LibVoice:
-    """A voice the library offers: its identifier (``gmw/nl``), name and languages."""
-
-    id: str
-    name: str
-    languages: tuple[str, ...]
+def _given_paths() -> tuple[str, str]:
+    path = os.environ.get(LIBRARY_VAR)
+    return (path, os.environ.get(DATA_VAR, "")) if path else library_paths()
 
 
 def _first_language(packed: bytes | None) -> tuple[str, ...]:
@@ -100,7 +103,7 @@ class EspeakLib:
     """The library, initialised for synchronous synthesis; one per process."""
 
     def __init__(self) -> None:
-        path, data = library_paths()
+        path, data = _given_paths()
         try:
             self._lib = ctypes.CDLL(path)
         except OSError as error:
@@ -135,19 +138,19 @@ class EspeakLib:
         """The library's version, as it reports it ("1.52.0")."""
         return (self._lib.espeak_Info(None) or b"unknown").decode(errors="replace").strip()
 
-    def voices(self) -> list[LibVoice]:
-        """Every voice of the library's data."""
-        found = []
+    def voices(self) -> list[dict[str, object]]:
+        """Every voice of the library's data: its identifier (``gmw/nl``), name and languages."""
+        found: list[dict[str, object]] = []
         listed = self._lib.espeak_ListVoices(None)
         index = 0
         while listed[index]:
             voice = listed[index].contents
             found.append(
-                LibVoice(
-                    (voice.identifier or b"").decode(errors="replace"),
-                    (voice.name or b"").decode(errors="replace"),
-                    _first_language(voice.languages),
-                )
+                {
+                    "id": (voice.identifier or b"").decode(errors="replace"),
+                    "name": (voice.name or b"").decode(errors="replace"),
+                    "languages": _first_language(voice.languages),
+                }
             )
             index += 1
         return found

@@ -24,8 +24,7 @@ import os
 import signal
 import struct
 import sys
-from dataclasses import asdict
-from typing import IO
+from typing import IO  # audiocoach/__init__ has imported typing already
 
 from audiocoach.speech.espeak_lib import EspeakLib, EspeakLibError
 
@@ -131,8 +130,7 @@ def _why(status: int, frame: tuple[bytes, bytes] | None) -> str:
 
 
 def _ready(lib: EspeakLib) -> bytes:
-    voices = [asdict(voice) for voice in lib.voices()]
-    return json.dumps({"version": lib.version, "rate": lib.rate, "voices": voices}).encode()
+    return json.dumps({"version": lib.version, "rate": lib.rate, "voices": lib.voices()}).encode()
 
 
 def serve(voice_id: str, rate: int, once: bool, requests: IO[bytes], replies: IO[bytes]) -> None:
