@@ -83,44 +83,52 @@ def unknown_voice(voice_id: str) -> str:
 
 
 def _build() -> str:
-    """Which espeak-ng data speaks: the wheel's version, or the system's."""
+    """Which espeak-ng speaks, library and data: the wheel's version, or the system's library."""
     try:
         return f"espeakng-loader-{metadata.version('espeakng-loader')}"
     except metadata.PackageNotFoundError:
-        return "system"
+        import ctypes.util
+
+        return f"system-{ctypes.util.find_library('espeak-ng')}"
 
 
 class EspeakVoice(Voice):
-    """The bundled espeak-ng in one voice and rate. Creating it starts its speaker process,
-    which checks that the voice exists before any work starts."""
+    """The bundled espeak-ng in one voice and rate. A voice named is checked against the
+    library's list when the voice is made; the speaker process starts with the first text, so
+    a build that speaks nothing (nothing changed) starts none."""
 
     def __init__(self, voice_id: str | None = None, rate: int = DEFAULT_RATE) -> None:
+        if voice_id is not None and all(v.id != voice_id for v in bundled_voices()):
+            raise SpeechError(unknown_voice(voice_id))
         self.voice_id = voice_id or DEFAULT_VOICE
         self.rate = rate
-        try:
-            speaker = _speaker(self.voice_id, rate)
-        except SpeakerError as error:
-            if voice_id is not None and all(v.id != voice_id for v in bundled_voices()):
-                raise SpeechError(unknown_voice(voice_id)) from None
-            raise SpeechError(
-                f"The speech engine could not start ({error}). {INSTALL_HINT}"
-            ) from None
-        if speaker is None:
-            raise SpeechError(unknown_voice(self.voice_id))
-        self._speaker = speaker
+        self._speaker: Speaker | None = None
 
     @property
     def identity(self) -> str:
-        version = self._speaker.info.version
-        return f"espeak-ng-{version}:{_build()}:{SPEECH_PATH}:{self.voice_id}:{self.rate}"
+        return f"espeak-ng:{_build()}:{SPEECH_PATH}:{self.voice_id}:{self.rate}"
+
+    def _speaking(self) -> Speaker:
+        if self._speaker is None:
+            try:
+                speaker = _speaker(self.voice_id, self.rate)
+            except SpeakerError as error:
+                raise SpeechError(
+                    f"The speech engine could not start ({error}). {INSTALL_HINT}"
+                ) from None
+            if speaker is None:
+                raise SpeechError(unknown_voice(self.voice_id))
+            self._speaker = speaker
+        return self._speaker
 
     def synthesize(self, text: str) -> Sound:
         """``text`` as espeak-ng says it, ``[[...]]`` read as phonemes (the lexicon's)."""
+        speaker = self._speaking()
         try:
-            samples = self._speaker.say(text)
+            samples = speaker.say(text)
         except SpeakerError as error:
             raise SpeechError(f"The speech engine could not say {text!r}: {error}.") from None
-        return Sound(np.frombuffer(samples, dtype="<i2").astype(np.int16), self._speaker.info.rate)
+        return Sound(np.frombuffer(samples, dtype="<i2").astype(np.int16), speaker.info.rate)
 
 
 @cache
