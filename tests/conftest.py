@@ -46,7 +46,7 @@ def all_chosen(program: Program) -> Program:
 
 @pytest.fixture(scope="session")
 def voice() -> EspeakVoice:
-    """The real pyttsx3/espeak-ng Dutch voice, started once for the whole run."""
+    """The real bundled espeak-ng Dutch voice, started once for the whole run."""
     return EspeakVoice()
 
 

@@ -3,6 +3,7 @@ main process, in an encoding worker, and on a real small file system where one c
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -17,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach import files
+from audiocoach.speech.cache import ENV_VAR
 from helpers import run_cli, tiny_program
 
 pytestmark = pytest.mark.slow
@@ -99,12 +101,12 @@ def test_a_write_that_fails_in_a_worker_is_one_sentence_and_changes_nothing(
 ) -> None:
     """A file size limit makes the worker's MP3 write fail, as a full disk would.
 
-    The new texts are spoken first (a preview fills the speech cache): under the limit,
-    pyttsx3 hangs when its own temporary WAV cannot be written (see the README)."""
+    The new texts are spoken under the limit too, into an empty speech cache: speech writes no
+    file (pyttsx3's temporary WAV once made this wait forever), and a cache entry that cannot
+    be written is simply not kept."""
     program = str(earlier_tiny.parent / "klein.toml")
-    spoken = run_cli(CliRunner(), "preview", "--program", program, "--reps", "4")
-    assert spoken.exit_code == 0, spoken.output
     before = everything(earlier_tiny)
+    env = {**os.environ, ENV_VAR: str(earlier_tiny.parent / "lege-cache")}
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))
@@ -112,7 +114,7 @@ def test_a_write_that_fails_in_a_worker_is_one_sentence_and_changes_nothing(
     result = subprocess.run(
         [sys.executable, "-m", "audiocoach", "build", "--program", program, "--reps", "4",
          "--jobs", "2", "--out", str(earlier_tiny)],
-        capture_output=True, text=True, check=False, preexec_fn=limit, timeout=300,
+        capture_output=True, text=True, check=False, preexec_fn=limit, timeout=300, env=env,
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
@@ -154,5 +156,33 @@ def test_a_really_full_disk(tmp_path: Path, runner: CliRunner) -> None:
             (line,) = result.stderr.splitlines()
             assert line.endswith("No space left on device."), line
             assert everything(out) == before
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
+def test_a_cold_build_with_a_full_temporary_folder_and_cache_succeeds(tmp_path: Path) -> None:
+    """Speech writes no temporary file: with the temporary folder and the speech cache on a
+    full file system, a build that speaks every text still ends, and well."""
+    disk = tmp_path / "vol"
+    disk.mkdir()
+    if not _mount_small(disk):
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        with (disk / "vulling").open("wb") as filling, contextlib.suppress(OSError):
+            while True:
+                filling.write(b"\0" * 65536)
+                filling.flush()
+        program = tiny_program(tmp_path)
+        env = {**os.environ, "TMPDIR": str(disk), ENV_VAR: str(disk / "cache")}
+        result = subprocess.run(
+            [sys.executable, "-m", "audiocoach", "build", "--program", str(program),
+             "--quiet", "--out", str(tmp_path / "uit")],
+            capture_output=True, text=True, check=False, timeout=300, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in (tmp_path / "uit").glob("*.mp3")) == [
+            "fase-1-begin-kort.mp3",
+            "fase-1-begin.mp3",
+        ]
     finally:
         subprocess.run(["umount", str(disk)], check=False)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from audiocoach.errors import ScriptError
 from audiocoach.model.program import Program
 from audiocoach.pipeline.session import write_scripts
+from audiocoach.script.dutch import written_forms
 from audiocoach.script.keys import KEYED_TEMPLATES, text_hash
 from audiocoach.script.phrases import phrase_list
 from audiocoach.script.writer import Line, templates_dir
@@ -81,7 +82,7 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
     with (tmp_path / "phrases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     said = {
-        e["text"]
+        written_forms(e["text"])
         for p in preview_json(runner, "--select", "5,6")["phases"]
         for e in p["events"]
         if e["text"] and e["kind"] != "tone"
@@ -89,6 +90,8 @@ def test_phrases_lists_exactly_what_the_sessions_say(runner: CliRunner, tmp_path
     assert [r["text"] for r in rows] == list(dict.fromkeys(r["text"] for r in rows))
     assert {r["text"] for r in rows} == said
     assert len({r["key"] for r in rows}) == len(rows)
+    assert not any("[[" in r["text"] for r in rows), "the therapist reads words, not phonemes"
+    assert any("naar het plafond" in r["text"] for r in rows)
     assert next(r for r in rows if r["key"] == "tel-01")["text"] == "één"
     assert "fase 2: oefening 2, 3, 4, 5, 6" in next(
         r["used_in"] for r in rows if r["key"] == "tel-01"

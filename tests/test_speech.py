@@ -1,7 +1,9 @@
-"""The real speech engine: a Dutch voice, one clip per text, nothing carried over."""
+"""The real speech engine: a Dutch voice, one clip per text, nothing carried over: the same
+text always gives the same samples."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -10,8 +12,8 @@ import pytest
 
 from audiocoach.audio.samples import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
-from audiocoach.speech import espeak
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices
+from audiocoach.speech.speaker_client import Speaker
 from audiocoach.speech.voice import Clip, Voice, clip_key, clip_of
 
 
@@ -42,72 +44,75 @@ def test_slower_rate_gives_longer_clips() -> None:
     assert slow.ms > 1.5 * fast.ms
 
 
-def test_voice_and_rate_are_sent_only_when_they_change(
-    voice: EspeakVoice, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each change makes espeak-ng busy for some 20 ms that the next text has to wait out."""
-    engine = espeak._engine()
-    sent: list[tuple[str, object]] = []
-    original = engine.setProperty
-
-    def counting(name: str, value: object) -> None:
-        sent.append((name, value))
-        original(name, value)
-
-    monkeypatch.setattr(engine, "setProperty", counting)
-    other = EspeakVoice(voice.voice_id, rate=voice.rate + 40)
-    texts = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht"]
-    lengths = [clip_of(t, voice.synthesize(t)).ms for t in texts]
-    # Sent for the first text (and again for a text that is retried), not two for every text.
-    assert len(sent) < len(texts)
-    faster = [clip_of(t, other.synthesize(t)).ms for t in texts]
-    assert sent[-2:] == [("voice", voice.voice_id), ("rate", voice.rate + 40)]
-    assert sum(faster) < sum(lengths), "the new rate is used"
-    # espeak-ng varies a clip by some milliseconds, more after many syntheses in one process;
-    # the rate changed by a quarter, so a tenth tells the old rate from the new.
-    assert [clip_of(t, voice.synthesize(t)).ms for t in texts] == pytest.approx(lengths, rel=0.1)
-    assert sent[-1] == ("rate", voice.rate), "and the old one again"
+LINES = [
+    "Neem de beginhouding aan, op de rug.",
+    "Ga op de rug liggen met gebogen benen, de voeten op de grond.",
+    "één",
+    "links",
+    "Laatste serie.",
+    "Til de [[l'INk@rArm]] op.",
+]
+OTHER_LINES = ["Nog vijf seconden.", "twee", "Schuine buikspieren.", "rechts", "Stop."]
 
 
-def test_many_phrases_in_a_loop_each_get_their_own_clip(voice: EspeakVoice) -> None:
-    """pyttsx3 loses files in loops upstream; every phrase here must come back, alone."""
-    words = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"] * 2
-    clips = [clip_of(w, voice.synthesize(w)) for w in words]
-    for first, again in zip(clips[:10], clips[10:], strict=True):
-        # espeak-ng varies by a millisecond or two; a leftover of another word is hundreds.
-        assert abs(first.ms - again.ms) <= 30, first.text
+def _samples(voice: EspeakVoice, texts: list[str]) -> list[bytes]:
+    return [voice.synthesize(text).samples.tobytes() for text in texts]
 
 
-FIRST_LONG_TEXT = """
-import sys
-from audiocoach.speech.voice import clip_of
+SAY_IN_A_FRESH_PROCESS = """
+import json, sys
 from audiocoach.speech.espeak import EspeakVoice
 voice = EspeakVoice()
-long = " ".join(["Zorg dat u de stem goed kunt horen. We beginnen."] * 4)
-first = clip_of(long, voice.synthesize(long))
-short = clip_of("één", voice.synthesize("één"))
-again = clip_of("één", voice.synthesize("één"))
-print(first.ms, short.ms, again.ms)
+json.dump([voice.synthesize(t).samples.tobytes().hex() for t in json.load(sys.stdin)], sys.stdout)
 """
 
 
-def test_first_long_text_after_start_is_whole_and_leaves_nothing_behind() -> None:
-    """The first text of a process was now and then cut short, its rest put in the next clip.
+def test_the_same_text_gives_the_same_samples_whatever_was_said_before(
+    voice: EspeakVoice,
+) -> None:
+    """The lines, other lines, the lines again in reverse order: in this used voice and in
+    a fresh one in a process of its own, every line's samples are the same, exactly."""
+    first = _samples(voice, LINES)
+    _samples(voice, OTHER_LINES)
+    again = _samples(voice, LINES[::-1])[::-1]
+    assert again == first
+    result = subprocess.run(
+        [sys.executable, "-c", SAY_IN_A_FRESH_PROCESS],
+        input=json.dumps(OTHER_LINES + LINES[::-1]),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    fresh = [bytes.fromhex(h) for h in json.loads(result.stdout)][len(OTHER_LINES) :][::-1]
+    assert fresh == first
+    assert len(set(first)) == len(first), "each line has a sound of its own"
 
-    It happened in about one process in fifteen on a busy machine, so several fresh processes
-    are tried; every one must give the same length.
-    """
-    lengths = []
-    for _ in range(4):
-        result = subprocess.run(
-            [sys.executable, "-c", FIRST_LONG_TEXT], capture_output=True, text=True, check=True
-        )
-        first_ms, short_ms, again_ms = map(int, result.stdout.split())
-        assert abs(short_ms - again_ms) <= 30
-        assert "Audio saved" not in result.stdout
-        lengths.append(first_ms)
-    assert max(lengths) - min(lengths) <= 50, lengths
-    assert min(lengths) > 8000
+
+def test_each_text_in_a_process_of_its_own_sounds_as_with_fork(voice: EspeakVoice) -> None:
+    """Where there is no fork (Windows) each text gets a process of its own: the same state,
+    so the same samples."""
+    alone = Speaker(voice.voice_id, voice.rate, forks=False)
+    try:
+        assert [alone.say(t) for t in LINES[:3]] == _samples(voice, LINES[:3])
+    finally:
+        alone.close()
+
+
+def test_many_phrases_in_a_loop_each_get_their_own_clip(voice: EspeakVoice) -> None:
+    words = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"] * 2
+    clips = _samples(voice, words)
+    assert clips[:10] == clips[10:]
+    assert len(set(clips[:10])) == 10
+
+
+def test_a_long_text_is_whole() -> None:
+    """espeak-ng hands over every sample before it returns: a long text is not cut short."""
+    long = " ".join(["Zorg dat u de stem goed kunt horen. We beginnen."] * 4)
+    short = clip_of("We beginnen.", EspeakVoice().synthesize("We beginnen."))
+    whole = clip_of(long, EspeakVoice().synthesize(long))
+    assert whole.ms > 8000
+    assert whole.ms > 6 * short.ms
 
 
 def test_unknown_voice_is_a_plain_error() -> None:

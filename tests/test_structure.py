@@ -153,6 +153,7 @@ ALLOWED_BACKWARDS = {
     ("audiocoach.speech.espeak", "audiocoach.audio.samples"),
     ("audiocoach.speech.piper", "audiocoach.audio.samples"),
     ("audiocoach.speech.recorded", "audiocoach.audio.samples"),
+    ("audiocoach.speech.system", "audiocoach.audio.samples"),
     ("audiocoach.script.session", "audiocoach.audio.timeline"),  # the timeline's type only
 }
 

@@ -127,8 +127,8 @@ print(*(clip_of(text, v.synthesize(text)).ms for v in voices), *(v.identity for 
 
 
 def in_own_process(*args: str) -> subprocess.CompletedProcess[str]:
-    """Piper brings its own espeak-ng, which crashes next to the one pyttsx3 has loaded in the
-    test process: so Piper runs in a process of its own, as it does in a build."""
+    """Piper brings its own espeak-ng, which crashed next to another one loaded in the same
+    process: so Piper runs in a process of its own, as it does in a build."""
     return subprocess.run(
         [sys.executable, *args], capture_output=True, text=True, check=False, timeout=120
     )

@@ -283,8 +283,6 @@ def _make(
         pending: _Pending = {}
         for folder in folders:
             pending.update(_submit(pool, folder, encoder, spoken))
-        # No malloc_trim here: espeak-ng crashed (SIGSEGV in Synth) when the heap was trimmed
-        # between two of its syntheses, and a later build in this process would be just that.
         for done, future in enumerate(as_completed(pending), 1):
             folder, plan, session = pending[future]
             built = folder.record(plan, session, future.result())

@@ -1,9 +1,11 @@
 """Run plain-data jobs on every core: worker processes, or inline when one worker will do.
 
 Encoding is the expensive step and LAME runs on one core, so phases (and patients, in a batch)
-are encoded side by side in worker processes. Workers are *spawned*, not forked: the main
-process runs the speech engine's threads, and forking a process with running threads can
-deadlock the child. Jobs and results therefore cross as pickles and hold only plain data.
+are encoded side by side in worker processes. Workers are *spawned*, not forked: the pool
+runs threads of its own in the main process, forking a process with running threads can
+deadlock the child, and spawning is what Windows and macOS do anyway. (The speech engine no
+longer runs here at all: it has a speaker process of its own.) Jobs and results therefore
+cross as pickles and hold only plain data.
 
 A job never crosses the pipe itself: it is pickled into a file and only that file's name is
 sent (a few hundred bytes). On CPython before 3.12 (gh-94777; Debian 12's 3.11.2, every 3.10)
@@ -88,7 +90,7 @@ class _Stopped(BaseException):
 _BUSY = [False]
 _STOPPING = [False]
 _IN_WORKER = [False]
-"""Set in worker processes: only they may trim the heap (see :func:`release_memory`)."""
+"""Set in worker processes."""
 
 
 def _exit_on_term(_signal: int, _frame: object) -> None:
@@ -258,13 +260,9 @@ def _plain_breakage(future: Future[R]) -> Future[R]:
 def release_memory() -> None:
     """Give freed heap memory back to the system (glibc); a no-op elsewhere.
 
-    For workers only: espeak-ng crashed (SIGSEGV in Synth) when the main process did this
-    between two of its syntheses. A job run inline (one worker, ``--jobs 1``, a one-core
-    machine) runs in the main process, which speaks the next phase or patient afterwards, so
-    there it does nothing; the test suite crashed so, a build of one phase in the test process
-    followed by speech."""
-    if not _IN_WORKER[0]:
-        return
+    Any process may: the main process used not to (espeak-ng, then run in it through pyttsx3's
+    threads, crashed in Synth when the heap was trimmed between two syntheses), but espeak-ng
+    now speaks in a speaker process of its own."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 
 _UNITS = ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
 _TEENS = [
@@ -68,58 +68,83 @@ def _compound(n: int) -> str:
 
 
 LEXICON: Mapping[str, str] = {
-    # Codes: said letter by letter, as a Dutch therapist says them.
-    "SI-gewricht": "es-ie-gewricht",
-    "SI-blokkade": "es-ie-blokkade",
-    # Compounds whose "-er-" espeak-ng stresses and lengthens ("linkeer-arm", "achteer-over").
-    "linkerarm": "linker-arm",
-    "rechterarm": "rechter-arm",
-    "achterover": "achter-over",
-    "herstelbevorderende": "herstel-bevorderende",
-    # Words espeak-ng stresses on the wrong syllable ("PLAfond", "ELkaar", "HETzelfde").
-    "plafond": "pla-fond",
-    "elkaar": "el-kaar",
-    "hetzelfde": "het-zelfde",
+    # Codes: said letter by letter, as a Dutch therapist says them, the stress on "ie".
+    "SI-gewricht": "[[,Es'iQ@vr,Ixt]]",
+    "SI-blokkade": "[[,Es'iblOk,a:d@]]",
+    # Compounds stressed on their first part, with a schwa in "-er-" ("linkeer-arm", and
+    # "linkerBEEN" with the stress on the second part, are espeak-ng's own readings).
+    "linkerarm": "[[l'INk@r,Arm]]",
+    "rechterarm": "[[r'Ext@r,Arm]]",
+    "linkerbeen": "[[l'INk@rb,e:n]]",
+    "rechterbeen": "[[r'Ext@rb,e:n]]",
+    "linkerknie": "[[l'INk@rkn,i]]",
+    "rechterknie": "[[r'Ext@rkn,i]]",
+    "buikspieren": "[[b'Wyksp,ir@n]]",
+    "herstelbevorderende": "[[hErst'Elb@v,Ord@r@nd@]]",
+    # Words espeak-ng stresses on the wrong syllable ("PLAfond", "ELkaar", "HETzelfde",
+    # "ACHteeRover") or says with the "ee" of "keer" ("seerie", "peeriode").
+    "achterover": "[[_!,Axt@r'o:v@r]]",
+    "plafond": "[[pla:f'Ont]]",
+    "elkaar": "[[_!Elk'a:r]]",
+    "hetzelfde": "[[h@tz'Elvd@]]",
+    "serie": "[[s'e:ri]]",
+    "series": "[[s'e:ris]]",
+    "periode": "[[pe:ri'o:d@]]",
 }
-"""The pronunciation lexicon: every word the speech engine misreads, with a respelling it reads
-right. Found by reading the phonemes of every line (``espeak-ng -v nl -x``), not by ear alone;
-tests/test_lexicon.py checks each respelling's phonemes with the bundled espeak-ng. Respellings
-rather than espeak's ``[[phonemes]]``, so that any engine (a recorded voice, Piper) still gets
-readable Dutch. Transcripts show the written word (:func:`written_forms`)."""
+"""The pronunciation lexicon: every word espeak-ng misreads, and exactly how it is said, in
+espeak-ng's phoneme input (``[[...]]``, its own mnemonics: ``'`` before the syllable with the
+main stress, ``,`` a secondary one). A respelling cannot move a stress: each part of "pla-fond"
+got a main stress of its own. Found by reading the phonemes of every line (``espeak-ng -v nl
+-x``), not by ear alone; tests/test_lexicon.py checks that each word has one main stress, on the
+syllable a Dutch speaker stresses. The timeline (and ``preview --json``) holds the text as the
+espeak-ng voice is given it; every other voice (recordings, Piper, the system's voices) and
+every text a person reads gets the written word (:func:`written_forms`)."""
 
-TYPOS: Mapping[str, str] = {"S1-gewricht": "es-ie-gewricht"}
-"""The card's typos, said as meant; a transcript shows the corrected word."""
-
-
-@cache
-def _word_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
+TYPOS: Mapping[str, str] = {"S1-gewricht": "SI-gewricht"}
+"""The card's typos, said (and shown) as meant."""
 
 
-def _respell(text: str, lexicon: Mapping[str, str]) -> str:
-    """Replace each word of ``lexicon`` where it stands whole; a capital at a sentence's start
-    stays a capital."""
+def _whole_words(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` standing whole (not inside a longer word), longest first."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\[-])(?:{alternatives})(?![\w\]-])", re.IGNORECASE)
 
-    def replacement(written: str, said: str) -> Callable[[re.Match[str]], str]:
-        def sub(match: re.Match[str]) -> str:
-            capital = match.group()[:1].isupper() and not written[:1].isupper()
-            return said[:1].upper() + said[1:] if capital else said
 
-        return sub
+_SAID = _whole_words(LEXICON)
+_TYPO = _whole_words(TYPOS)
+_WRITTEN = {said: written for written, said in LEXICON.items()}
+_PHONEME_INPUT = re.compile("|".join(re.escape(said) for said in _WRITTEN))
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)$")
 
-    for written, said in lexicon.items():
-        text = _word_pattern(written).sub(replacement(written, said), text)
-    return text
+
+def _lookup(table: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+    folded = {key.lower(): value for key, value in table.items()}
+    return lambda match: folded[match.group().lower()]
 
 
 def spoken_forms(text: str) -> str:
-    """Replace every lexicon word (and the card's typos) by how the engine must be given it."""
-    return _respell(_respell(text, TYPOS), LEXICON)
+    """The card's typos corrected, then every lexicon word as espeak-ng must be given it.
+
+    One pass each: a replacement is never looked at again."""
+    return _SAID.sub(_lookup(LEXICON), _TYPO.sub(_lookup(TYPOS), text))
 
 
 def written_forms(text: str) -> str:
-    """Undo :func:`spoken_forms` for reading: a transcript says "SI-gewricht", as the card does."""
-    return _respell(text, {said: written for written, said in LEXICON.items()})
+    """Undo :func:`spoken_forms` for reading and for every other voice: the written word, with
+    a capital where a sentence starts ("Achterover kantelen.")."""
+
+    def word(match: re.Match[str]) -> str:
+        written = _WRITTEN[match.group()]
+        if _SENTENCE_START.search(text, 0, match.start()):
+            return written[:1].upper() + written[1:]
+        return written
+
+    return _PHONEME_INPUT.sub(word, text)
+
+
+def without_phoneme_input(text: str) -> str:
+    """``text`` with the lexicon's phoneme input taken out, for the check of what is left."""
+    return _PHONEME_INPUT.sub(" ", text)
 
 
 def numbers_as_words(text: str) -> str:
@@ -211,6 +236,7 @@ def unspeakable(text: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _problems(text: str) -> tuple[str, ...]:
+    text = without_phoneme_input(text)  # the lexicon's own [[...]] is meant
     problems = [f"symbol or digit {m.group()!r}" for m in _FORBIDDEN.finditer(text)]
     problems += [f"abbreviation {m.group()!r}" for m in _ABBREVIATION.finditer(text.lower())]
     problems += [f"capitals {w!r}" for w in re.findall(r"\b[A-Z]{2,}\b", text)]

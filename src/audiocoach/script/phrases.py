@@ -18,6 +18,7 @@ import jinja2
 from audiocoach.errors import ScriptError
 from audiocoach.files import write_text
 from audiocoach.folders import prepare_folder
+from audiocoach.script.dutch import written_forms
 from audiocoach.script.writer import Line, SessionScript
 
 CSV_NAME = "phrases.csv"
@@ -34,6 +35,12 @@ class Phrase:
     uses: tuple[tuple[int, int | None], ...]
     """(phase number, exercise number) pairs in order of first use; ``None`` is the opening or
     closing of the session."""
+
+    @property
+    def written(self) -> str:
+        """The text as the therapist reads it aloud: the written words, not espeak-ng's
+        phonemes for the lexicon's words (``text`` is what the timeline holds)."""
+        return written_forms(self.text)
 
     @property
     def used_in(self) -> str:
@@ -80,7 +87,7 @@ def phrases_csv(phrases: Sequence[Phrase]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows((p.key, p.text, p.used_in) for p in phrases)
+    writer.writerows((p.key, p.written, p.used_in) for p in phrases)
     return buffer.getvalue()
 
 

@@ -15,8 +15,9 @@ clip kept for a text stays, so builds sharing a cache (at once or one after the 
 the same clip for it. A cache that cannot be written is no reason to fail a build: the clip
 is then simply not kept.
 
-Reading clips back also makes a build and a preview in one process agree to the millisecond,
-which espeak-ng alone does not (it varies a clip by a millisecond or two between runs).
+The bundled espeak-ng says a text with the same samples whenever and wherever it says it
+(:mod:`audiocoach.speech.speaker`), so what the cache holds never changes a build's bytes;
+the first-kept rule still matters for engines that do vary (Piper, the system's voices).
 """
 
 from __future__ import annotations

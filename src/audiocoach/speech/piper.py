@@ -15,6 +15,7 @@ from typing import Any
 
 from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.script.dutch import written_forms
 from audiocoach.speech.voice import Voice
 
 MODEL_SUFFIX = ".onnx"
@@ -70,5 +71,6 @@ class PiperVoice(Voice):
     def synthesize(self, text: str) -> Sound:
         buffer = io.BytesIO()
         with wave.open(buffer, "wb") as wav:
-            self._voice.synthesize_wav(text, wav, syn_config=self._config)
+            # The lexicon's phoneme input is espeak-ng's; Piper reads the written word.
+            self._voice.synthesize_wav(written_forms(text), wav, syn_config=self._config)
         return sound_from_wav(buffer.getvalue())
