@@ -21,17 +21,27 @@ from typer.testing import CliRunner
 from audiocoach.model.patient import resolve_plan
 from audiocoach.model.program import Program
 from audiocoach.serve.app import Server, create_app
-from helpers import decode, preview_json, run_cli, tiny_program
+from helpers import TINY_PROGRAM, decode, preview_json, run_cli
 
 BASE = "http://127.0.0.1:8017"
 BUILD_DEADLINE_S = 300
+CHOICE_PROGRAM = TINY_PROGRAM.replace("exercises = [1]\n", "exercises = [1]\nfixed = []\n")
+"""The small program with its one exercise left to the therapist (``fixed = []``; without
+``fixed`` a program file leaves nothing to choose, issue 21), so the form's ticks are tried."""
+
+
+def choice_program(folder: Path) -> Path:
+    """``klein.toml``: the small program whose one exercise the therapist ticks."""
+    path = folder / "klein.toml"
+    path.write_text(CHOICE_PROGRAM, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app's output folder, with a small program file in it to choose."""
     folder = tmp_path_factory.mktemp("serve-out")
-    tiny_program(folder)
+    choice_program(folder)
     return folder
 
 
@@ -229,6 +239,29 @@ def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> N
     bad = client.post("/voorbeeld", data={**data, "reps": "51"}).json()
     assert bad["html"] == ""
     assert bad["errors"] == {"reps": "Herhalingen: kies een getal van 1 tot 50."}
+
+
+def test_a_long_session_gets_the_warning_preview_prints(
+    client: TestClient, out: Path, runner: CliRunner
+) -> None:
+    """Ten sets with five minutes' rest: over 20 minutes. The page warns as ``preview`` does
+    (issue 21), and a session of the program's own dosage gets no warning."""
+    data: Form = {"csrf": token(client), "label": "L.S.", "program": "klein.toml", "tones": "aan"}
+    data["kies"] = ["1"]
+    long = client.post("/voorbeeld", data={**data, "sets": "10", "rest": "300"}).json()
+    assert long["errors"] == {}
+    dosage = ("--sets", "10", "--rest", "300")
+    cli = run_cli(runner, "preview", "--program", str(out / "klein.toml"), "--select", "1", *dosage)
+    assert cli.exit_code == 0, cli.output
+    said = cli.stderr.strip().splitlines()
+    assert said
+    assert said[0].startswith("Let op, fase 1: ")
+    shown = re.findall(r'<p class="warning">([^<]+)</p>', long["html"])
+    assert [unescape(line) for line in shown] == said
+    short = client.post("/voorbeeld", data=data).json()
+    assert short["errors"] == {}
+    assert "Zo lang duren de sessies" in short["html"]
+    assert 'class="warning"' not in short["html"]
 
 
 def test_make_audio_links_mp3s_page_zip_and_patient_file(

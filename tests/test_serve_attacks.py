@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from audiocoach.serve.app import create_app
-from helpers import TINY_PROGRAM, run_cli, tiny_program
-from test_serve import BASE, build, messages, token
+from helpers import TINY_PROGRAM, run_cli
+from test_serve import BASE, CHOICE_PROGRAM, build, choice_program, messages, token
 
 SECRET = "geheim-buiten-de-map"
 
@@ -31,7 +31,7 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory, outside: Path) -> Path:
     folder = tmp_path_factory.mktemp("serve-attacks")
-    tiny_program(folder)
+    choice_program(folder)
     (folder / "link.toml").symlink_to(outside / "kaart.toml")
     (folder / ".verborgen.toml").write_text(TINY_PROGRAM, encoding="utf-8")
     (folder / "s-l").symlink_to(outside, target_is_directory=True)
@@ -118,7 +118,7 @@ def test_a_new_folder_is_never_a_link(client: TestClient, out: Path, outside: Pa
 
 def test_a_phase_titled_short_is_not_two_short_sessions(client: TestClient, out: Path) -> None:
     (out / "kort.toml").write_text(
-        TINY_PROGRAM.replace('title = "Begin"', 'title = "Begin kort"'), encoding="utf-8"
+        CHOICE_PROGRAM.replace('title = "Begin"', 'title = "Begin kort"'), encoding="utf-8"
     )
     status = build(client, label="K.T.", program="kort.toml", reps="1", sets="1", kies=["1"])
     titles = [f["title"] for f in status["result"]["files"]]

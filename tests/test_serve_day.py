@@ -17,12 +17,13 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from audiocoach.folders import Bundle
+from audiocoach.model.dosage import Overrides
 from audiocoach.model.patient import resolve_plan
 from audiocoach.serve.app import Server, create_app
 from audiocoach.serve.form import check_form
 from audiocoach.serve.worker import BuildRequest
-from helpers import run_cli, tiny_program
-from test_serve import BASE, build, messages, token, wait
+from helpers import run_cli
+from test_serve import BASE, build, choice_program, messages, token, wait
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,7 +37,7 @@ HOLD_S = 120
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("serve-day")
-    tiny_program(folder)
+    choice_program(folder)
     (folder / "opnames").mkdir()
     return folder
 
@@ -154,6 +155,25 @@ def test_a_piper_voice_is_kept_too(client: TestClient, out: Path) -> None:
     assert dict(state.checked.data) == tomllib.loads(text)
 
 
+def test_every_exercise_chosen_stays_all(client: TestClient, out: Path) -> None:
+    """``selection = "all"`` opens with "Alle oefeningen" ticked and is saved as "all" again,
+    not as today's list (issue 21: all of them, said on purpose)."""
+    voice = server(client).voices()[0][0][0]
+    text = PATIENT.format(voice=voice).replace("selection = [1]", 'selection = "all"')
+    (out / "a-l").mkdir()
+    (out / "a-l" / "patient.toml").write_text(text, encoding="utf-8")
+    page = client.get("/", params={"patient": "a-l/patient.toml"})
+    assert page.status_code == 200
+    fields = form_fields(page.text)
+    chosen = fields.pop("kies")
+    assert chosen == ["alle"]
+    state = check_form(fields, chosen, out, [voice])
+    assert state.errors == {}
+    assert state.checked is not None
+    assert dict(state.checked.data) == tomllib.loads(text)
+    assert tomllib.loads(state.checked.patient_toml)["selection"] == "all"
+
+
 def test_same_initials_ask_before_anything_is_replaced(client: TestClient, out: Path) -> None:
     first = build(client, label="J.d.V.", program="klein.toml", reps="2", sets="1")
     folder = out / "j-d-v"
@@ -235,7 +255,7 @@ def test_pages_answer_while_the_speech_process_is_held(client: TestClient, out: 
         started.set()
         release.wait(HOLD_S)
 
-    plan = resolve_plan(program_file=out / "klein.toml")
+    plan = resolve_plan(program_file=out / "klein.toml", overrides=Overrides(selection=(1,)))
     request = BuildRequest(plan, out / "vast", "", 'label = "V.S."\n', "V.S.")
     held = server(client).worker.submit("build", request, hold)
     try:

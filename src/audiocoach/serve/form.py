@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach.errors import AudiocoachError
-from audiocoach.model.dosage import applies, choosable, selected_exercises
+from audiocoach.model.dosage import SELECT_ALL, applies, choosable, selected_exercises
 from audiocoach.model.patient import PatientFile, Plan, is_initials, resolve_plan
 from audiocoach.model.program import Program
 from audiocoach.model.settings import DOSAGE_SETTINGS, RATE, Setting
@@ -206,11 +206,12 @@ def _phase(text: str, program: Program, errors: dict[str, str]) -> int | None:
     return numbers[text]
 
 
-def _selection(state: FormState, program: Program, phase: int | None) -> list[int] | None:
-    """The ticked exercises (every one with "alle"); ``None`` when none is ticked."""
+def _selection(state: FormState, program: Program, phase: int | None) -> list[int] | str | None:
+    """The ticked exercises; ``"all"`` with "alle", said as the patient file and
+    ``--select all`` say it; ``None`` when none is ticked (a phase to choose is then not built)."""
     choices = open_choices(program)
     if state.every:
-        return choices or None
+        return SELECT_ALL if choices else None
     if not state.selected:
         wanted = [p for p in program.phases if choosable(p) and p.number == phase]
         if wanted:
@@ -229,13 +230,13 @@ def _selection(state: FormState, program: Program, phase: int | None) -> list[in
 def _per_exercise(
     program: Program,
     values: Mapping[str, str],
-    selection: list[int] | None,
+    selection: list[int] | str | None,
     errors: dict[str, str],
 ) -> dict[str, dict[str, int]]:
     """Each exercise's own fields; the dosage of an exercise that is not heard no longer
     applies (as with the command line's ``--select``)."""
     heard = selected_exercises(program, None)
-    if not errors.get("selection"):
+    if not errors.get("selection") and selection != SELECT_ALL:
         choices = set(open_choices(program))
         heard = {n for n in heard if n not in choices or n in (selection or [])}
     per_exercise: dict[str, dict[str, int]] = {}

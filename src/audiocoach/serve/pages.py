@@ -13,7 +13,6 @@ import jinja2
 from audiocoach.model.dosage import applies
 from audiocoach.model.program import Program
 from audiocoach.model.settings import DOSAGE_SETTINGS, RATE
-from audiocoach.pipeline.length import DAY_WARN_MS, SESSION_WARN_MS
 from audiocoach.serve.form import exercise_field
 
 
@@ -71,8 +70,9 @@ def exercise_fields(program: Program) -> list[dict[str, Any]]:
     ]
 
 
-def preview_view(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """``preview --json``'s phases as the page shows them: title, length, per day, script."""
+def preview_view(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``preview --json``'s phases as the page shows them (title, length, per day, script),
+    and the length warnings ``preview`` prints."""
     shown = []
     for phase in data["phases"]:
         lines = []
@@ -94,19 +94,6 @@ def preview_view(data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "minutes": minutes(phase["duration_s"]),
                 "per_day": phase["per_day"],
                 "script": "\n".join(lines),
-                "warning": length_warning(phase["duration_s"], phase["day_most_s"]),
             }
         )
-    return shown
-
-
-def length_warning(session_s: float, day_s: float) -> str:
-    """One plain line when a session is over 20 minutes or a day at the card's most is over
-    an hour, saying what makes it long; a warning, never an error (the dosage is the
-    therapist's)."""
-    fewer = "minder oefeningen, series of herhalingen maken het korter"
-    if session_s * 1000 > SESSION_WARN_MS:
-        return f"Let op: deze sessie duurt langer dan 20 minuten; {fewer}."
-    if day_s * 1000 > DAY_WARN_MS:
-        return f"Let op: zo vaak per dag is dit meer dan een uur; {fewer}."
-    return ""
+    return {"phases": shown, "warnings": list(data.get("warnings", ()))}

@@ -60,8 +60,9 @@ def load_choice(name: str, out: Path, errors: dict[str, str]) -> tuple[str, Prog
         return "", None
 
 
-def form_values(path: Path, out: Path) -> tuple[dict[str, str], set[int], bool, Program]:
-    """A saved patient file as the form's fields, ticks, tones and the program to lay out.
+def form_values(path: Path, out: Path) -> tuple[dict[str, str], set[int], bool, bool, Program]:
+    """A saved patient file as the form's fields, ticks, "alle" (``selection = "all"``),
+    tones and the program to lay out.
 
     Every key of the file comes back as the field that saves it again unchanged; the
     file's own text is used where the checked file holds a resolved path (``voice_dir``)."""
@@ -92,4 +93,4 @@ def form_values(path: Path, out: Path) -> tuple[dict[str, str], set[int], bool, 
             values[exercise_field(number, setting)] = str(value)
     program = load_program(out / program_name if program_name else None)
     tones = overrides.tones if overrides.tones is not None else program.tones
-    return values, set(overrides.selection or ()), tones, program
+    return values, set(overrides.selection or ()), overrides.select_all, tones, program

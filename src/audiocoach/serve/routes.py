@@ -103,7 +103,7 @@ async def _home(request: Request) -> Response:
         return await form_page(server, new_state(server))
     path = server.file(name)
     try:
-        values, selected, tones, program = form_values(path, server.out)
+        values, selected, every, tones, program = form_values(path, server.out)
     except AudiocoachError as error:
         print(f"audiocoach serve: {error}", file=sys.stderr)
         state = new_state(server)
@@ -111,7 +111,7 @@ async def _home(request: Request) -> Response:
         return await form_page(server, state, 400)
     values["opened"] = path.parent.name
     values["shown_program"] = values.get("program", "")
-    return await form_page(server, FormState(values, selected, False, tones, program))
+    return await form_page(server, FormState(values, selected, every, tones, program))
 
 
 async def _preview_of(server: Server, state: FormState) -> tuple[Any, bool]:

@@ -192,17 +192,18 @@ def run_voices(_payload: Any, _progress: PercentCallback) -> list[tuple[str, str
 
 
 def run_preview(plan: Any, _progress: PercentCallback) -> dict[str, Any]:
-    """``preview --json``'s data for the plan, each phase with its time per day."""
+    """``preview --json``'s data for the plan, each phase with its time per day, and the
+    warnings ``preview`` prints when a session or a day is long (one wording, one place)."""
     from audiocoach.pipeline.build import prepare
+    from audiocoach.pipeline.length import length_warnings
     from audiocoach.pipeline.preview import preview_data
     from audiocoach.script.session import time_per_day
 
     sessions, _ = prepare(plan.program, _voice(plan))
     data = preview_data(plan.program, sessions)
-    most = plan.program.times_per_day[1]
     for phase, session in zip(data["phases"], sessions, strict=True):
         phase["per_day"] = time_per_day(plan.program, session.timeline.duration_ms)
-        phase["day_most_s"] = session.timeline.duration_ms * most / 1000
+    data["warnings"] = length_warnings(plan.program, sessions)
     return data
 
 
