@@ -181,8 +181,8 @@ def test_a_cold_build_with_a_full_temporary_folder_and_cache_succeeds(tmp_path: 
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert sorted(p.name for p in (tmp_path / "uit").glob("*.mp3")) == [
-            "fase-1-begin-kort.mp3",
-            "fase-1-begin.mp3",
+            "fase-1a-begin.mp3",
+            "fase-1b-begin-kort.mp3",
         ]
     finally:
         subprocess.run(["umount", str(disk)], check=False)

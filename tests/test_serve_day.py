@@ -128,7 +128,7 @@ def test_open_build_save_keeps_every_setting(
     answer = client.post("/", data={**fields, "actie": "maak"}, follow_redirects=False)
     assert answer.status_code == 303, messages(answer.text)
     status = wait(client, answer.headers["location"])
-    assert status["result"]["files"][0]["name"] == "fase-1-begin.mp3"
+    assert status["result"]["files"][0]["name"] == "fase-1a-begin.mp3"
     saved = tomllib.loads((out / "r-t" / "patient.toml").read_text(encoding="utf-8"))
     assert saved == original
     plan = resolve_plan(out / "r-t" / "patient.toml")
