@@ -47,6 +47,7 @@ from audiocoach.serve.editor_fields import (
     empty_values,
     program_values,
     read_fields,
+    sentence,
     uses,
 )
 from audiocoach.serve.pages import preview_view
@@ -60,11 +61,11 @@ FILE_NAME = (
     "Bestandsnaam: alleen kleine letters, cijfers en streepjes, zoals knie-thuis "
     "(hoogstens 60 tekens)."
 )
-FILE_TAKEN = (
-    "Bestandsnaam: er staat al een programma met die naam in de map; kies een andere naam."
-)
+FILE_TAKEN = "Bestandsnaam: er staat al een programma met die naam in de map; kies een andere naam."
 MAX_SLOTS = 40
 """Exercises and phases on one page (a card has a dozen)."""
+_EXERCISE = {f.key: f for f in EXERCISE_FIELDS}
+_PHASE = {f.key: f for f in PHASE_FIELDS}
 _FILE = re.compile(r"[a-z0-9][a-z0-9-]{0,59}")
 _VERSION = re.compile(r"(.+)-([0-9]{1,3})")
 HEADER = (
@@ -99,9 +100,13 @@ def read_program(values: Values) -> Edited:
     errors = edited.errors
     head = read_fields(PROGRAM_FIELDS, values, "", "", errors)
     if {"times_fewest", "times_most"} <= set(head) and head["times_fewest"] > head["times_most"]:
-        errors["times_most"] = "Keer per dag, hoogstens: niet minder dan minstens."
+        most = next(f for f in PROGRAM_FIELDS if f.key == "times_most")
+        errors["times_most"] = sentence(most, "", "niet minder dan minstens.")
     exercises = _exercises(values, errors)
-    phases = _phases(values, [e["number"] for e in exercises if "number" in e], errors)
+    numbers = [e["number"] for e in exercises if "number" in e]
+    if any(name.endswith("-number") for name in errors):  # not judged by a wrong number
+        numbers = []
+    phases = _phases(values, numbers, errors)
     if errors:
         return edited
     data = {
@@ -132,15 +137,17 @@ def _exercises(values: Values, errors: Errors) -> list[dict[str, Any]]:
         prefix = f"e{slot}-"
         if _blank(values, prefix, ("name", "title", "instruction")):
             continue
-        read = read_fields(EXERCISE_FIELDS, values, prefix, f"oefening {slot}", errors)
+        where = f"oefening {slot}"
+        read = read_fields(EXERCISE_FIELDS, values, prefix, where, errors)
         if read.get("number") in numbers:
-            errors[f"{prefix}number"] = (
-                f"Nummer op de kaart (oefening {slot}): een andere oefening heeft dat nummer al."
+            errors[f"{prefix}number"] = sentence(
+                _EXERCISE["number"], where, "een andere oefening heeft dat nummer al."
             )
         if read.get("name", "").casefold() in names:
-            errors[f"{prefix}name"] = (
-                f"Korte naam (oefening {slot}): een andere oefening heet al zo; "
-                "geef elke oefening een eigen naam."
+            errors[f"{prefix}name"] = sentence(
+                _EXERCISE["name"],
+                where,
+                "een andere oefening heet al zo; geef elke oefening een eigen naam.",
             )
         numbers.add(read.get("number", 0))
         names.add(read.get("name", "").casefold())
@@ -162,24 +169,27 @@ def _phases(values: Values, numbers: list[int], errors: Errors) -> list[dict[str
         prefix = f"f{slot}-"
         if _blank(values, prefix, ("title", "exercises", "chosen")):
             continue
-        read = read_fields(PHASE_FIELDS, values, prefix, f"fase {slot}", errors)
+        where = f"fase {slot}"
+        read = read_fields(PHASE_FIELDS, values, prefix, where, errors)
         listed = read.get("exercises", [])
         missing = [n for n in listed if n not in numbers]
         if missing and numbers:
-            errors[f"{prefix}exercises"] = (
-                f"Oefeningen (nummers, in volgorde) (fase {slot}): oefening {missing[0]} "
-                "staat niet in dit programma."
+            errors[f"{prefix}exercises"] = sentence(
+                _PHASE["exercises"], where, f"oefening {missing[0]} staat niet in dit programma."
             )
         chosen = read.get("chosen", [])
         if any(n not in listed for n in chosen):
-            errors[f"{prefix}chosen"] = (
-                f"Waarvan de therapeut kiest (fase {slot}): alleen nummers die bij de "
-                "oefeningen van deze fase staan."
+            errors[f"{prefix}chosen"] = sentence(
+                _PHASE["chosen"], where, "alleen nummers die bij de oefeningen van deze fase staan."
             )
         fixed = [n for n in listed if n not in chosen]
         found.append(
-            {"number": len(found) + 1, "title": read.get("title", ""), "exercises": listed,
-             "fixed": fixed}
+            {
+                "number": len(found) + 1,
+                "title": read.get("title", ""),
+                "exercises": listed,
+                "fixed": fixed,
+            }
         )
     if not found and "exercises" not in errors:
         errors["phases"] = NO_PHASE

@@ -72,12 +72,15 @@ class Field:
 
     @property
     def needs(self) -> str:
-        return f"vul {self.label.lower()} in." if self.required else ""
+        """What an empty required field says after its label."""
+        return "vul dit veld in."
 
 
 def _setting(key: str) -> Field:
     setting = DOSAGE_SETTINGS[key]
-    return Field(key, setting.label, "number", hint=f"{setting.low} tot {setting.high}", setting=setting)
+    return Field(
+        key, setting.label, "number", hint=f"{setting.low} tot {setting.high}", setting=setting
+    )
 
 
 PROGRAM_FIELDS = (
@@ -91,7 +94,11 @@ PROGRAM_FIELDS = (
 PHASE_FIELDS = (
     Field("title", "Titel van de fase", "line", required=True),
     Field(
-        "exercises", "Oefeningen (nummers, in volgorde)", "list", required=True, hint="zoals 1, 2, 3"
+        "exercises",
+        "Oefeningen (nummers, in volgorde)",
+        "list",
+        required=True,
+        hint="zoals 1, 2, 3",
     ),
     Field("chosen", "Waarvan de therapeut kiest", "list", hint="Leeg: alle blijven altijd."),
 )
@@ -118,7 +125,7 @@ def name_of(prefix: str, key: str) -> str:
 
 def uses(pattern: str, key: str) -> bool:
     """Whether a dosage field means something for this pattern (the page hides the rest)."""
-    cueing = PATTERNS.get(pattern)  # type: ignore[call-overload]
+    cueing = next((c for p, c in PATTERNS.items() if p == pattern), None)
     if cueing is None:
         return False
     if key == "cues":
@@ -147,7 +154,9 @@ def _line(text: str, field: Field, where: str, errors: Errors, name: str) -> str
     try:
         check_text(text, field.label, multiline=field.kind == "long")
     except ProgramError:
-        errors[name] = sentence(field, where, f"gewone tekst van hoogstens {MAX_TEXT} tekens.")
+        errors[name] = sentence(
+            field, where, f"gewone tekst zonder stuurtekens, hoogstens {MAX_TEXT} tekens."
+        )
         return None
     return text
 
@@ -172,7 +181,9 @@ def _list(text: str, field: Field, where: str, errors: Errors, name: str) -> lis
     parts = [p for p in re.split(r"[\s,;]+", text.strip()) if p]
     if not parts:
         if field.required:
-            errors[name] = sentence(field, where, "vul de nummers van de oefeningen in, zoals 1, 2.")
+            errors[name] = sentence(
+                field, where, "vul de nummers van de oefeningen in, zoals 1, 2."
+            )
         return [] if not field.required else None
     if not all(re.fullmatch(r"[0-9]{1,2}", p) for p in parts) or len(set(parts)) != len(parts):
         errors[name] = sentence(field, where, "nummers van oefeningen met komma's, elk één keer.")
@@ -188,7 +199,7 @@ def _cues(text: str, field: Field, where: str, errors: Errors, name: str) -> lis
         errors[name] = sentence(
             field,
             where,
-            f"twee tot {MAX_CUES} woorden met komma's ertussen, zoals links, rechts "
+            f"2 tot {MAX_CUES} woorden met komma's ertussen, zoals links, rechts "
             f"(elk hoogstens {MAX_CUE} tekens).",
         )
         return None
@@ -286,7 +297,7 @@ def program_values(program: Program) -> dict[str, str]:
 
 
 def _exercise_values(prefix: str, dosage: Dosage) -> dict[str, str]:
-    values = {f"{prefix}pattern": dosage.pattern}
+    values: dict[str, str] = {f"{prefix}pattern": dosage.pattern}
     for key in DOSAGE_SETTINGS:
         if uses(dosage.pattern, key):
             values[f"{prefix}{key}"] = str(getattr(dosage, key))
@@ -310,4 +321,3 @@ def empty_values() -> dict[str, str]:
         "e1-rest_s": "15",
         "e1-move_s": "3",
     }
-
