@@ -40,10 +40,12 @@ from audiocoach.serve.app import SECURITY_HEADERS, Server, server_of
 from audiocoach.serve.editor_fields import (
     DOSAGE_KEYS,
     EXERCISE_FIELDS,
+    PASTE,
     PHASE_FIELDS,
     PROGRAM_FIELDS,
     Errors,
     Values,
+    draft_values,
     empty_values,
     program_values,
     read_fields,
@@ -248,6 +250,8 @@ def _context(server: Server, edited: Edited) -> dict[str, Any]:
         "dose_uses": {k: [p for p in PATTERNS if uses(p, k)] for k in DOSAGE_KEYS},
         "builtin_title": load_program().title,
         "editing": True,
+        "marks": {},
+        "paste": PASTE,
         "saved": "",
         "kept": "",
         "preview": None,
@@ -289,7 +293,8 @@ async def _show(request: Request) -> Response:
 
 
 def _posted(form: FormData, out: Path) -> dict[str, str]:
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf"}
+    skip = ("csrf", PASTE)
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k not in skip}
     if values.get("editing", "") not in program_files(out):
         values["editing"] = ""
     return values
@@ -331,6 +336,10 @@ async def _submit(request: Request) -> Response:
     form = await checked_post(request)
     values = _posted(form, server.out)
     action = form.get("actie")
+    if action == "plak":
+        values, marks, errors = draft_values(str(form.get(PASTE, "")))
+        status = 400 if errors else 200
+        return _page(server, Edited(values, errors), status, marks=marks, editing=not errors)
     if action in ("oefening", "fase"):
         key = "exercise_slots" if action == "oefening" else "phase_slots"
         return _page(server, Edited(_more(values, key)))

@@ -321,3 +321,42 @@ def empty_values() -> dict[str, str]:
         "e1-rest_s": "15",
         "e1-move_s": "3",
     }
+
+
+PASTE = "kaart"
+"""The box "Plak de tekst van de kaart"."""
+PASTE_LIMIT = 100_000
+GUESSED = "Gegokt of twijfel: de kaart zegt dit niet zo; kijk het na."
+NOT_A_CARD = (
+    "Plak de tekst van de kaart: dit is geen kaart in de vorm die audiocoach leest (een "
+    "schema met 'PERIODE OEFENING UITVOERING', dan oefeningen met 'Oef. 1.')."
+)
+_FINDING_FIELDS = {"": "pattern", "dosage": "pattern", "times_per_day": "times_fewest"}
+
+
+def draft_values(text: str) -> tuple[dict[str, str], dict[str, str], Errors]:
+    """A card's text read by the card reader into the editor's fields, a mark at each field
+    the reader guessed or doubted, and the sentence for a text that is no card."""
+    from audiocoach.errors import CardError
+    from audiocoach.model.card.text import read_card
+
+    try:
+        draft = read_card(text[:PASTE_LIMIT], origin="The pasted text")
+    except CardError:
+        return empty_values(), {}, {PASTE: NOT_A_CARD}
+    slots = {e.number: slot for slot, e in enumerate(draft.program.exercises, 1)}
+    marks: dict[str, str] = {}
+    unread = 0
+    for finding in draft.findings:
+        if finding.kind == "unread":
+            unread += 1
+            continue
+        key = _FINDING_FIELDS.get(finding.field, finding.field)
+        prefix = f"e{slots[finding.exercise]}-" if finding.exercise in slots else ""
+        marks[f"{prefix}{key}"] = GUESSED
+    if unread:
+        marks[PASTE] = (
+            f"{unread} regel(s) van de kaart konden niet worden gelezen; vergelijk de "
+            "oefeningen met de kaart."
+        )
+    return program_values(draft.program), marks, {}
