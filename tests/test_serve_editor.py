@@ -232,6 +232,10 @@ def test_a_file_name_is_checked_before_saving(client: TestClient, out: Path) -> 
         "file": "Bestandsnaam: alleen kleine letters, cijfers en streepjes, zoals knie-thuis "
         "(hoogstens 60 tekens)."
     }
+    own = post(client, {**TWO_EXERCISES, "file": "praktijk"}, "opslaan")  # the practice's file
+    assert messages(own.text) == {
+        "file": "Bestandsnaam: die naam gebruikt audiocoach zelf; kies een andere naam."
+    }
     taken = post(client, {**TWO_EXERCISES, "file": "klein"}, "opslaan")
     assert taken.status_code == 409
     assert "er staat al een programma met die naam" in messages(taken.text)["file"]

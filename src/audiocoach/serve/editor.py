@@ -53,7 +53,8 @@ from audiocoach.serve.editor_fields import (
     uses,
 )
 from audiocoach.serve.pages import preview_view
-from audiocoach.serve.patients import saved_patients
+from audiocoach.serve.patients import PATIENT_NAME, saved_patients
+from audiocoach.serve.practice import PRACTICE_NAME
 from audiocoach.serve.programs import program_files
 
 NO_EXERCISE = "Oefeningen: vul ten minste één oefening in (naam, titel en uitleg)."
@@ -64,6 +65,7 @@ FILE_NAME = (
     "(hoogstens 60 tekens)."
 )
 FILE_TAKEN = "Bestandsnaam: er staat al een programma met die naam in de map; kies een andere naam."
+FILE_RESERVED = "Bestandsnaam: die naam gebruikt audiocoach zelf; kies een andere naam."
 MAX_SLOTS = 40
 """Exercises and phases on one page (a card has a dozen)."""
 _EXERCISE = {f.key: f for f in EXERCISE_FIELDS}
@@ -355,6 +357,8 @@ def _save(server: Server, edited: Edited) -> Response:
     file = edited.values.get("file", "").strip().lower().removesuffix(".toml")
     if not _FILE.fullmatch(file):
         edited.errors["file"] = FILE_NAME
+    elif f"{file}.toml" in (PRACTICE_NAME, PATIENT_NAME):
+        edited.errors["file"] = FILE_RESERVED
     if edited.program is None or edited.errors:
         return _page(server, edited, 400)
     try:
