@@ -308,6 +308,10 @@ def test_a_program_nobody_uses_is_changed_in_place(client: TestClient, out: Path
     assert post(client, again, "opslaan").status_code == 303
     assert load_program(out / "los.toml").title == "Los programma"
     assert not (out / "los-2.toml").exists()
+    other = {**again, "file": "los-kopie", "title": "Een kopie"}  # under another name
+    assert post(client, other, "opslaan").status_code == 303
+    assert load_program(out / "los-kopie.toml").title == "Een kopie"
+    assert load_program(out / "los.toml").title == "Los programma"
 
 
 def test_blocks_are_added_and_the_preview_shows_the_lengths(client: TestClient) -> None:
