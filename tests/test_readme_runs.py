@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 
 from audiocoach.model.patient import write_example
+from pdf_writer import text_pdf
+from test_card_import import CARD
 from test_docs import FENCE, README, ROOT, SHELL_FENCES, read, section, setup_commands
 
 SMALL = ["--phase", "1", "--reps", "1", "--sets", "1", "--rest", "0"]
@@ -116,6 +118,7 @@ def test_every_example_runs_as_written(installed: Path, tmp_path: Path, block: l
     (folder / ".venv").symlink_to(installed / ".venv")
     for name, text in GIVEN.items():
         (folder / name).write_text(text, encoding="utf-8")
+    (folder / "kaart.pdf").write_bytes(text_pdf(CARD.read_text(encoding="utf-8")))  # the card
     if not any("init patient.toml" in line.command for line in block):
         write_example(folder / "patient.toml")
     env = shell_env(installed / ".speech-cache")
