@@ -16,8 +16,8 @@ Safe by default, for a server on the therapist's own computer:
   the app awaits them in a thread, so a page or a progress poll never waits for them.
 
 The routes live in modules of their own (:mod:`.routes` for the patient's form and builds,
-:mod:`.settings_page` for the practice's settings); :func:`create_app` takes more, so a later
-page (a program editor) adds its own module without touching these.
+:mod:`.settings_page` for the practice's settings, :mod:`.editor` for the program editor);
+:func:`create_app` takes more, so a later page adds its own module without touching these.
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def create_app(
 ) -> Starlette:
     """The app for one output folder; ``worker`` runs builds (one is started when not given);
     ``more_routes`` are pages of other modules."""
-    from audiocoach.serve import routes, settings_page
+    from audiocoach.serve import editor, routes, settings_page
 
     server = Server(out, worker)
 
@@ -230,7 +230,7 @@ def create_app(
         server.worker.close()
 
     app = Starlette(
-        routes=[*routes.ROUTES, *settings_page.ROUTES, *more_routes],
+        routes=[*routes.ROUTES, *settings_page.ROUTES, *editor.ROUTES, *more_routes],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_NAMES)],
         exception_handlers={HTTPException: _error_page},
         lifespan=lifespan,
