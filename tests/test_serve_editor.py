@@ -19,7 +19,7 @@ from audiocoach.model.program import Position, Program
 from audiocoach.model.program_file import builtin_program_path, load_program
 from audiocoach.serve.app import create_app
 from audiocoach.serve.editor_fields import PLAIN_PATTERNS, PLAIN_POSITIONS, program_values
-from helpers import tiny_program
+from test_serve import choice_program
 
 BASE = "http://127.0.0.1:8017"
 
@@ -60,7 +60,7 @@ TWO_EXERCISES = {
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("editor-out")
-    tiny_program(folder)
+    choice_program(folder)  # its one exercise left to the therapist, as in test_serve
     return folder
 
 
@@ -123,6 +123,35 @@ WRONG: list[tuple[dict[str, str], str, str]] = [
         "Zinnen bij begin en einde: gewone tekst zonder stuurtekens, hoogstens 2000 tekens.",
     ),
     ({"f1-title": ""}, "f1-title", "Titel van de fase (fase 1): vul dit veld in."),
+    (
+        {"f1-about": "de\x07opbouw"},
+        "f1-about",
+        "Wat deze fase is (gesproken) (fase 1): gewone tekst zonder stuurtekens, hoogstens "
+        "2000 tekens.",
+    ),
+    (
+        {"f1-brief": "1, een"},
+        "f1-brief",
+        "Adviezen hier in één zin (fase 1): nummers van oefeningen met komma's, elk één keer.",
+    ),
+    (
+        {"f1-closing": "Blijf\x01oefenen."},
+        "f1-closing",
+        "Wat de kaart aan het eind zegt (fase 1): gewone tekst zonder stuurtekens, hoogstens "
+        "2000 tekens.",
+    ),
+    (
+        {"e1-starting_position": "Op de\x07rug."},
+        "e1-starting_position",
+        "Beginhouding in de woorden van de kaart (oefening 1): gewone tekst zonder stuurtekens, "
+        "hoogstens 2000 tekens.",
+    ),
+    (
+        {"e1-verb": "loopt\x07"},
+        "e1-verb",
+        "Wat de patiënt doet bij vasthouden (oefening 1): gewone tekst zonder stuurtekens, "
+        "hoogstens 2000 tekens.",
+    ),
     (
         {"f1-exercises": "1, 7"},
         "f1-exercises",

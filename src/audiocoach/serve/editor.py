@@ -41,6 +41,7 @@ from audiocoach.serve.editor_fields import (
     DOSAGE_KEYS,
     EXERCISE_FIELDS,
     PASTE,
+    PHASE_EXTRAS,
     PHASE_FIELDS,
     PROGRAM_FIELDS,
     Errors,
@@ -188,12 +189,9 @@ def _phases(values: Values, numbers: list[int], errors: Errors) -> list[dict[str
             )
         fixed = [n for n in listed if n not in chosen]
         found.append(
-            {
-                "number": len(found) + 1,
-                "title": read.get("title", ""),
-                "exercises": listed,
-                "fixed": fixed,
-            }
+            {"number": len(found) + 1, "title": read.get("title", ""), "exercises": listed}
+            | {"fixed": fixed}
+            | {key: read[key] for key in PHASE_EXTRAS if key in read}
         )
     if not found and "exercises" not in errors:
         errors["phases"] = NO_PHASE

@@ -101,13 +101,20 @@ PHASE_FIELDS = (
         hint="zoals 1, 2, 3",
     ),
     Field("chosen", "Waarvan de therapeut kiest", "list", hint="Leeg: alle blijven altijd."),
+    Field("about", "Wat deze fase is (gesproken)", "line", hint="zoals: de opbouw"),
+    Field("brief", "Adviezen hier in één zin", "list", hint="nummers van adviezen"),
+    Field("closing", "Wat de kaart aan het eind zegt", "long"),
 )
+PHASE_EXTRAS = ("about", "brief", "closing")
+"""Phase fields a program file may leave out: passed on only when filled in."""
 EXERCISE_FIELDS = (
     Field("number", "Nummer op de kaart", "number", required=True, hint=f"1 tot {MAX_ITEMS}"),
     Field("name", "Korte naam (gesproken)", "line", required=True),
     Field("title", "Titel op de kaart", "line", required=True),
     Field("instruction", "Uitleg zoals gesproken", "long", required=True),
     Field("position", "Beginhouding", "choice", choices=PLAIN_POSITIONS),
+    Field("starting_position", "Beginhouding in de woorden van de kaart", "line"),
+    Field("verb", "Wat de patiënt doet bij vasthouden", "line", hint="zoals: loopt"),
     Field("pattern", "Hoe het gedoseerd wordt", "choice", choices=PLAIN_PATTERNS),
     *(_setting(key) for key in DOSAGE_SETTINGS),
     Field("cues", "Woorden bij elke herhaling", "cues", hint="met komma's, zoals links, rechts"),
@@ -286,6 +293,9 @@ def program_values(program: Program) -> dict[str, str]:
         values[f"f{slot}-exercises"] = ", ".join(map(str, phase.exercises))
         chosen = [n for n in phase.exercises if n not in phase.fixed]
         values[f"f{slot}-chosen"] = ", ".join(map(str, chosen))
+        values[f"f{slot}-about"] = phase.about
+        values[f"f{slot}-brief"] = ", ".join(map(str, phase.brief))
+        values[f"f{slot}-closing"] = phase.closing
     for slot, exercise in enumerate(program.exercises, 1):
         values.update(_exercise_values(f"e{slot}-", exercise.dosage))
         values[f"e{slot}-number"] = str(exercise.number)
@@ -293,6 +303,8 @@ def program_values(program: Program) -> dict[str, str]:
         values[f"e{slot}-title"] = exercise.title
         values[f"e{slot}-instruction"] = exercise.instruction
         values[f"e{slot}-position"] = exercise.position or ""
+        values[f"e{slot}-starting_position"] = exercise.starting_position or ""
+        values[f"e{slot}-verb"] = exercise.verb or ""
     return values
 
 
