@@ -45,7 +45,8 @@ def test_build_names_page_feed_and_zip_and_what_changed(tmp_path: Path, runner: 
     assert (out / "feed.xml").is_file()
     assert (tmp_path / "uit.zip").is_file()
     assert first[-1] == (
-        f"Changed in {out}: 2 MP3s, 4 transcripts, sessies.m3u8, index.html, feed.xml, uit.zip."
+        f"Changed in {out}: 2 MP3s, 4 transcripts, sessies.m3u8, index.html, feed.xml, "
+        "app.webmanifest, sw.js, uit.zip."
     )
     assert "unchanged" not in "\n".join(first)
 
@@ -62,4 +63,6 @@ def test_build_names_page_feed_and_zip_and_what_changed(tmp_path: Path, runner: 
         f"The patient's page: {out / 'index.html'}"
     ), "the page changed: it has no QR code now"
     assert not [line for line in without if line.startswith(("The podcast", "The zip"))]
-    assert without[-1] == f"Changed in {out}: index.html, feed.xml removed."
+    assert without[-1] == (
+        f"Changed in {out}: index.html, feed.xml removed, app.webmanifest removed, sw.js removed."
+    ), "the feed goes, and so do the installable page's manifest and service worker"

@@ -176,7 +176,7 @@ def test_preview_json_keeps_what_espeak_is_given_and_preview_shows_words(
 ) -> None:
     texts = [e["text"] for p in preview_json(runner)["phases"] for e in p["events"]]
     assert any(LEXICON["plafond"] in (t or "") for t in texts)
-    shown = run_cli(runner, "preview")
+    shown = run_cli(runner, "preview", "--script")
     assert shown.exit_code == 0, shown.output
     assert "plafond" in shown.output
     assert "[[" not in shown.output

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from audiocoach.script.dutch import written_forms
 from chromium import start_chromium
 from helpers import audiocoach
 
@@ -168,9 +169,9 @@ def test_the_printed_sheet_is_one_a4_page_with_names_dosage_and_a_week(
                 e["text"] for e in phase["events"]
                 if e["exercise"] == number and (e["text"] or "").startswith("Oefening ")
             )  # fmt: skip
-            name = announced.split(": ", 1)[1].rstrip(".")
+            name = written_forms(announced).split(": ", 1)[1].rstrip(".")
             assert f"{number}. {name}" in flat, (name, flat)
-    assert "Acht keer links en rechts" in flat, "the dosage in words (8 repetitions, 2 sets)"
+    assert "Beide zijden acht keer" in flat, "the dosage in words (8 repetitions, 2 sets)"
     assert "ma di wo do vr za zo" in flat
     assert "5e keer" in flat, "a row for each time a day, up to the card's five"
     assert "Voor: A.B." in flat
