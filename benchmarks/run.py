@@ -191,8 +191,14 @@ def audio_minutes(program_file: Path, cache: Path) -> float:
 
 
 def variant(folder: Path, name: str, reps: int, sets: int) -> Path:
-    """The built-in program with every counted exercise at ``reps`` x ``sets``."""
+    """The built-in program with every counted exercise at ``reps`` x ``sets``, and every one of
+    phase 2's exercises in it (as ``--select all``): the same four files as every earlier
+    measurement, although a default build now leaves phase 2 to the therapist's choice."""
     text = builtin_program_path().read_text(encoding="utf-8")
+    every = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"
+    chosen = f"exercises = {every}\nfixed = [1, 2, 3, 4]\n"
+    assert chosen in text, "phase 2 of the built-in card has changed"
+    text = text.replace(chosen, f"exercises = {every}\nfixed = {every}\n")
     text = re.sub(r"\breps = 10\b", f"reps = {reps}", text)
     text = re.sub(r"\bsets = 3\b", f"sets = {sets}", text)
     path = folder / f"{name}.toml"
