@@ -261,19 +261,26 @@ def serve(out: Path, port: int = DEFAULT_PORT, open_browser: bool = False) -> No
     url = f"http://{HOST}:{port}/"
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
-    print(f"audiocoach: open {url} in a browser (the files go to {out}); Ctrl-C stops.")
-    if open_browser:
 
-        def open_when_started() -> None:
-            # A bounded wait for the socket to listen, then the browser.
-            for _ in range(200):
-                if server.started:
+    def say_when_started() -> None:
+        # The address once the socket listens (a Ctrl-C after it is uvicorn's to handle, so
+        # the speech process is closed), then the browser; a bounded wait.
+        for _ in range(600):
+            if server.started:
+                print(
+                    f"audiocoach: open {url} in a browser (the files go to {out}); Ctrl-C stops.",
+                    flush=True,
+                )
+                if open_browser:
                     webbrowser.open(url)
-                    return
-                threading.Event().wait(0.05)
+                return
+            threading.Event().wait(0.05)
 
-        threading.Thread(target=open_when_started, daemon=True).start()
-    server.run()
+    threading.Thread(target=say_when_started, daemon=True).start()
+    try:
+        server.run()
+    finally:
+        app.state.server.worker.close()  # also when Ctrl-C came before uvicorn's own handler
 
 
 __all__ = ["DEFAULT_PORT", "create_app", "serve"]
