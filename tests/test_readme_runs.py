@@ -155,4 +155,9 @@ def serve_until_it_answers(line: Line, folder: Path, env: dict[str, str]) -> Non
             assert said.startswith("audiocoach: open http://127.0.0.1:"), (line.where, said)
         finally:
             server.send_signal(signal.SIGINT)
-            server.wait(timeout=60)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()  # never a hung suite: the test fails instead
+                server.wait()
+                raise AssertionError(f"{line.where}: serve did not stop on Ctrl-C") from None
