@@ -8,7 +8,6 @@ feed that no longer holds and writes the zip.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.timeline import Timeline
 from audiocoach.files import write_text
 from audiocoach.folders import Bundle
+from audiocoach.journal import mark
 from audiocoach.output import export
 from audiocoach.output.listing import timeline_of
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
@@ -162,9 +162,9 @@ class FolderStage:
         removed = [folder / name for name in self.bundle.removed]
         zip_path = target.zip_path
         if zip_path is not None and zip_path.name not in self.bundle.elsewhere:
-            before = _digest(zip_path)
+            before = mark(zip_path)
             export.write_zip(zip_path, folder, names)
-            if _digest(zip_path) != before:
+            if mark(zip_path) != before:
                 changed = [*changed, zip_path.name]
         url = target.base_url
         return Handout(
@@ -178,18 +178,6 @@ class FolderStage:
             changed=tuple(changed),
             removed=tuple(removed),
         )
-
-
-def _digest(path: Path) -> bytes | None:
-    """The SHA-256 of a file, ``None`` when there is none: whether a rewrite changed it."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.digest()
 
 
 def _same_bytes(one: Path, other: Path) -> bool:
