@@ -16,9 +16,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from audiocoach.audio.samples import Sound
+from audiocoach.model.program_file import load_program
+from audiocoach.pipeline.build import build
+from audiocoach.speech.cache import CachedVoice
+from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.speaker_client import Speaker
+from audiocoach.speech.voice import Voice
+from helpers import tiny_program
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork: Linux and macOS")
 
@@ -88,3 +96,41 @@ def test_a_speaker_process_that_died_is_started_again() -> None:
         assert talking.say("één") == first
     finally:
         talking.close()
+
+
+class _Said(CachedVoice):
+    """The real voice, noting what a build asks of it and in which order."""
+
+    def __init__(self, voice: Voice, folder: Path) -> None:
+        super().__init__(voice, folder)
+        self.asked: list[str] = []
+
+    def synthesize(self, text: str) -> Sound:
+        self.asked.append("say")
+        return super().synthesize(text)
+
+    def rest(self) -> None:
+        self.asked.append("rest")
+        super().rest()
+
+
+def test_a_build_lets_the_engine_go_before_encoding(tmp_path: Path) -> None:
+    """Issue 22's memory target: the speaker process is not held beside the encoders."""
+    voice = _Said(EspeakVoice(), tmp_path / "cache")
+    build(load_program(tiny_program(tmp_path)), tmp_path / "uit", voice)
+    assert voice.asked.count("say") > 1
+    assert voice.asked[-1] == "rest"
+    assert voice.asked.count("rest") == 1
+
+
+def test_a_voice_at_rest_has_no_speaker_process_and_speaks_again_the_same() -> None:
+    voice = EspeakVoice("gmw/nl", 151)  # a rate of its own: a speaker no other test shares
+    first = voice.synthesize("Laatste serie.").samples
+    speaker = voice._speaking()
+    assert speaker._process is not None
+    process = speaker._process.popen
+    voice.rest()
+    assert speaker._process is None
+    assert process.poll() is not None
+    assert np.array_equal(voice.synthesize("Laatste serie.").samples, first)
+    speaker.close()

@@ -3,9 +3,9 @@
 :func:`build_many` reads top to bottom: every script is written and checked, each folder's
 files are planned (made anew or kept, :mod:`audiocoach.pipeline.plan`), the files to make are
 spoken and laid out in the main process (one speech engine per process), each handed to a
-worker as a :class:`~audiocoach.pipeline.phase_file.PhaseFileOrder` of plain data as soon as
-its clips are ready, the longest first, so its worker levels, renders and encodes it while the
-next phase is spoken. Everything is written into each folder's stage, with the page, playlist,
+worker as a :class:`~audiocoach.pipeline.phase_file.PhaseFileOrder` of plain data once all
+are spoken (the engine is let go first), the longest first, and the workers level, render and
+encode them. Everything is written into each folder's stage, with the page, playlist,
 feed and manifest, and then put in place at once.
 """
 
@@ -25,7 +25,12 @@ from audiocoach.files import checkpoint
 from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
 from audiocoach.output import export
-from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers, check_open_files
+from audiocoach.pipeline.parallel import (
+    DEFAULT_WORKERS,
+    Workers,
+    check_open_files,
+    release_memory,
+)
 from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.plan import PhasePlan
 from audiocoach.pipeline.session import (
@@ -272,17 +277,22 @@ def _make(
     progress: ProgressCallback | None,
     workers: int,
 ) -> dict[Path, BuiltFile]:
-    """Speak, lay out and hand to a worker every file to make, and record each one the
-    workers wrote in its folder's manifest; returns the files made, by their final path."""
+    """Speak and lay out every file to make, then hand them to workers, and record each one
+    the workers wrote in its folder's manifest; returns the files made, by their final path.
+
+    Everything is spoken before the first worker starts, and the engine is let go then
+    (:meth:`Voice.rest`): the encoding workers never share the memory with it."""
     total = sum(len(folder.todo) for folder in folders)
     spoken = _SpokenCount(
         progress, sum(len(distinct_texts(p.script for p in f.todo)) for f in folders)
     )
+    orders = [order for folder in folders for order in _orders(folder, encoder, spoken)]
+    for voice in {id(f.target.voice): f.target.voice for f in folders}.values():
+        voice.rest()
+    release_memory()  # what speaking needed and no longer does, before the workers start
     made: dict[Path, BuiltFile] = {}
     with Workers(min(workers, total), preload=[make_phase_file.__module__]) as pool:
-        pending: _Pending = {}
-        for folder in folders:
-            pending.update(_submit(pool, folder, encoder, spoken))
+        pending: _Pending = {pool.submit(make_phase_file, order): job for order, job in orders}
         for done, future in enumerate(as_completed(pending), 1):
             folder, plan, session = pending[future]
             built = folder.record(plan, session, future.result())
@@ -293,23 +303,21 @@ def _make(
     return made
 
 
-def _submit(
-    pool: Workers, folder: FolderStage, encoder: EncoderSettings, spoken: _SpokenCount
-) -> _Pending:
-    """Speak and lay out each file of ``folder`` to make, and hand it to a worker at once."""
+def _orders(
+    folder: FolderStage, encoder: EncoderSettings, spoken: _SpokenCount
+) -> list[tuple[PhaseFileOrder, tuple[FolderStage, PhasePlan, Session]]]:
+    """Speak and lay out each file of ``folder`` to make: the order a worker gets for it."""
     target = folder.target
     speaker = _Speaker(target.voice, spoken)
-    pending: _Pending = {}
+    orders = []
     for plan in folder.todo:
         session = speaker.session(plan.script)
         check_length(session.phase.number, session.timeline.duration_ms)
         # The worker reads cached clips itself, and levels and encodes them.
         staged = folder.bundle.path(session.file_name)
         order = phase_file_order(staged, session, speaker.clips, target.voice, encoder)
-        order = replace(order, header=folder.tag(plan, session))
-        pending[pool.submit(make_phase_file, order)] = (folder, plan, session)
-    speaker.clips.clear()  # the workers have what they need: hold no samples meanwhile
-    return pending
+        orders.append((replace(order, header=folder.tag(plan, session)), (folder, plan, session)))
+    return orders
 
 
 class _SpokenCount:

@@ -133,6 +133,9 @@ class CachedVoice(Voice):
     def recordings(self) -> Recordings | None:
         return self.voice.recordings
 
+    def rest(self) -> None:
+        self.voice.rest()
+
     def path_for(self, text: str) -> Path:
         return self.folder / f"{entry_key(self.voice, text)}{SUFFIX}"
 

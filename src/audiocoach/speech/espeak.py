@@ -121,6 +121,12 @@ class EspeakVoice(Voice):
             self._speaker = speaker
         return self._speaker
 
+    def rest(self) -> None:
+        """End the speaker process now rather than when it idles out (the next text starts
+        another in some 70 ms)."""
+        if self._speaker is not None:
+            self._speaker.rest()
+
     def synthesize(self, text: str) -> Sound:
         """``text`` as espeak-ng says it, ``[[...]]`` read as phonemes (the lexicon's)."""
         speaker = self._speaking()

@@ -186,6 +186,9 @@ class RecordedVoice(Voice):
             raise SpeechError(f"The recording {self._recordings.paths[text]} is silent.")
         return Sound(samples, SAMPLE_RATE)
 
+    def rest(self) -> None:
+        self.fallback.rest()
+
     def stored(self, text: str) -> StoredClip | None:
         """The fallback's entry for a text it said; ``None`` for a recorded text, whose clip
         is made here (the fallback's entry for it holds only the loudness reference)."""

@@ -176,6 +176,11 @@ class Speaker:
             if self._idle is threading.current_thread():  # not asked to wait longer since
                 self._end_process()
 
+    def rest(self) -> None:
+        """End the process now; the next text starts a new one."""
+        with self._lock:
+            self._end_process()
+
     def _end_process(self) -> None:
         if self._process is not None:
             self._process.close()

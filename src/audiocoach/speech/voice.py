@@ -80,6 +80,11 @@ class Voice(ABC):
         lack are listed for the therapist to record."""
         return None
 
+    def rest(self) -> None:  # noqa: B027 - a plain engine holds nothing: nothing to let go
+        """Said everything for now: let go of what speaking holds (a process, a model) until
+        the next text. A build calls it before only encoding is left, so the encoding workers
+        never share the memory with an engine that has nothing more to say."""
+
 
 @dataclass(frozen=True, eq=False)
 class Clip:
