@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from audiocoach.audio.samples import resample
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.pipeline.voices import choose_voice
 from audiocoach.script.phrases import phrase_list
+from audiocoach.sound import resample
 
 
 def main() -> None:

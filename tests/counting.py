@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict
 
-from audiocoach.audio.samples import Sound
 from audiocoach.model.program import Program
+from audiocoach.sound import Sound
 from audiocoach.speech.voice import Voice
 
 if TYPE_CHECKING:

@@ -15,11 +15,11 @@ import pytest
 import soundfile
 from typer.testing import CliRunner, Result
 
+from audiocoach.audio.session import Session
 from audiocoach.cli import app
 from audiocoach.files import TEMP_PREFIX
 from audiocoach.output.manifest import MANIFEST_NAME
 from audiocoach.pipeline.build import BuiltFile
-from audiocoach.script.session import Session
 
 
 def run_cli(runner: CliRunner, *args: str) -> Result:

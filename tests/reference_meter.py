@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from audiocoach.audio.meter import fft_filter, gated_loudness, k_impulse
-from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE, Floats, Samples
+from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, Floats, Samples
 
 
 class LoudnessMeter:

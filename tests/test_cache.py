@@ -14,10 +14,10 @@ import platformdirs
 import pytest
 from typer.testing import CliRunner
 
-from audiocoach.audio.samples import Sound
 from audiocoach.errors import OutputError
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import build, prepare
+from audiocoach.sound import Sound
 from audiocoach.speech import cache
 from audiocoach.speech.cache import (
     ENV_VAR,

@@ -19,13 +19,14 @@ from typing import Any
 
 import pytest
 
+from audiocoach.dutch_words import said_in_full
 from audiocoach.model.card.draft import program_toml
 from audiocoach.model.card.file import import_card
 from audiocoach.model.card.text import CardDraft
 from audiocoach.model.program import Exercise, Program
 from audiocoach.model.program_file import builtin_program_path, load_program, program_from_dict
 from audiocoach.pipeline.session import distinct_texts, write_scripts
-from audiocoach.script.dutch import said_in_full, unspeakable
+from audiocoach.script.dutch import unspeakable
 
 if sys.version_info >= (3, 11):
     import tomllib

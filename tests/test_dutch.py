@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiocoach.script.dutch import number_word, speakable, unspeakable
+from audiocoach.dutch_words import number_word
+from audiocoach.script.dutch import speakable, unspeakable
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,11 @@ from audiocoach.audio.levelling import CEILING_DBTP, ENCODER_GAIN_DB, TARGET_LUF
 from audiocoach.audio.limiter import PEAK_BLOCK, limiter_gain, peak_per_sample, per_sample
 from audiocoach.audio.meter import session_loudness
 from audiocoach.audio.render import render, render_chunks
-from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE
+from audiocoach.audio.session import Session
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import BuiltFile, prepare
-from audiocoach.script.session import Session
+from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, Clip
 from audiocoach.speech.espeak import EspeakVoice
-from audiocoach.speech.voice import Clip
 from helpers import decode
 from reference_meter import LoudnessMeter, dbtp, integrated_loudness
 

@@ -8,11 +8,11 @@ from typing import get_args
 
 import pytest
 
+from audiocoach.dutch_words import number_word
 from audiocoach.errors import ProgramError
 from audiocoach.model.patterns import PATTERNS
 from audiocoach.model.program import Pattern, Program, safe_slug
 from audiocoach.model.program_file import load_program
-from audiocoach.script.dutch import number_word
 
 
 def test_card_has_eleven_exercises_in_two_phases(program: Program) -> None:

@@ -10,12 +10,12 @@ import pytest
 import soundfile
 from typer.testing import CliRunner
 
-from audiocoach.audio.samples import SAMPLE_RATE, resample
 from audiocoach.errors import SpeechError
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline import voices
 from audiocoach.pipeline.build import build
 from audiocoach.pipeline.voices import MISSING_NAME, choose_voice, report_missing
+from audiocoach.sound import SAMPLE_RATE, resample
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.recorded import (

@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 
 from audiocoach.audio.render import CHUNK_FRAMES, chunk_pieces, render, render_chunks
-from audiocoach.audio.samples import frame_at
 from audiocoach.audio.timeline import Timeline, build_timeline
 from audiocoach.audio.tones import tone_clips
 from audiocoach.model.program import Program
 from audiocoach.script.writer import Templates, session_script
-from audiocoach.speech.voice import Clip
+from audiocoach.sound import Clip, frame_at
 from counting import with_dosage
 
 TEMPLATES = Templates()

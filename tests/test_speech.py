@@ -10,11 +10,11 @@ import sys
 import numpy as np
 import pytest
 
-from audiocoach.audio.samples import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
+from audiocoach.sound import SAMPLE_RATE, Clip, Sound, conform, sound_from_wav
 from audiocoach.speech.espeak import EspeakVoice, dutch_voices
 from audiocoach.speech.speaker_client import Speaker
-from audiocoach.speech.voice import Clip, Voice, clip_key, clip_of
+from audiocoach.speech.voice import Voice, clip_key, clip_of
 
 
 def test_dutch_voice_is_found(voice: EspeakVoice) -> None:

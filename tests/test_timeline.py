@@ -134,7 +134,7 @@ def test_chunked_render_equals_whole_render_at_any_chunk_size() -> None:
 
     from audiocoach.audio.render import render_chunks
     from audiocoach.audio.tones import tone_clips
-    from audiocoach.speech.voice import Clip
+    from audiocoach.sound import Clip
 
     script = session_script(PROGRAM, PROGRAM.phase(1), TEMPLATES)
     rng = np.random.default_rng(1)

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from audiocoach.audio.samples import Sound
     from audiocoach.errors import (
         AudiocoachError,
         DosageError,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from audiocoach.pipeline.build import build, build_many
     from audiocoach.pipeline.target import BuiltFile, Target
     from audiocoach.pipeline.voices import choose_voice, voice_for_plan
+    from audiocoach.sound import Sound
     from audiocoach.speech.voice import Voice
 
 _HOMES = {
@@ -66,7 +66,7 @@ _HOMES = {
     "BuiltFile": "audiocoach.pipeline.target",
     "Target": "audiocoach.pipeline.target",
     "Voice": "audiocoach.speech.voice",
-    "Sound": "audiocoach.audio.samples",
+    "Sound": "audiocoach.sound",
     "choose_voice": "audiocoach.pipeline.voices",
     "voice_for_plan": "audiocoach.pipeline.voices",
 }

@@ -21,9 +21,8 @@ import numpy as np
 
 from audiocoach.audio.limiter import PEAK_BLOCK, Peaks, block_peaks, limiter_gain, per_sample
 from audiocoach.audio.meter import loudness_of
-from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE, Samples
 from audiocoach.audio.timeline import Timeline
-from audiocoach.speech.voice import Clip
+from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, Clip, Samples
 
 TARGET_LUFS = -16.0
 """Integrated loudness of every session: the usual target for spoken audio on phones."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE, AnyFloats, Floats, Samples
+from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, AnyFloats, Floats, Samples
 
 OVERSAMPLING = 4
 """True peak by 4x oversampling, as BS.1770 annex 2 describes."""

@@ -15,9 +15,8 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from audiocoach.audio.samples import FULL_SCALE, SAMPLE_RATE, AnyFloats, Floats, Samples, frame_at
 from audiocoach.audio.timeline import Timeline
-from audiocoach.speech.voice import Clip
+from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, AnyFloats, Clip, Floats, Samples, frame_at
 
 SETTLE_FRAMES = SAMPLE_RATE // 5
 """Silence filtered after a sound before the filters count as settled: 200 ms, where the

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import lameenc
 
-from audiocoach.audio.samples import CHANNELS, SAMPLE_RATE, Samples
 from audiocoach.files import atomic_writer
+from audiocoach.sound import CHANNELS, SAMPLE_RATE, Samples
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
 from audiocoach.audio.timeline import Timeline
-from audiocoach.speech.voice import Clip
+from audiocoach.sound import SAMPLE_RATE, Clip, Samples, frame_at
 
 CHUNK_FRAMES = SAMPLE_RATE * 30
 """Thirty seconds of samples per chunk: small next to a session, large next to any clip."""

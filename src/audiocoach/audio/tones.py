@@ -22,9 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from audiocoach.audio.samples import SAMPLE_RATE, Samples, frame_at
 from audiocoach.script.cues import SESSION_END, SET_END, SET_START
-from audiocoach.speech.voice import Clip
+from audiocoach.sound import SAMPLE_RATE, Clip, Samples, frame_at
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from audiocoach.dutch_words import number_word
 from audiocoach.model.program import Dosage, Pattern, safe_slug
-from audiocoach.script.dutch import number_word
 
 HOLD_COUNTDOWN = 3
 """Seconds counted down aloud at the end of a hold."""

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import Timeline
 from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
@@ -35,7 +36,6 @@ from audiocoach.output.tags import (
 )
 from audiocoach.output.webpage import dosage_words, render_page, render_transcript
 from audiocoach.script.dutch import written_forms
-from audiocoach.script.session import Session
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"

@@ -32,8 +32,8 @@ from mutagen.id3 import (
     Frame,
 )
 
+from audiocoach.audio.session import Session
 from audiocoach.model.program import Program
-from audiocoach.script.session import Session
 
 DEFAULT_ARTIST = "audiocoach"
 """The artist when no practice is named."""

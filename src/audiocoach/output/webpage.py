@@ -24,12 +24,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from audiocoach.dutch_words import number_word
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
 from audiocoach.output import nowview
 from audiocoach.output.listing import ExerciseText, SessionFile
 from audiocoach.output.tags import DEFAULT_ARTIST, for_patient
-from audiocoach.script.dutch import number_word, written_forms
+from audiocoach.script.dutch import written_forms
 from audiocoach.script.session import time_per_day
 
 TEMPLATE = "index.html.j2"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import build_timeline
 from audiocoach.audio.tones import tone_clips
 from audiocoach.errors import Interrupted, ProgramError
@@ -43,28 +44,25 @@ from audiocoach.pipeline.session import (
 )
 from audiocoach.pipeline.staging import FolderStage, bundle_names
 from audiocoach.pipeline.target import BuiltFile, Handout, Target, TargetOptions
-from audiocoach.script.session import Session, session_file_name
+from audiocoach.script.session import session_file_name
 from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
-from audiocoach.speech.voice import Clip, Voice, clip_of
+from audiocoach.sound import Clip
+from audiocoach.speech.voice import Voice, clip_of
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 __all__ = [
-    "MAX_SESSION_MS",
     "BuiltFile",
-    "Handout",
     "Target",
     "build",
     "build_handouts",
     "build_many",
     "check_length",
-    "check_scripts",
-    "phase_file_order",
     "prepare",
-    "silent_ms",
 ]
-"""What the rest of the program uses; :class:`Target` and :class:`BuiltFile` are defined in
+"""What the rest of the program uses (the public API, the CLI, serve, a batch); the other names
+are the build's own steps. :class:`Target` and :class:`BuiltFile` are defined in
 :mod:`audiocoach.pipeline.target` and imported from here."""
 
 MAX_SESSION_MS = 3 * 3_600_000

@@ -24,7 +24,7 @@ NAMED = 3
 
 
 class Heard(Protocol):
-    """A session as laid out: a :class:`~audiocoach.script.session.Session`, or a file a build
+    """A session as laid out: a :class:`~audiocoach.audio.session.Session`, or a file a build
     wrote or kept (:class:`~audiocoach.pipeline.target.BuiltFile`)."""
 
     @property

@@ -17,8 +17,8 @@ from audiocoach.audio.render import render_chunks
 from audiocoach.audio.timeline import Timeline
 from audiocoach.files import checkpoint
 from audiocoach.pipeline.parallel import release_memory
+from audiocoach.sound import Clip
 from audiocoach.speech.cache import load_entry
-from audiocoach.speech.voice import Clip
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from audiocoach.audio.session import Session
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Program
 from audiocoach.script.dutch import written_forms
-from audiocoach.script.session import Session, time_per_day
+from audiocoach.script.session import time_per_day
 
 
 def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import build_timeline
 from audiocoach.errors import ProgramError
 from audiocoach.model.dosage import choice_needed
 from audiocoach.model.program import Phase, Program
-from audiocoach.script.session import Session
 from audiocoach.script.writer import VARIANTS, SessionScript, Templates, session_script
-from audiocoach.speech.voice import Clip, Voice, clip_of
+from audiocoach.sound import Clip
+from audiocoach.speech.voice import Voice, clip_of
 
 ProgressCallback = Callable[[int, int, str], None]
 """Called with (done, total, what) as work advances."""

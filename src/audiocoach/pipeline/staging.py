@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiocoach.audio.mp3 import EncoderSettings
+from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import Timeline
 from audiocoach.files import write_text
 from audiocoach.folders import Bundle
@@ -23,7 +24,7 @@ from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.plan import PhasePlan, plan_files, to_make
 from audiocoach.pipeline.target import BuiltFile, Handout, Target
-from audiocoach.script.session import Session, session_file_name
+from audiocoach.script.session import session_file_name
 from audiocoach.script.writer import SessionScript
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TypedDict
 
 from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
+from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import Timeline
 from audiocoach.model.program import Phase, Program
-from audiocoach.script.session import Session
 from audiocoach.script.writer import Variant
 from audiocoach.speech.voice import Voice
 

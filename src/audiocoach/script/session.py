@@ -1,19 +1,13 @@
-"""A session: one phase's script laid out on its timeline, the file it becomes, and what it
-asks of a day.
+"""What a session's script decides: the file it becomes, and what it asks of a day.
 
-Plain data that the build makes and the files describe (tags, transcripts, page).
+The session itself, the script laid out on its timeline, is ``audio/session.py``'s, beside the
+timeline it holds (a layer after the script).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from audiocoach.model.program import Phase, Program, safe_slug
 from audiocoach.script.writer import SessionScript, Variant
-
-if TYPE_CHECKING:  # the timeline is laid out from the script: only its type is needed here
-    from audiocoach.audio.timeline import Timeline
 
 
 class OfScript:
@@ -32,14 +26,6 @@ class OfScript:
     @property
     def file_name(self) -> str:
         return session_file_name(self.phase, self.variant)
-
-
-@dataclass(frozen=True)
-class Session(OfScript):
-    """One phase as it will be heard."""
-
-    script: SessionScript
-    timeline: Timeline
 
 
 def session_file_name(phase: Phase, variant: Variant) -> str:

@@ -17,11 +17,12 @@ from typing import Any, Literal
 
 import jinja2
 
+from audiocoach.dutch_words import number_word
 from audiocoach.errors import ScriptError
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Exercise, Phase, Program
 from audiocoach.script.cues import SESSION_END, SET_END, SET_START
-from audiocoach.script.dutch import enumeration, number_word, speakable, unspeakable
+from audiocoach.script.dutch import enumeration, speakable, unspeakable
 from audiocoach.script.keys import phrase_key
 
 SpokenKind = Literal["speech", "count", "cue"]

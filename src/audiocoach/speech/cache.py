@@ -32,9 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio.samples import SAMPLE_RATE, Samples, Sound
 from audiocoach.errors import OutputError
 from audiocoach.files import read_regular
+from audiocoach.sound import SAMPLE_RATE, Samples, Sound
 from audiocoach.speech.voice import Recordings, StoredClip, Voice, clip_key, clip_of
 
 ENV_VAR = "AUDIOCOACH_CACHE_DIR"

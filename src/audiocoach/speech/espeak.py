@@ -17,8 +17,8 @@ from importlib import metadata
 
 import numpy as np
 
-from audiocoach.audio.samples import Sound
 from audiocoach.errors import SpeechError
+from audiocoach.sound import Sound
 from audiocoach.speech.speaker_client import Speaker, SpeakerError, list_voices
 from audiocoach.speech.voice import Voice
 

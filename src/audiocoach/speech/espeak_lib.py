@@ -57,9 +57,9 @@ class _Voice(ctypes.Structure):
     )
 
 
-_CALLBACK = ctypes.CFUNCTYPE(
-    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event)
-)
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(_Event))
+"""espeak-ng's synthesis callback. The samples come as a plain address (an int, ``None`` for
+NULL): a typed ``POINTER(c_short)`` could only be annotated with ctypes' private ``_Pointer``."""
 
 
 class EspeakLibError(Exception):
@@ -128,8 +128,8 @@ class EspeakLib:
         self._callback = _CALLBACK(self._collect)  # kept: the library holds only a pointer
         lib.espeak_SetSynthCallback(self._callback)
 
-    def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: object) -> int:
-        if count > 0:
+    def _collect(self, wav: int | None, count: int, _events: object) -> int:
+        if count > 0 and wav:
             self._chunks.append(ctypes.string_at(wav, 2 * count))
         return 0
 

@@ -13,9 +13,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
 from audiocoach.script.dutch import written_forms
+from audiocoach.sound import Sound, sound_from_wav
 from audiocoach.speech.voice import Voice
 
 MODEL_SUFFIX = ".onnx"

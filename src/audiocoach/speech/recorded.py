@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from audiocoach.audio.samples import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
 from audiocoach.errors import SpeechError
+from audiocoach.sound import SAMPLE_RATE, Floats, Sound, resample, to_int16, trim_silence
 from audiocoach.speech.voice import Recordings, StoredClip, Voice, clip_of
 
 EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")

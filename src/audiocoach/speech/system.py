@@ -21,9 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from audiocoach.audio.samples import Sound, sound_from_wav
 from audiocoach.errors import SpeechError
 from audiocoach.script.dutch import written_forms
+from audiocoach.sound import Sound, sound_from_wav
 from audiocoach.speech.voice import Voice
 
 if TYPE_CHECKING:

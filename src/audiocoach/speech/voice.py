@@ -1,12 +1,12 @@
 """The voice interface: any engine that can speak a session, and the clips it hands over.
 
 An engine is a :class:`Voice`: an ``identity`` and a ``synthesize`` method that hands over its
-samples and their rate (:class:`~audiocoach.audio.samples.Sound`). The rest of audiocoach sees
-only :class:`Clip` values made by :func:`clip_of`, so the timeline and the mixer never learn
-which engine spoke. Two more questions have answers on the interface, ``None`` for a plain
-engine, so that no caller needs to know which kind of voice it holds: where a clip is kept on
-disk (:meth:`Voice.stored`: the speech cache) and which recordings the voice speaks from
-(:attr:`Voice.recordings`: the therapist's own voice).
+samples and their rate (:class:`~audiocoach.sound.Sound`). The rest of audiocoach sees only
+:class:`~audiocoach.sound.Clip` values made by :func:`clip_of`, so the timeline and the mixer
+never learn which engine spoke. Two more questions have answers on the interface, ``None``
+for a plain engine, so that no caller needs to know which kind of voice it holds: where a clip
+is kept on disk (:meth:`Voice.stored`: the speech cache) and which recordings the voice speaks
+from (:attr:`Voice.recordings`: the therapist's own voice).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiocoach.audio.samples import Samples, Sound, conform, ms_for, trim_silence
 from audiocoach.errors import SpeechError
+from audiocoach.sound import Clip, Sound, conform, trim_silence
 
 
 @dataclass(frozen=True)
@@ -84,18 +84,6 @@ class Voice(ABC):
         """Said everything for now: let go of what speaking holds (a process, a model) until
         the next text. A build calls it before only encoding is left, so the encoding workers
         never share the memory with an engine that has nothing more to say."""
-
-
-@dataclass(frozen=True, eq=False)
-class Clip:
-    """One spoken text in the session format, its silent edges trimmed."""
-
-    text: str
-    samples: Samples
-
-    @property
-    def ms(self) -> int:
-        return ms_for(len(self.samples))
 
 
 def clip_key(voice: Voice, text: str) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from audiocoach.dutch_words import number_word
 from audiocoach.model.program import BOUNDS, Dosage
-from audiocoach.script.dutch import number_word
 
 FindingKind = Literal["guess", "check", "unread"]
 _Take = Callable[[str], "re.Match[str] | None"]

@@ -18,11 +18,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from audiocoach.dutch_words import number_word, said_in_full
 from audiocoach.errors import CardError
 from audiocoach.model.card.schedule import Finding, Line, Row, read_schedule, times_per_day
 from audiocoach.model.program import Dosage, Exercise, Phase, Position, Program, safe_slug
 from audiocoach.model.program_file import AIMS
-from audiocoach.script.dutch import number_word, said_in_full
 
 __all__ = ["CardDraft", "Finding", "read_card"]
 

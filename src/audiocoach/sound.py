@@ -1,10 +1,11 @@
-"""Audio values shared by every step: the session format and sample conversions.
+"""Sound values shared by every step: the session format, sample conversions, and the clips.
 
 Samples are NumPy arrays from the engine to the encoder: an engine hands over its samples and
-their rate (:class:`Sound`), they are conformed to the session format once, and a session is
-rendered into one preallocated buffer. pydub's ``a += b`` copies the whole recording on every
-append, quadratic in the session's length, so pydub is kept for what it shapes well (the cue
-tones, see ``tones.py``), not as the container between steps.
+their rate (:class:`Sound`), they are conformed to the session format once (a :class:`Clip`),
+and a session is rendered into one preallocated buffer. ``speech/`` makes these values and
+``audio/`` uses them, so they live here, below both. pydub's ``a += b`` copies the whole
+recording on every append, quadratic in the session's length, so pydub is kept for what it
+shapes well (the cue tones, see ``audio/tones.py``), not as the container between steps.
 """
 
 from __future__ import annotations
@@ -116,3 +117,15 @@ def ms_for(frames: int) -> int:
 def frame_at(ms: int) -> int:
     """The sample index where a timeline position in milliseconds starts."""
     return ms * SAMPLE_RATE // 1000
+
+
+@dataclass(frozen=True, eq=False)
+class Clip:
+    """One spoken text in the session format, its silent edges trimmed."""
+
+    text: str
+    samples: Samples
+
+    @property
+    def ms(self) -> int:
+        return ms_for(len(self.samples))
