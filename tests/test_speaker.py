@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiocoach.audio.samples import Sound
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import build
+from audiocoach.sound import Sound
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.speaker_client import Speaker
