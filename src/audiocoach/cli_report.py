@@ -19,7 +19,7 @@ from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.model.dosage import choice_needed
 from audiocoach.output.export import zip_notice
 from audiocoach.pipeline.length import length_warnings
-from audiocoach.pipeline.session import ProgressCallback
+from audiocoach.pipeline.session import ProgressCallback, percent_done
 from audiocoach.pipeline.target import Handout, Target
 from audiocoach.pipeline.voices import report_missing
 
@@ -86,10 +86,9 @@ def progress_bar(label: str, enabled: bool) -> Iterator[ProgressCallback | None]
 
         def advance(done: int, total: int, what: str) -> None:
             bar.label = f"{label}: {what}"
-            # Speaking is the first half of the work, encoding the second.
-            target = (done / total) * 50 + (50 if what == "encoding" else 0)
-            bar.update(int(target) - state["pos"])
-            state["pos"] = int(target)
+            target = percent_done(done, total, what)
+            bar.update(target - state["pos"])
+            state["pos"] = target
 
         yield advance
 
