@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiocoach.audio.render import CHUNK_FRAMES, chunk_pieces, render, render_chunks
+from audiocoach.audio.render import CHUNK_FRAMES, chunk_pieces, render_chunks
 from audiocoach.audio.samples import frame_at
 from audiocoach.audio.timeline import Timeline, build_timeline
 from audiocoach.audio.tones import tone_clips
@@ -13,6 +13,7 @@ from audiocoach.model.program import Program
 from audiocoach.script.writer import Templates, session_script
 from audiocoach.speech.voice import Clip
 from counting import with_dosage
+from whole_session import render
 
 TEMPLATES = Templates()
 

@@ -220,6 +220,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
     from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
     from audiocoach.pipeline.session import percent_done
+    from audiocoach.pipeline.voices import cache_warning
     from audiocoach.script.session import session_file_name, time_per_day
     from audiocoach.serve.patients import PATIENT_NAME
 
@@ -230,10 +231,11 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
 
     program = request.plan.program
     zip_path = folder / f"{folder.name}.zip"
+    voice = _voice(request.plan)
     built = build(
         program,
         folder,
-        _voice(request.plan),
+        voice,
         practice=request.practice or None,
         label=request.label or None,
         zip_path=zip_path,
@@ -241,6 +243,8 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         files=((PATIENT_NAME, request.patient_toml),),
         progress=advance,
     )
+    if warning := cache_warning(voice):
+        print(f"audiocoach serve: {warning}", file=sys.stderr)
     return {
         "files": [
             {
