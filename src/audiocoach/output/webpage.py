@@ -27,7 +27,8 @@ from markupsafe import Markup
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
 from audiocoach.output import nowview
-from audiocoach.output.listing import ExerciseText, SessionFile
+from audiocoach.output.listing import SessionFile
+from audiocoach.output.record import ExerciseText
 from audiocoach.output.tags import DEFAULT_ARTIST, for_patient
 from audiocoach.script.dutch import number_word, written_forms
 from audiocoach.script.session import time_per_day
