@@ -32,6 +32,7 @@ from audiocoach.pipeline.processes import become_child, spawn_context
 
 if TYPE_CHECKING:
     from audiocoach.model.patient import Plan
+    from audiocoach.speech.voice import Voice
 
 PercentCallback = Callable[[int, str], None]
 """Called with (percent done, what is being done)."""
@@ -169,7 +170,7 @@ def serve_tasks(connection: Connection, parent: int) -> None:
             connection.send(("ok", result))
 
 
-def _voice(plan: Plan) -> Any:
+def _voice(plan: Plan) -> Voice:
     """The plan's voice behind the speech cache, as ``audiocoach build`` makes it."""
     from audiocoach.pipeline.voices import voice_for_plan
 
