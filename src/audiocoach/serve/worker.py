@@ -7,7 +7,9 @@ spawned process, the way ``audiocoach build`` runs in a process of its own. Task
 turn in a queue and run in order; two builds asked for at once are never mixed. The build in
 that process starts its encoding workers exactly as the command line does. Should the process
 die (a crash of the engine), the task fails with one sentence and the next task starts a new
-process; the web server itself keeps running.
+process; the web server itself keeps running. The process is spawned and tied to the server
+as :mod:`audiocoach.pipeline.processes` says (Ctrl-C is the server's; it never outlives it).
+A task is a module-level function of its job and a progress callback (:data:`Task`).
 """
 
 from __future__ import annotations
