@@ -134,7 +134,7 @@ class Workers:
     def __init__(self, count: int, preload: Sequence[str] = ()) -> None:
         self.count = max(1, count)
         self.preload = tuple(preload)
-        self._pool: ProcessPoolExecutor | None = None
+        self._executor: ProcessPoolExecutor | None = None
         self._orders: Path | None = None
         """The folder the jobs are pickled into, while the pool runs."""
         self._sent = 0
@@ -143,14 +143,14 @@ class Workers:
         if self.count > 1:
             with contextlib.suppress(OSError):  # then jobs go through the pipe
                 self._orders = Path(tempfile.mkdtemp(prefix="audiocoach-orders-"))
-            self._pool = ProcessPoolExecutor(
+            self._executor = ProcessPoolExecutor(
                 self.count,
                 mp_context=pool_context(),
                 initializer=_start_worker,
                 initargs=(os.getpid(), self.preload),
             )
             for _ in range(self.count):
-                self._pool.submit(_ready, None)
+                self._executor.submit(_ready, None)
         return self
 
     def __exit__(
@@ -159,20 +159,20 @@ class Workers:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._pool is not None:
+        if self._executor is not None:
             if error is not None:
                 stop_workers()  # stopped or failed: running jobs must not replace files
-            self._pool.shutdown(wait=True, cancel_futures=error is not None)
-            self._pool = None
+            self._executor.shutdown(wait=True, cancel_futures=error is not None)
+            self._executor = None
         if self._orders is not None:
             shutil.rmtree(self._orders, ignore_errors=True)
             self._orders = None
 
     def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
         """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
-        if self._pool is not None:
+        if self._executor is not None:
             try:
-                return _plain_breakage(self._pool.submit(_in_worker, work, self._order(job)))
+                return _plain_breakage(self._executor.submit(_in_worker, work, self._order(job)))
             except BrokenProcessPool:  # a worker died while jobs were still being handed out
                 raise WorkerError(WORKER_DIED) from None
         future: Future[R] = Future()
