@@ -12,14 +12,22 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Mapping
 
 from audiocoach.audio.levelling import level
-from audiocoach.audio.meter import session_loudness
+from audiocoach.audio.meter import loudness_of
 from audiocoach.audio.mp3 import EncoderSettings, encode_chunks
 from audiocoach.audio.render import render_chunks
+from audiocoach.audio.timeline import Timeline
 from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import prepare
+from audiocoach.sound import Clip
 from audiocoach.speech.espeak import EspeakVoice
+
+
+def _loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
+    lengths = {text: len(clip.samples) for text, clip in clips.items()}
+    return loudness_of(timeline, lengths, lambda text: clips[text].samples)
 
 
 def main() -> None:
@@ -31,7 +39,7 @@ def main() -> None:
     for session in sessions:
         minutes = session.timeline.duration_ms / 60_000
         started = time.perf_counter()
-        unity = session_loudness(session.timeline, clips)
+        unity = _loudness(session.timeline, clips)
         measure = time.perf_counter() - started
         started = time.perf_counter()
         levelled = {e.text: clips[e.text] for e in session.timeline.events if e.text is not None}
@@ -41,7 +49,7 @@ def main() -> None:
         size = sum(len(b) for b in encode_chunks(render_chunks(session.timeline, levelled),
                                                    EncoderSettings()))  # fmt: skip
         encode = time.perf_counter() - started
-        after = session_loudness(session.timeline, levelled)
+        after = _loudness(session.timeline, levelled)
         print(
             f"{session.file_name}: {minutes:.1f} min, unity {unity:.2f} LUFS -> {after:.2f}; "
             f"measure {measure:.2f} s, level {levelling:.2f} s, render+encode {encode:.2f} s "

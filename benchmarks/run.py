@@ -39,7 +39,7 @@ from pathlib import Path
 import lameenc
 
 from audiocoach.audio.mp3 import EncoderSettings
-from audiocoach.audio.render import render
+from audiocoach.audio.render import render_chunks
 from audiocoach.model.program_file import builtin_program_path, load_program
 from audiocoach.pipeline.build import prepare
 from audiocoach.speech.cache import CachedVoice
@@ -169,7 +169,7 @@ def encoder_alone(program_file: Path, cache: Path) -> tuple[float, float]:
     seconds = 0.0
     minutes = 0.0
     for session in sessions:
-        data = render(session.timeline, clips).tobytes()
+        data = b"".join(c.tobytes() for c in render_chunks(session.timeline, clips))
         started = time.perf_counter()
         encoder = lameenc.Encoder()
         encoder.set_bit_rate(settings.bit_rate_kbps)

@@ -1,7 +1,7 @@
 """The plain way to measure loudness, for tests to hold the quick way against.
 
 The package measures a session from its distinct clips without rendering it
-(:func:`audiocoach.audio.meter.session_loudness`). This meter filters every sample of a
+(:func:`audiocoach.audio.meter.loudness_of`). This meter filters every sample of a
 rendered signal, chunk by chunk, as the straightforward reading of BS.1770 would; it is
 itself held against pyloudnorm in test_loudness.py.
 """

@@ -106,13 +106,13 @@ def test_a_damaged_or_missing_file_is_rebuilt(
     assert abs(len(samples) / rate - again[2].duration_ms / 1000) < 0.1
 
 
-@pytest.mark.parametrize("text", ["", "{", "[]", '{"format": 1, "files": {"x": 3}}', "\x00"])
 def test_an_unreadable_manifest_means_a_full_rebuild(
-    text: str, card: Program, cached: CachedVoice, tmp_path: Path
+    card: Program, cached: CachedVoice, tmp_path: Path
 ) -> None:
+    """End to end, once; every kind of garbage the reader meets is in test_manifest_reader."""
     out = tmp_path / "out"
     build(card, out, cached)
-    (out / MANIFEST_NAME).write_text(text)
+    (out / MANIFEST_NAME).write_text("{")
     assert rebuilt(build(card, out, cached)) == [True] * 4
     assert len([n for n in Manifest.load(out).entries if n.endswith(".mp3")]) == 4
 

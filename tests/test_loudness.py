@@ -13,8 +13,7 @@ from scipy import signal
 
 from audiocoach.audio.levelling import CEILING_DBTP, ENCODER_GAIN_DB, TARGET_LUFS, level
 from audiocoach.audio.limiter import PEAK_BLOCK, limiter_gain, peak_per_sample, per_sample
-from audiocoach.audio.meter import session_loudness
-from audiocoach.audio.render import render, render_chunks
+from audiocoach.audio.render import render_chunks
 from audiocoach.audio.session import Session
 from audiocoach.model.program import Program
 from audiocoach.pipeline.build import BuiltFile, prepare
@@ -22,6 +21,7 @@ from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, Clip
 from audiocoach.speech.espeak import EspeakVoice
 from helpers import decode
 from reference_meter import LoudnessMeter, dbtp, integrated_loudness
+from whole_session import render, session_loudness
 
 
 def speechlike(seconds: float, seed: int = 7) -> np.ndarray:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audiocoach.audio.render import CHUNK_FRAMES, chunk_pieces, render, render_chunks
+from audiocoach.audio.render import CHUNK_FRAMES, chunk_pieces, render_chunks
 from audiocoach.audio.timeline import Timeline, build_timeline
 from audiocoach.audio.tones import tone_clips
 from audiocoach.model.program import Program
 from audiocoach.script.writer import Templates, session_script
 from audiocoach.sound import Clip, frame_at
 from counting import with_dosage
+from whole_session import render
 
 TEMPLATES = Templates()
 

@@ -21,7 +21,7 @@ from audiocoach.model.dosage import Overrides
 from audiocoach.model.patient import resolve_plan
 from audiocoach.serve.app import Server, create_app
 from audiocoach.serve.form import check_form
-from audiocoach.serve.worker import BuildRequest
+from audiocoach.serve.worker import BuildRequest, run_build
 from helpers import run_cli
 from test_serve import BASE, build, choice_program, messages, token, wait
 
@@ -257,7 +257,7 @@ def test_pages_answer_while_the_speech_process_is_held(client: TestClient, out: 
 
     plan = resolve_plan(program_file=out / "klein.toml", overrides=Overrides(selection=(1,)))
     request = BuildRequest(plan, out / "vast", "", 'label = "V.S."\n', "V.S.")
-    held = server(client).worker.submit("build", request, hold)
+    held = server(client).worker.submit(run_build, request, hold)
     try:
         assert started.wait(HOLD_S)
         assert client.get("/").status_code == 200

@@ -261,21 +261,7 @@ def test_the_private_name_check_sees_a_library_s_own(source: str, found: list[st
     assert private_names_of_libraries(tree, defined_names(tree)) == found
 
 
-UNTIL_THE_POOL_IS_REWRITTEN = pytest.mark.xfail(
-    strict=True,
-    reason="Workers reads ProcessPoolExecutor._processes to stop running jobs; issue 27 point 7 "
-    "rewrites pipeline/parallel.py (then this mark fails as XPASS: delete it)",
-)
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=UNTIL_THE_POOL_IS_REWRITTEN) if p.name == "parallel.py" else p
-        for p in MODULES
-    ],
-    ids=lambda p: f"{p.parent.name}/{p.name}",
-)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_module_uses_a_private_name_of_a_library(path: Path) -> None:
     """A library's private names change without notice in any release: audiocoach uses only
     what a library documents (issue 27)."""

@@ -19,9 +19,9 @@ from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.model.dosage import choice_needed
 from audiocoach.output.export import zip_notice
 from audiocoach.pipeline.length import length_warnings
-from audiocoach.pipeline.session import ProgressCallback
+from audiocoach.pipeline.session import ProgressCallback, percent_done
 from audiocoach.pipeline.target import Handout, Target
-from audiocoach.pipeline.voices import report_missing
+from audiocoach.pipeline.voices import cache_warning, report_missing
 
 if TYPE_CHECKING:
     from audiocoach.model.card.file import Imported
@@ -86,10 +86,9 @@ def progress_bar(label: str, enabled: bool) -> Iterator[ProgressCallback | None]
 
         def advance(done: int, total: int, what: str) -> None:
             bar.label = f"{label}: {what}"
-            # Speaking is the first half of the work, encoding the second.
-            target = (done / total) * 50 + (50 if what == "encoding" else 0)
-            bar.update(int(target) - state["pos"])
-            state["pos"] = int(target)
+            target = percent_done(done, total, what)
+            bar.update(target - state["pos"])
+            state["pos"] = target
 
         yield advance
 
@@ -165,12 +164,15 @@ def print_import(made: Imported) -> None:
 
 
 def print_notices(targets: Sequence[Target], handouts: Sequence[Handout]) -> None:
-    """After the files: a warning per long phase (on stderr), and how to make a phase that
-    waits for the therapist's choice (one line)."""
+    """After the files: a warning per long phase and one for a speech cache that could not
+    be written (on stderr), and how to make a phase that waits for the therapist's choice
+    (one line)."""
     for target, handout in zip(targets, handouts, strict=True):
         whose = f"{target.out_dir.name}: " if len(targets) > 1 else ""
         for warning in length_warnings(target.program, handout.files):
             typer.echo(f"{whose}{warning}", err=True)
+    for warning in dict.fromkeys(w for t in targets if (w := cache_warning(t.voice))):
+        typer.echo(warning, err=True)
     waiting = {p.number: p for t in targets for p in t.program.phases_awaiting_choice}
     for phase in waiting.values():
         typer.echo(choice_needed(phase))

@@ -26,8 +26,9 @@ STAGE_SUFFIX = ".stage"
 COMMIT_SUFFIX = ".commit"
 """A bundle being put in place: finished by the next build when its build is gone."""
 STOP_AT_VAR = "AUDIOCOACH_STOP_AT"
-"""Test seam: ``MOMENT:SIGNAL`` (``committing:KILL``) sends this process that signal at that
-moment of a build, so tests interrupt it at well-defined points instead of racing a timer."""
+"""Fault injection, for tests only: ``MOMENT:SIGNAL`` (``committing-1:KILL``) makes
+:func:`fault_point` send this process that signal at that moment of a build, so tests
+interrupt it at well-defined points instead of racing a timer. Unset, it does nothing."""
 
 
 def temp_prefix() -> str:
@@ -172,8 +173,9 @@ class FileTooLarge(OSError):
     """A file larger than its reader's limit."""
 
 
-def checkpoint(moment: str) -> None:
-    """Where tests stop a build: see :data:`STOP_AT_VAR`. Does nothing unless it is set."""
+def fault_point(moment: str) -> None:
+    """A fault-injection point, for tests only: where a test may stop a build by a signal
+    (see :data:`STOP_AT_VAR`). Does nothing unless that variable names this ``moment``."""
     wanted = os.environ.get(STOP_AT_VAR)
     if wanted and wanted.rpartition(":")[0] == moment:
         os.kill(os.getpid(), getattr(signal, f"SIG{wanted.rpartition(':')[2]}"))

@@ -24,7 +24,7 @@ from audiocoach.files import (
     COMMIT_SUFFIX,
     STAGE_SUFFIX,
     TEMP_PREFIX,
-    checkpoint,
+    fault_point,
     owner,
     temp_prefix,
     writer_is_gone,
@@ -301,7 +301,7 @@ def commit_all(bundles: Iterable[Bundle]) -> None:
     held = (signal.SIGINT, signal.SIGTERM)
     previous = {number: signal.signal(number, hold) for number in held}
     try:
-        checkpoint("commit")
+        fault_point("commit")
         for bundle in bundles:
             bundle.commit()
     finally:

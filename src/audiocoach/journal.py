@@ -23,7 +23,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from audiocoach.files import TEMP_PREFIX, checkpoint, write_text
+from audiocoach.files import TEMP_PREFIX, fault_point, write_text
 
 JOURNAL_NAME = f"{TEMP_PREFIX}journal.json"
 OLD_FOLDER = f"{TEMP_PREFIX}old"
@@ -106,7 +106,7 @@ def put_in_place(pending: Path, folder: Path, journal: Journal) -> None:
         (pending / OLD_FOLDER).mkdir(exist_ok=True)
         for number, move in enumerate(journal.moves, 1):
             _forward(pending, folder, number, move)
-            checkpoint(f"committing-{number}")
+            fault_point(f"committing-{number}")
     except OSError as error:
         try:
             undo(pending, folder, journal)

@@ -3,7 +3,7 @@
 A whole phase as float64 is hundreds of megabytes, so nothing here holds one. Most of a
 session is silence and the same few clips said hundreds of times: each distinct clip is
 K-weighted once and its energy added to the 100 ms hops where the session places it
-(:func:`session_loudness`), which gives the figure metering the rendered session would.
+(:func:`loudness_of`), which gives the figure metering the rendered session would.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from audiocoach.audio.timeline import Timeline
-from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, AnyFloats, Clip, Floats, Samples, frame_at
+from audiocoach.sound import FULL_SCALE, SAMPLE_RATE, AnyFloats, Floats, Samples, frame_at
 
 SETTLE_FRAMES = SAMPLE_RATE // 5
 """Silence filtered after a sound before the filters count as settled: 200 ms, where the
@@ -117,13 +117,6 @@ def gated_loudness(hop_energy: Floats, hop: int) -> float:
     relative = -0.691 + 10 * math.log10(gated.mean()) + _RELATIVE_GATE
     kept = power[(block_lufs > relative) & (block_lufs > _ABSOLUTE_GATE)]
     return -0.691 + 10 * math.log10(kept.mean())
-
-
-def session_loudness(timeline: Timeline, clips: Mapping[str, Clip]) -> float:
-    """Integrated loudness of a session exactly as
-    :func:`~audiocoach.audio.render.render_chunks` would render it; see :func:`loudness_of`."""
-    lengths = {text: len(clip.samples) for text, clip in clips.items()}
-    return loudness_of(timeline, lengths, lambda text: clips[text].samples)
 
 
 def loudness_of(

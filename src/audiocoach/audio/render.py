@@ -60,9 +60,3 @@ def render_chunks(
         for offset, samples in pieces:
             out[offset : offset + len(samples)] = samples
         yield out
-
-
-def render(timeline: Timeline, clips: Mapping[str, Clip]) -> Samples:
-    """The whole session in one array; for tests and short sessions."""
-    chunks = list(render_chunks(timeline, clips))
-    return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)

@@ -17,7 +17,6 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import Timeline
@@ -25,8 +24,9 @@ from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
 from audiocoach.model.program import Program
 from audiocoach.output import webapp
-from audiocoach.output.listing import ABOUT_VERSION, Locate, SessionFile, present
+from audiocoach.output.listing import Locate, SessionFile, present
 from audiocoach.output.manifest import Manifest
+from audiocoach.output.record import ExerciseText, SessionRecord, kept_phase
 from audiocoach.output.tags import (
     DEFAULT_ARTIST,
     chapter_title,
@@ -81,40 +81,25 @@ def webvtt(timeline: Timeline) -> str:
     return "\n".join(cues)
 
 
-def describe(program: Program, session: Session) -> dict[str, Any]:
+def describe(program: Program, session: Session) -> SessionRecord:
     """What the manifest keeps about a session file just written, for the page, playlist and
-    feed of later builds (see :mod:`audiocoach.output.listing`): words and numbers only."""
+    feed of later builds (see :mod:`audiocoach.output.record`): words and numbers only."""
     numbers = set(session.phase.exercises)
-    return {
-        "version": ABOUT_VERSION,
-        "phase": {
-            "number": session.phase.number,
-            "title": session.phase.title,
-            "exercises": list(session.phase.exercises),
-            "fixed": list(session.phase.fixed),
-            "selected": session.phase.selected,
-        },
-        "title": session_title(program, session),
-        "short_title": phase_title(session),
-        "chapters": {
-            str(c.exercise): chapter_title(program, c.exercise) for c in session.timeline.chapters()
-        },
-        "exercises": [
-            {
-                "number": e.number,
-                "name": e.name,
-                "title": e.title,
-                "instruction": e.instruction,
-                "execution": dosage_words(e.dosage, e.name),
-            }
+    return SessionRecord(
+        phase=kept_phase(session.phase),
+        title=session_title(program, session),
+        short_title=phase_title(session),
+        exercises=tuple(
+            ExerciseText(e.number, e.name, e.title, e.instruction, dosage_words(e.dosage, e.name))
             for e in program.exercises
             if e.number in numbers
-        ],
-        "events": [
-            [e.start_ms, e.duration_ms, e.kind, e.text, e.exercise] for e in session.timeline.events
-        ],
-        "variant": session.variant,
-    }
+        ),
+        timeline=session.timeline,
+        chapter_titles={
+            c.exercise: chapter_title(program, c.exercise) for c in session.timeline.chapters()
+        },
+        variant=session.variant,
+    )
 
 
 def playlist(program: Program, files: Sequence[SessionFile], label: str | None = None) -> str:

@@ -4,8 +4,8 @@ The page, the playlist and the feed list the session files in the folder, not th
 the build that happens to run: ``build`` then ``build --phase 1`` must still show phase 2,
 whose MP3 is still there. A build cannot describe that file from its own program (its dosage
 may have been another), so when a session file is written its description is kept in the
-folder's manifest (``export.describe``), and every later build reads it back
-(:func:`present`).
+folder's manifest (``export.describe``, a :class:`~audiocoach.output.record.SessionRecord`),
+and every later build reads it back (:func:`present`).
 A file that is missing, or whose bytes are not those the manifest recorded, is not listed: the
 page and the feed never promise bytes that are not there.
 
@@ -18,32 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from audiocoach.audio.timeline import Event, Timeline
+from audiocoach.audio.timeline import Timeline
 from audiocoach.model.program import Phase
-from audiocoach.output.manifest import Manifest
+from audiocoach.output.manifest import Entry, Manifest
+from audiocoach.output.record import ExerciseText
 from audiocoach.script.session import session_file_name
-
-ABOUT_VERSION = 1
-"""Raise when the description's shape changes; older descriptions are then not trusted.
-
-A description holds words and numbers only, not the program's classes, so changing those
-(a new field of an exercise) does not make the files a folder holds unreadable."""
-
-
-@dataclass(frozen=True)
-class ExerciseText:
-    """One exercise of a session file as the page shows it, with the dosage it was made with."""
-
-    number: int
-    name: str
-    """Its own short name ("Knieën opzij")."""
-    title: str
-    """The card's title."""
-    instruction: str
-    execution: str
-    """The dosage in words, as in the schedule: "Tien keer links en rechts, …"."""
 
 
 @dataclass(frozen=True)
@@ -89,65 +69,24 @@ class SessionFile:
         return self.chapter_titles.get(number) or f"Oefening {number}"
 
 
-def _read(
-    name: str, about: dict[str, Any], size: int, sha256: str, written: int = 0
-) -> SessionFile | None:
-    """A description read back; ``None`` when it is not one this version wrote."""
-    try:
-        if about.get("version") != ABOUT_VERSION:
-            return None
-        phase = dict(about["phase"])
-        exercises = [
-            ExerciseText(
-                int(e["number"]),
-                str(e["name"]),
-                str(e["title"]),
-                str(e["instruction"]),
-                str(e["execution"]),
-            )
-            for e in about["exercises"]
-        ]
-        return SessionFile(
-            name=name,
-            phase=Phase(
-                int(phase["number"]),
-                str(phase["title"]),
-                tuple(phase["exercises"]),
-                tuple(phase.get("fixed", ())),
-                bool(phase.get("selected", False)),
-            ),
-            title=str(about["title"]),
-            short_title=str(about["short_title"]),
-            exercises=tuple(exercises),
-            timeline=_events(about),
-            chapter_titles={int(n): str(t) for n, t in about["chapters"].items()},
-            size=size,
-            sha256=sha256,
-            variant=str(about.get("variant", "volledig")),
-            written=written,
-        )
-    except (KeyError, TypeError, ValueError, AttributeError):
+def _read(name: str, entry: Entry) -> SessionFile | None:
+    """The file ``name`` as its entry's record describes it; ``None`` without a record."""
+    record = entry.about
+    if record is None:
         return None
-
-
-def _events(about: dict[str, Any]) -> Timeline:
-    return Timeline(
-        tuple(
-            Event(int(start), int(length), kind, text, exercise)
-            for start, length, kind, text, exercise in about["events"]
-        )
+    return SessionFile(
+        name=name,
+        phase=record.phase,
+        title=record.title,
+        short_title=record.short_title,
+        exercises=record.exercises,
+        timeline=record.timeline,
+        chapter_titles=dict(record.chapter_titles),
+        size=entry.size,
+        sha256=entry.sha256,
+        variant=record.variant,
+        written=entry.written,
     )
-
-
-def timeline_of(about: dict[str, Any]) -> Timeline | None:
-    """The timeline a session file's description holds; ``None`` when it holds none this
-    version can read."""
-    if about.get("version") != ABOUT_VERSION:
-        return None
-    try:
-        return _events(about)
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 Locate = Callable[[str], Path]
@@ -164,9 +103,7 @@ def present(manifest: Manifest, locate: Locate | None = None) -> list[SessionFil
     files = []
     for name in sorted(manifest.entries):
         entry = manifest.intact(name, None if locate is None else locate(name))
-        if entry is None or entry.about is None:
-            continue
-        described = _read(name, entry.about, entry.size, entry.sha256, entry.written)
+        described = None if entry is None else _read(name, entry)
         # A file named as an older version named sessions (before names sorted in playlist
         # order) stays on disk but is not listed beside its successor.
         if described is not None and name == _named(described):

@@ -1,12 +1,13 @@
 """What the output folder already holds, so a build redoes only what changed.
 
 Beside the MP3s, ``.audiocoach-manifest.json`` records for each file a fingerprint of
-everything it was made from (the program and phase, the script the templates and dosage wrote,
-the voice's identity, the encoder settings, the audiocoach version) and the file's size and
-SHA-256. A phase whose fingerprint matches and whose file is intact is neither rendered nor
-encoded again. A session file's entry also holds ``about``: what the page, playlist and feed say
-about it (titles, exercises, timeline), so they can list a file a later build did not make
-(``build`` then ``build --phase 1``) exactly as it is.
+everything it was made from (:func:`sound_inputs`: the script the templates and dosage wrote,
+the titles its tags show, the voice's identity, the tones, the encoder settings, the
+audiocoach version and :data:`FINGERPRINT_VERSION`) and the file's size and SHA-256. A phase
+whose fingerprint matches and whose file is intact is neither rendered nor encoded again.
+A session file's entry also holds ``about``: what the page, playlist and feed say
+about it (a :class:`~audiocoach.output.record.SessionRecord`), so they can list a file a later
+build did not make (``build`` then ``build --phase 1``) exactly as it is.
 
 The fingerprint is computed from the script and the voice's identity, never from clips: the
 identity stands for everything that changes the sound, so checking costs no synthesis and a
@@ -21,7 +22,7 @@ import json
 import os
 import stat
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,40 +30,67 @@ from audiocoach import __version__
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.tones import TONES
 from audiocoach.files import read_regular, write_text
-from audiocoach.script.writer import SessionScript
+from audiocoach.output.record import SessionRecord, typed
+from audiocoach.script.writer import Line, SessionScript, Silence, Step
 
 MANIFEST_NAME = ".audiocoach-manifest.json"
 MANIFEST_MAX_BYTES = 4 << 20
 """A manifest lists a few files; anything larger is not one of ours."""
 FORMAT_VERSION = 2
-"""Part of every fingerprint: raise it when what a file is made from changes meaning.
+"""The manifest file's own layout; a manifest of another format counts as empty."""
+FINGERPRINT_VERSION = 3
+"""Part of every fingerprint: raise it when the same values make other bytes (a new way of
+levelling, another tag layout), so every file is made again once.
 
+3: the fingerprint is made of named values (:func:`sound_inputs`), no longer of ``repr()``;
 2: the tags name the patient and hold the chapters in time order; entries describe sessions."""
 
 
 def fingerprint(script: SessionScript, voice_identity: str, encoder: EncoderSettings) -> str:
-    """A digest of every input of one phase's MP3; equal digests make equal files.
+    """A digest of every input of one session's MP3 (:func:`sound_inputs`); equal digests
+    make equal files."""
+    inputs = sound_inputs(script, voice_identity, encoder)
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
-    The program counts with its own fields (title, notes, ...) and the exercises of this
-    phase only, so changing an exercise of another phase leaves this file alone.
+
+def sound_inputs(
+    script: SessionScript, voice_identity: str, encoder: EncoderSettings
+) -> dict[str, object]:
+    """The values an MP3 is made from, each by name: what is said and when (the script's
+    steps), who says it (the voice's identity), the tones, the encoder, and what its tags
+    show (the program's title and notes, the phase, the chapters' names).
+
+    Nothing else of the program counts, so a field added to the model, a class renamed or an
+    exercise of another phase changed leaves the file alone; a new value that changes the
+    bytes must be named here. The audiocoach version counts: a new release may make other
+    bytes from the same values, and then makes every file once.
     """
-    program = script.program
-    own = replace(
-        program,
-        exercises=tuple(e for e in program.exercises if e.number in script.phase.exercises),
-        phases=(script.phase,),
-    )
-    inputs = {
-        "format": FORMAT_VERSION,
+    program, phase = script.program, script.phase
+    own = set(phase.exercises)
+    return {
+        "fingerprint": FINGERPRINT_VERSION,
         "audiocoach": __version__,
         "voice": voice_identity,
-        "encoder": asdict(encoder),
-        # Frozen dataclasses of strings, numbers and tuples: their repr is stable and complete.
-        "program": repr(own),
-        "steps": repr(script.steps),
-        "tones": repr(TONES),
+        "encoder": {"bit_rate_kbps": encoder.bit_rate_kbps, "quality": encoder.quality},
+        "title": program.title,
+        "notes": list(program.notes),
+        "phase": {"number": phase.number, "title": phase.title, "variant": script.variant},
+        "chapters": {str(e.number): e.name for e in program.exercises if e.number in own},
+        "steps": [_step_values(step) for step in script.steps],
+        "tones": {
+            label: [list(tone.hz), tone.ms, tone.fade_in_ms, tone.fade_out_ms, tone.volume_db]
+            for label, tone in TONES.items()
+        },
     }
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _step_values(step: Step) -> list[object]:
+    """A step of the script as the values that make its sound and its place."""
+    if isinstance(step, Line):
+        return ["line", step.kind, step.text, step.exercise, step.slot_ms]
+    if isinstance(step, Silence):
+        return ["silence", step.kind, step.ms, step.exercise]
+    return ["tone", step.label, step.exercise]
 
 
 def file_digest(path: Path) -> str:
@@ -82,8 +110,9 @@ class Entry:
     size: int
     sha256: str
     duration_ms: int
-    about: dict[str, Any] | None = None
-    """For a session file: what the page, playlist and feed say about it (see ``listing``)."""
+    about: SessionRecord | None = None
+    """For a session file: what the page, playlist and feed say about it (``None`` for the
+    other files, and where the record cannot be read)."""
     written: int = 0
     """When these bytes were first written (Unix seconds): the feed's ``pubDate``. Kept while
     the SHA-256 stays, so a rebuild that writes the same bytes gives the same feed."""
@@ -112,19 +141,12 @@ class Manifest:
         """The folder's manifest; empty when there is none or it cannot be trusted."""
         manifest = cls(folder)
         try:
-            data = json.loads(read_regular(folder / MANIFEST_NAME, MANIFEST_MAX_BYTES))
+            data = typed(json.loads(read_regular(folder / MANIFEST_NAME, MANIFEST_MAX_BYTES)), dict)
             if data.get("format") != FORMAT_VERSION:
                 return manifest
-            for name, record in data["files"].items():
-                manifest.entries[name] = Entry(
-                    str(record["fingerprint"]),
-                    int(record["size"]),
-                    str(record["sha256"]),
-                    int(record["duration_ms"]),
-                    dict(record["about"]) if record.get("about") is not None else None,
-                    int(record.get("written", 0)),
-                )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            for name, record in typed(data["files"], dict).items():
+                manifest.entries[typed(name, str)] = _entry(typed(record, dict))
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):  # Garbage: ValueError
             manifest.entries.clear()
         return manifest
 
@@ -157,7 +179,7 @@ class Manifest:
         print_: str,
         duration_ms: int,
         *,
-        about: dict[str, Any] | None = None,
+        about: SessionRecord | None = None,
         at: Path | None = None,
     ) -> None:
         """Remember the file ``name`` as just written from ``print_``; ``at`` is where it is
@@ -196,7 +218,27 @@ class Manifest:
 
 def _record(entry: Entry) -> dict[str, Any]:
     """An entry as JSON; ``about`` only where there is one."""
-    record = asdict(entry)
-    if record["about"] is None:
-        del record["about"]
+    record: dict[str, Any] = {
+        "fingerprint": entry.fingerprint,
+        "size": entry.size,
+        "sha256": entry.sha256,
+        "duration_ms": entry.duration_ms,
+    }
+    if entry.about is not None:
+        record["about"] = entry.about.to_json()
+    record["written"] = entry.written
     return record
+
+
+def _entry(record: dict[str, Any]) -> Entry:
+    """An entry :func:`_record` wrote (:class:`Garbage` for anything else); a record that
+    cannot be read leaves the entry without one (the file is kept but not listed)."""
+    about = record.get("about")
+    return Entry(
+        typed(record["fingerprint"], str),
+        typed(record["size"], int),
+        typed(record["sha256"], str),
+        typed(record["duration_ms"], int),
+        None if about is None else SessionRecord.from_json(about),
+        typed(record.get("written", 0), int),
+    )

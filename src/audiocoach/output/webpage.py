@@ -28,7 +28,8 @@ from audiocoach.dutch_words import number_word
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Dosage, Program
 from audiocoach.output import nowview
-from audiocoach.output.listing import ExerciseText, SessionFile
+from audiocoach.output.listing import SessionFile
+from audiocoach.output.record import ExerciseText
 from audiocoach.output.tags import DEFAULT_ARTIST, for_patient
 from audiocoach.script.dutch import written_forms
 from audiocoach.script.session import time_per_day

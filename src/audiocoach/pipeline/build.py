@@ -22,7 +22,7 @@ from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import build_timeline
 from audiocoach.audio.tones import tone_clips
 from audiocoach.errors import Interrupted, ProgramError
-from audiocoach.files import checkpoint
+from audiocoach.files import fault_point
 from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
 from audiocoach.output import export
@@ -188,7 +188,7 @@ def build_handouts(
         ]
         made = _make(folders, encoder=encoder, progress=progress, workers=workers)
         listed = [folder.write_listing() for folder in folders]
-        checkpoint("staged")
+        fault_point("staged")
         commit_all(bundles)
         handouts = [
             replace(folder.after_commit(*names), files=tuple(folder.files(made)))
@@ -295,7 +295,7 @@ def _make(
             folder, plan, session = pending[future]
             built = folder.record(plan, session, future.result())
             made[built.path] = built
-            checkpoint(f"encoded-{done}")
+            fault_point(f"encoded-{done}")
             if progress:
                 progress(done, total, "encoding")
     return made

@@ -1,11 +1,10 @@
 """Run plain-data jobs on every core: worker processes, or inline when one worker will do.
 
 Encoding is the expensive step and LAME runs on one core, so phases (and patients, in a batch)
-are encoded side by side in worker processes. Workers are *spawned*, not forked: the pool
-runs threads of its own in the main process, forking a process with running threads can
-deadlock the child, and spawning is what Windows and macOS do anyway. (The speech engine no
-longer runs here at all: it has a speaker process of its own.) Jobs and results therefore
-cross as pickles and hold only plain data.
+are encoded side by side in worker processes, started, tied to the main process and stopped
+as :mod:`audiocoach.pipeline.processes` says (spawned: jobs and results cross as pickles and
+hold only plain data). The speech engine does not run here: it has a speaker process of its
+own.
 
 A job never crosses the pipe itself: it is pickled into a file and only that file's name is
 sent (a few hundred bytes). On CPython before 3.12 (gh-94777; Debian 12's 3.11.2, every 3.10)
@@ -21,11 +20,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import importlib
-import multiprocessing
 import os
 import pickle
 import shutil
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -37,6 +34,7 @@ from types import TracebackType
 from typing import TypeVar
 
 from audiocoach.errors import AudiocoachError
+from audiocoach.pipeline.processes import become_child, pool_context, stop_workers
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -58,28 +56,16 @@ never started."""
 
 
 def _start_worker(parent: int, preload: Sequence[str]) -> None:
-    """Ctrl-C is the main process's to handle; a stopped or dead main process stops the worker.
+    """A worker obeys its parent (:func:`~.processes.become_child`); SIGTERM unwinds the job,
+    so the file being written is removed on the way out (``atomic_writer``) and no
+    half-encoded file replaces a good one.
 
     The ``preload`` modules are imported now, while the main process is still speaking, not
     when the first job arrives.
-
-    SIGTERM unwinds the job, so the file being written is removed on the way out
-    (``atomic_writer``) and no half-encoded file replaces a good one. On Linux the kernel sends
-    SIGTERM when the main process dies, even by SIGKILL.
     """
-    _IN_WORKER[0] = True
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_term)
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # the main process died before the line above
-        os._exit(1)
+    become_child(parent, on_term=_exit_on_term)
     for module in preload:
         importlib.import_module(module)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 class _Stopped(BaseException):
@@ -87,17 +73,24 @@ class _Stopped(BaseException):
     :func:`_in_worker` ends the process."""
 
 
-_BUSY = [False]
-_STOPPING = [False]
-_IN_WORKER = [False]
-"""Set in worker processes."""
+@dataclass
+class _WorkerState:
+    """What the SIGTERM handler of a worker process needs to know."""
+
+    busy: bool = False
+    """A job runs: SIGTERM unwinds it instead of ending the process at once."""
+    stopping: bool = False
+    """SIGTERM came once: a second one must not cut short the clean-up the first started."""
+
+
+_STATE = _WorkerState()
 
 
 def _exit_on_term(_signal: int, _frame: object) -> None:
-    if _STOPPING[0]:
-        return  # a second SIGTERM must not cut short the clean-up the first one started
-    if _BUSY[0]:
-        _STOPPING[0] = True
+    if _STATE.stopping:
+        return
+    if _STATE.busy:
+        _STATE.stopping = True
         raise _Stopped
     os._exit(1)
 
@@ -112,7 +105,7 @@ class _Order:
 def _in_worker(work: Callable[[J], R], order: _Order | J) -> R:
     """Run one job in a worker, read from its file when it was sent as one; once stopped,
     leave at once instead of asking for more work."""
-    _BUSY[0] = True
+    _STATE.busy = True
     try:
         if isinstance(order, _Order):
             job: J = pickle.loads(Path(order.path).read_bytes())
@@ -125,7 +118,7 @@ def _in_worker(work: Callable[[J], R], order: _Order | J) -> R:
     except _Stopped:
         os._exit(1)
     finally:
-        _BUSY[0] = False
+        _STATE.busy = False
 
 
 def _ready(_: None) -> None:
@@ -141,7 +134,7 @@ class Workers:
     def __init__(self, count: int, preload: Sequence[str] = ()) -> None:
         self.count = max(1, count)
         self.preload = tuple(preload)
-        self._pool: ProcessPoolExecutor | None = None
+        self._executor: ProcessPoolExecutor | None = None
         self._orders: Path | None = None
         """The folder the jobs are pickled into, while the pool runs."""
         self._sent = 0
@@ -150,14 +143,14 @@ class Workers:
         if self.count > 1:
             with contextlib.suppress(OSError):  # then jobs go through the pipe
                 self._orders = Path(tempfile.mkdtemp(prefix="audiocoach-orders-"))
-            self._pool = ProcessPoolExecutor(
+            self._executor = ProcessPoolExecutor(
                 self.count,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=pool_context(),
                 initializer=_start_worker,
                 initargs=(os.getpid(), self.preload),
             )
             for _ in range(self.count):
-                self._pool.submit(_ready, None)
+                self._executor.submit(_ready, None)
         return self
 
     def __exit__(
@@ -166,23 +159,20 @@ class Workers:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._pool is not None:
+        if self._executor is not None:
             if error is not None:
-                # Stopped (Ctrl-C) or failed: running jobs must not finish and replace files.
-                for process in list(getattr(self._pool, "_processes", {}).values()):
-                    with contextlib.suppress(OSError):
-                        process.terminate()
-            self._pool.shutdown(wait=True, cancel_futures=error is not None)
-            self._pool = None
+                stop_workers()  # stopped or failed: running jobs must not replace files
+            self._executor.shutdown(wait=True, cancel_futures=error is not None)
+            self._executor = None
         if self._orders is not None:
             shutil.rmtree(self._orders, ignore_errors=True)
             self._orders = None
 
     def submit(self, work: Callable[[J], R], job: J) -> Future[R]:
         """Start ``work(job)``; ``work`` must be a module-level function so workers can find it."""
-        if self._pool is not None:
+        if self._executor is not None:
             try:
-                return _plain_breakage(self._pool.submit(_in_worker, work, self._order(job)))
+                return _plain_breakage(self._executor.submit(_in_worker, work, self._order(job)))
             except BrokenProcessPool:  # a worker died while jobs were still being handed out
                 raise WorkerError(WORKER_DIED) from None
         future: Future[R] = Future()

@@ -15,7 +15,7 @@ from audiocoach.audio.levelling import level
 from audiocoach.audio.mp3 import EncoderSettings, write_mp3
 from audiocoach.audio.render import render_chunks
 from audiocoach.audio.timeline import Timeline
-from audiocoach.files import checkpoint
+from audiocoach.files import fault_point
 from audiocoach.pipeline.parallel import release_memory
 from audiocoach.sound import Clip
 from audiocoach.speech.cache import load_entry
@@ -46,7 +46,7 @@ def make_phase_file(order: PhaseFileOrder) -> Path:
     The loudness is measured here, not in the main process, so the main process holds no
     more than the clips it speaks and goes on speaking the next phase meanwhile.
     """
-    checkpoint("encoding")
+    fault_point("encoding")
     clips = {
         **order.clips,
         **{

@@ -17,7 +17,14 @@ from audiocoach.sound import Clip
 from audiocoach.speech.voice import Voice, clip_of
 
 ProgressCallback = Callable[[int, int, str], None]
-"""Called with (done, total, what) as work advances."""
+"""Called with (done, total, what) as work advances: ``what`` is ``speaking`` or
+``encoding``."""
+
+
+def percent_done(done: int, total: int, what: str) -> int:
+    """A build's progress in percent: speaking is the first half of the work, encoding the
+    second (the command line's bar and the web app's alike)."""
+    return int((done / total) * 50 + (50 if what == "encoding" else 0))
 
 
 def write_scripts(

@@ -19,7 +19,6 @@ from audiocoach.files import write_text
 from audiocoach.folders import Bundle
 from audiocoach.journal import mark
 from audiocoach.output import export
-from audiocoach.output.listing import timeline_of
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.plan import PhasePlan, plan_files, to_make
@@ -104,7 +103,7 @@ class FolderStage:
                 files.append(made[path])
             else:
                 kept = plan.kept
-                timeline = timeline_of(kept.about) if kept.about else None
+                timeline = kept.about.timeline if kept.about else None
                 files.append(
                     BuiltFile(
                         path,

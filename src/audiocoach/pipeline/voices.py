@@ -70,6 +70,14 @@ def voice_for_plan(plan: Plan, voice_dir: Path | None = None, *, no_cache: bool 
     return choose_voice(plan.program, plan.voice, rate, voice_dir, no_cache=no_cache)
 
 
+def cache_warning(voice: Voice) -> str | None:
+    """After a build: one line when the speech cache behind ``voice`` could not keep a clip
+    (a full disk, a folder without write permission), instead of speaking everything again
+    on every build without a word."""
+    engine = voice.fallback if isinstance(voice, RecordedVoice) else voice
+    return engine.unwritable if isinstance(engine, CachedVoice) else None
+
+
 def report_missing(voice: Voice, program: Program, out_dir: Path) -> str | None:
     """After a build with recordings: write the list of phrases without one, say where.
 

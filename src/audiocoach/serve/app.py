@@ -45,10 +45,11 @@ from starlette.routing import BaseRoute
 
 from audiocoach.errors import AudiocoachError, OutputError
 from audiocoach.folders import prepare_folder
+from audiocoach.model.patient import Plan
 from audiocoach.serve import messages
 from audiocoach.serve.pages import minutes, templates
 from audiocoach.serve.practice import Practice, load_practice
-from audiocoach.serve.worker import BuildRequest, SpeechWorker
+from audiocoach.serve.worker import BuildRequest, SpeechWorker, run_build, run_preview, run_voices
 
 DEFAULT_PORT = 8017
 """The port ``audiocoach serve`` listens on unless ``--port`` says otherwise."""
@@ -102,7 +103,7 @@ class Server:
         self.templates = templates()
         self.builds: dict[str, BuildState] = {}
         self._lock = threading.Lock()
-        self._voices: Future[Any] = self.worker.submit("voices", None)
+        self._voices = self.worker.submit(run_voices, None)
 
     @property
     def practice(self) -> Practice:
@@ -113,7 +114,7 @@ class Server:
         """The engine's Dutch voices, asked once of the speech process, and a message when
         they could not be asked (never an empty list that hides the failure)."""
         try:
-            found: list[tuple[str, str]] = self._voices.result(timeout=TASK_TIMEOUT_S)
+            found = self._voices.result(timeout=TASK_TIMEOUT_S)
         except AudiocoachError as error:
             return [], messages.dutch(error)
         except Exception as error:  # the engine crashed, or the process did not answer
@@ -125,9 +126,9 @@ class Server:
         """:meth:`voices`, waited for in a thread: never on the event loop."""
         return await anyio.to_thread.run_sync(self.voices)
 
-    async def ask(self, kind: str, payload: Any) -> Any:
-        """A task of the speech process, its result waited for in a thread."""
-        future = self.worker.submit(kind, payload)
+    async def preview(self, plan: Plan) -> dict[str, Any]:
+        """The speech process's preview of ``plan``, waited for in a thread."""
+        future = self.worker.submit(run_preview, plan)
         return await anyio.to_thread.run_sync(future.result, TASK_TIMEOUT_S)
 
     def busy(self) -> bool:
@@ -148,7 +149,7 @@ class Server:
 
         with self._lock:
             self.builds[build.id] = build
-            build.future = self.worker.submit("build", request, progress)
+            build.future = self.worker.submit(run_build, request, progress)
         build.future.add_done_callback(lambda done: _finish(build, done))
         return build
 

@@ -319,7 +319,7 @@ async def _preview_of(server: Server, edited: Edited) -> tuple[Any, bool]:
     if edited.program is None or server.busy():
         return None, edited.program is not None
     try:
-        data = await server.ask("preview", Plan(edited.program, None, None))
+        data = await server.preview(Plan(edited.program, None, None))
     except AudiocoachError as error:
         edited.errors["form"] = messages.dutch(error)
         return None, False

@@ -120,7 +120,7 @@ async def _preview_of(server: Server, state: FormState) -> tuple[Any, bool]:
     if server.busy():
         return None, True
     try:
-        data = await server.ask("preview", state.checked.plan)
+        data = await server.preview(state.checked.plan)
     except AudiocoachError as error:
         state.errors["form"] = messages.dutch(error)
         return None, False

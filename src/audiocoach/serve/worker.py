@@ -7,19 +7,19 @@ spawned process, the way ``audiocoach build`` runs in a process of its own. Task
 turn in a queue and run in order; two builds asked for at once are never mixed. The build in
 that process starts its encoding workers exactly as the command line does. Should the process
 die (a crash of the engine), the task fails with one sentence and the next task starts a new
-process; the web server itself keeps running.
+process; the web server itself keeps running. The process is spawned and tied to the server
+as :mod:`audiocoach.pipeline.processes` says (Ctrl-C is the server's; it never outlives it).
+A task is a module-level function of its job and a progress callback (:data:`Task`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
+import functools
+import os
 import queue
-import signal
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -27,18 +27,28 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from audiocoach.errors import AudiocoachError, SpeechError
+from audiocoach.pipeline.processes import become_child, spawn_context
+
+if TYPE_CHECKING:
+    from audiocoach.model.patient import Plan
+    from audiocoach.speech.voice import Voice
 
 PercentCallback = Callable[[int, str], None]
 """Called with (percent done, what is being done)."""
+J = TypeVar("J")
+R = TypeVar("R")
+Task = Callable[[J, PercentCallback], R]
+"""A task of the speech process: a module-level function (the process finds it by name) of
+its job and a progress callback; :func:`run_build`, :func:`run_preview`, :func:`run_voices`."""
 
 
 @dataclass(frozen=True)
-class _Task:
-    kind: str
-    payload: Any
+class _Queued:
+    call: Callable[[PercentCallback], object]
+    """The task with its job: a ``functools.partial``, pickled whole to the process."""
     progress: PercentCallback | None
     future: Future[Any]
 
@@ -47,8 +57,7 @@ class SpeechWorker:
     """A queue of tasks and the one process that runs them."""
 
     def __init__(self) -> None:
-        self._context = multiprocessing.get_context("spawn")
-        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._tasks: queue.Queue[_Queued | None] = queue.Queue()
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
         self._running = False
@@ -58,20 +67,16 @@ class SpeechWorker:
         self._thread.start()
 
     def submit(
-        self, kind: str, payload: Any, progress: PercentCallback | None = None
-    ) -> Future[Any]:
-        """Queue a task (``build``, ``preview``, ``voices``); its future holds the result."""
-        future: Future[Any] = Future()
-        self._tasks.put(_Task(kind, payload, progress, future))
+        self, task: Task[J, R], job: J, progress: PercentCallback | None = None
+    ) -> Future[R]:
+        """Queue ``task(job, progress)``; its future holds the result."""
+        future: Future[R] = Future()
+        self._tasks.put(_Queued(functools.partial(task, job), progress, future))
         return future
-
-    def pending(self) -> int:
-        """Tasks waiting for their turn (not the one running)."""
-        return self._tasks.qsize()
 
     def busy(self) -> bool:
         """Whether a task runs or waits: a new one would wait for it."""
-        return self._running or self.pending() > 0
+        return self._running or self._tasks.qsize() > 0
 
     def close(self, timeout_s: float = 10) -> None:
         """Cancel what waits, let the running task finish (within ``timeout_s``), stop."""
@@ -99,9 +104,9 @@ class SpeechWorker:
                 self._running = False
         self._stop_process()
 
-    def _do(self, task: _Task) -> Any:
+    def _do(self, task: _Queued) -> object:
         connection = self._ensure_process()
-        connection.send((task.kind, task.payload))
+        connection.send(task.call)
         while True:
             try:
                 tag, value = connection.recv()
@@ -119,15 +124,16 @@ class SpeechWorker:
                 raise AudiocoachError(value)
             else:
                 print(value, file=sys.stderr)
-                raise RuntimeError(f"The {task.kind} failed: see the terminal for details.")
+                raise RuntimeError("The task failed: see the terminal for details.")
 
     def _ensure_process(self) -> Connection:
         if self._process is not None and self._process.is_alive() and self._connection:
             return self._connection
         self._stop_process()
-        mine, theirs = self._context.Pipe()
-        process = self._context.Process(
-            target=serve_tasks, args=(theirs,), name="audiocoach-speech", daemon=False
+        context = spawn_context()
+        mine, theirs = context.Pipe()
+        process = context.Process(
+            target=serve_tasks, args=(theirs, os.getpid()), name="audiocoach-speech"
         )
         process.start()
         theirs.close()
@@ -144,23 +150,12 @@ class SpeechWorker:
             self._process = None
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def serve_tasks(connection: Connection) -> None:
+def serve_tasks(connection: Connection, parent: int) -> None:
     """The speech process: run each task sent, send its progress and its result back."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    tasks: dict[str, Callable[[Any, PercentCallback], Any]] = {
-        "build": run_build,
-        "preview": run_preview,
-        "voices": run_voices,
-    }
+    become_child(parent)  # Ctrl-C is the server's to handle
     while True:
         try:
-            kind, payload = connection.recv()
+            call: Callable[[PercentCallback], object] = connection.recv()
         except (EOFError, OSError):
             return
 
@@ -168,7 +163,7 @@ def serve_tasks(connection: Connection) -> None:
             connection.send(("progress", (percent, what)))
 
         try:
-            result = tasks[kind](payload, progress)
+            result = call(progress)
         except AudiocoachError as error:
             connection.send(("error", str(error)))
         except Exception:
@@ -177,21 +172,21 @@ def serve_tasks(connection: Connection) -> None:
             connection.send(("ok", result))
 
 
-def _voice(plan: Any) -> Any:
+def _voice(plan: Plan) -> Voice:
     """The plan's voice behind the speech cache, as ``audiocoach build`` makes it."""
     from audiocoach.pipeline.voices import voice_for_plan
 
     return voice_for_plan(plan)
 
 
-def run_voices(_payload: Any, _progress: PercentCallback) -> list[tuple[str, str]]:
+def run_voices(_job: None, _progress: PercentCallback) -> list[tuple[str, str]]:
     """The engine's Dutch voices: (id, name)."""
     from audiocoach.speech.espeak import dutch_voices
 
     return [(info.id, info.name) for info in dutch_voices()]
 
 
-def run_preview(plan: Any, _progress: PercentCallback) -> dict[str, Any]:
+def run_preview(plan: Plan, _progress: PercentCallback) -> dict[str, Any]:
     """``preview --json``'s data for the plan, each phase with its time per day, and the
     warnings ``preview`` prints when a session or a day is long (one wording, one place)."""
     from audiocoach.pipeline.build import prepare
@@ -211,8 +206,7 @@ def run_preview(plan: Any, _progress: PercentCallback) -> dict[str, Any]:
 class BuildRequest:
     """A checked form: what to build, where, and the patient file to save beside it."""
 
-    plan: Any
-    """The :class:`~audiocoach.model.patient.Plan` (``Any``: this module stays light to import)."""
+    plan: Plan
     folder: Path
     practice: str
     patient_toml: str
@@ -228,23 +222,23 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
     folder the app serves from), the patient file put in place with the audio, or not at all."""
     from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
+    from audiocoach.pipeline.session import percent_done
+    from audiocoach.pipeline.voices import cache_warning
     from audiocoach.script.session import session_file_name, time_per_day
     from audiocoach.serve.patients import PATIENT_NAME
 
-    started = time.monotonic()
     folder = prepare_folder(request.folder)
 
     def advance(done: int, total: int, what: str) -> None:
-        # Speaking is the first half of the work, encoding the second (as on the command line).
-        percent = (done / total) * 50 + (50 if what == "encoding" else 0)
-        progress(int(percent), "spreken" if what == "speaking" else "coderen")
+        progress(percent_done(done, total, what), "spreken" if what == "speaking" else "coderen")
 
     program = request.plan.program
     zip_path = folder / f"{folder.name}.zip"
+    voice = _voice(request.plan)
     built = build(
         program,
         folder,
-        _voice(request.plan),
+        voice,
         practice=request.practice or None,
         label=request.label or None,
         zip_path=zip_path,
@@ -252,6 +246,8 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         files=((PATIENT_NAME, request.patient_toml),),
         progress=advance,
     )
+    if warning := cache_warning(voice):
+        print(f"audiocoach serve: {warning}", file=sys.stderr)
     return {
         "files": [
             {
@@ -267,7 +263,4 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         "zip": zip_path.name,
         "patient": PATIENT_NAME,
         "qr": request.base_url is not None,
-        # When it ran, on the system's monotonic clock (the same in every process): two
-        # builds asked for at once must not overlap.
-        "ran": (started, time.monotonic()),
     }

@@ -13,7 +13,7 @@ regular file or cannot be read is removed and made again, never played. Entries 
 under a temporary name and linked into place only where no intact entry is yet: the first
 clip kept for a text stays, so builds sharing a cache (at once or one after the other) use
 the same clip for it. A cache that cannot be written is no reason to fail a build: the clip
-is then simply not kept.
+is then not kept, and the build says so once (:attr:`CachedVoice.unwritable`).
 
 The bundled espeak-ng says a text with the same samples whenever and wherever it says it
 (:mod:`audiocoach.speech.speaker`), so what the cache holds never changes a build's bytes;
@@ -69,7 +69,7 @@ def _checksum(key: str, payload: bytes) -> bytes:
     return hashlib.sha256(key.encode() + b"\n" + payload).digest()
 
 
-def encode_entry(samples: Samples, key: str = "") -> bytes:
+def encode_entry(samples: Samples, key: str) -> bytes:
     """An entry's bytes: header with length and checksum, then little-endian samples.
 
     The checksum covers ``key`` (the entry's file name): an entry holds its own text's sound.
@@ -78,14 +78,9 @@ def encode_entry(samples: Samples, key: str = "") -> bytes:
     return _HEADER.pack(MAGIC, len(samples), _checksum(key, payload)) + payload
 
 
-def decode_entry(data: bytes, key: str = "") -> Samples | None:
-    """The samples of an intact entry of ``key``; ``None`` for anything damaged or foreign."""
-    decoded = _decode(data, key)
-    return None if decoded is None else decoded[0]
-
-
-def _decode(data: bytes, key: str) -> tuple[Samples, bytes] | None:
-    """The samples of an intact entry and its checksum."""
+def decode_entry(data: bytes, key: str) -> tuple[Samples, bytes] | None:
+    """The samples of an intact entry of ``key`` and its checksum; ``None`` for anything
+    damaged or foreign."""
     if len(data) < _HEADER.size:
         return None
     magic, count, checksum = _HEADER.unpack_from(data)
@@ -104,16 +99,7 @@ def _read_entry(path: Path) -> tuple[Samples, bytes] | None:
         data = read_regular(path, MAX_ENTRY_BYTES)
     except OSError:
         return None
-    return _decode(data, path.stem)
-
-
-@dataclass
-class CacheStats:
-    """What one :class:`CachedVoice` did: clips read back, made, and damaged entries replaced."""
-
-    hits: int = 0
-    made: int = 0
-    repaired: int = 0
+    return decode_entry(data, path.stem)
 
 
 class CachedVoice(Voice):
@@ -122,7 +108,8 @@ class CachedVoice(Voice):
     def __init__(self, voice: Voice, folder: Path | None = None) -> None:
         self.voice = voice
         self.folder = folder or cache_dir()
-        self.stats = CacheStats()
+        self.unwritable: str | None = None
+        """One sentence once a clip could not be kept: the next build speaks it again."""
         self._stored: dict[str, StoredClip] = {}
 
     @property
@@ -149,12 +136,9 @@ class CachedVoice(Voice):
         found = self._read(path)
         if found is None:
             made = clip_of(text, self.voice.synthesize(text)).samples
-            self.stats.made += 1
             found = self._keep(path, made)
             if found is None:
                 return Sound(made, SAMPLE_RATE)
-        else:
-            self.stats.hits += 1
         self._stored[text] = StoredClip(path, found[1])
         return Sound(found[0], SAMPLE_RATE)
 
@@ -172,14 +156,14 @@ class CachedVoice(Voice):
             return None
         found = _read_entry(path)
         if found is None:
-            self.stats.repaired += 1
             with contextlib.suppress(OSError):
                 path.unlink()
         return found
 
     def _keep(self, path: Path, samples: Samples) -> tuple[Samples, bytes] | None:
         """Keep the clip unless an intact entry is there already; returns what the entry
-        holds then. A cache that cannot be written is skipped, not fatal (``None``)."""
+        holds then. A cache that cannot be written is skipped, not fatal (``None``), and
+        said once (:attr:`unwritable`)."""
         temp: Path | None = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -198,7 +182,12 @@ class CachedVoice(Voice):
                 temp.replace(path)  # what is there is damaged: ours replaces it
             except OSError:
                 temp.replace(path)  # a file system without hard links
-        except OSError:
+        except OSError as error:
+            if self.unwritable is None:
+                self.unwritable = (
+                    f"The speech cache {self.folder} cannot be written "
+                    f"({error.strerror or error}); the next build speaks every phrase again."
+                )
             return None
         finally:
             if temp is not None:
