@@ -30,12 +30,11 @@ from audiocoach.output.tags import (
     DEFAULT_ARTIST,
     chapter_title,
     for_patient,
-    phase_title,
-    session_title,
+    track_title,
 )
 from audiocoach.output.webpage import dosage_words, render_page, render_transcript
 from audiocoach.script.dutch import written_forms
-from audiocoach.script.session import Session
+from audiocoach.script.session import Session, session_title
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
@@ -94,8 +93,8 @@ def describe(program: Program, session: Session) -> dict[str, Any]:
             "fixed": list(session.phase.fixed),
             "selected": session.phase.selected,
         },
-        "title": session_title(program, session),
-        "short_title": phase_title(session),
+        "title": track_title(program, session),
+        "short_title": session_title(session.phase, session.variant),
         "chapters": {
             str(c.exercise): chapter_title(program, c.exercise) for c in session.timeline.chapters()
         },

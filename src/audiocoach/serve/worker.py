@@ -196,13 +196,15 @@ def run_preview(plan: Any, _progress: PercentCallback) -> dict[str, Any]:
     warnings ``preview`` prints when a session or a day is long (one wording, one place)."""
     from audiocoach.pipeline.build import prepare
     from audiocoach.pipeline.length import length_warnings
-    from audiocoach.pipeline.preview import preview_data
-    from audiocoach.script.session import time_per_day
+    from audiocoach.pipeline.preview import preview_data, script_lines
+    from audiocoach.script.session import session_title, time_per_day
 
     sessions, _ = prepare(plan.program, _voice(plan))
     data = preview_data(plan.program, sessions)
     for phase, session in zip(data["phases"], sessions, strict=True):
         phase["per_day"] = time_per_day(plan.program, session.timeline.duration_ms)
+        phase["heading"] = session_title(session.phase, session.variant)
+        phase["script"] = "\n".join(script_lines(session.timeline))
     data["warnings"] = length_warnings(plan.program, sessions)
     return data
 
@@ -228,7 +230,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
     folder the app serves from), the patient file put in place with the audio, or not at all."""
     from audiocoach.folders import prepare_folder
     from audiocoach.pipeline.build import build
-    from audiocoach.script.session import session_file_name, time_per_day
+    from audiocoach.script.session import session_title, time_per_day
     from audiocoach.serve.patients import PATIENT_NAME
 
     started = time.monotonic()
@@ -256,8 +258,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         "files": [
             {
                 "name": b.path.name,
-                "title": f"Fase {b.phase.number}: {b.phase.title}"
-                + (" (kort)" if b.path.name == session_file_name(b.phase, "kort") else ""),
+                "title": session_title(b.phase, b.variant),
                 "duration_s": b.duration_ms / 1000,
                 "per_day": time_per_day(program, b.duration_ms),
                 "kept": b.kept,
