@@ -411,5 +411,7 @@ def test_the_preview_shows_the_script_as_preview_script_does(
     cli = run_cli(runner, "preview", "--script", "--reps", "2", "--sets", "1", "--phase", "1")
     assert cli.exit_code == 0, cli.output
     for script in scripts:
-        assert script.strip() and script in cli.stdout
-    assert "plafond" in scripts[0] and "[[" not in scripts[0]
+        assert script.strip()
+        assert script in cli.stdout
+    assert "plafond" in scripts[0]
+    assert "[[" not in scripts[0]

@@ -60,7 +60,7 @@ from audiocoach.folders import output_folder
 from audiocoach.model.dosage import choice_needed, parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
 from audiocoach.output.export import check_base_url, zip_beside
-from audiocoach.pipeline.batch import check_lengths, patient_folders
+from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
@@ -170,7 +170,6 @@ def build_targets(
     """A target per patient file (one folder each when there are several), every value
     checked."""
     plans = [plan_from_options(file, options) for file in files]
-    check_lengths(plans)
     folders = patient_folders(plans, out_dir) if len(plans) > 1 else [out_dir]
     return [
         Target(
@@ -227,7 +226,6 @@ def preview_command(
     )
     with plain_errors():
         plan = plan_from_options(patient_file, options)
-        check_lengths([plan])
         program = plan.program
         sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,7 @@ from audiocoach.model.dosage import (
 from audiocoach.model.file_errors import naming
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
+from audiocoach.model.session_cap import check_length
 from audiocoach.model.settings import RATE, SETTINGS
 from audiocoach.model.toml_file import read_toml
 
@@ -253,6 +255,18 @@ class Plan:
     program_file: Path | None = None
     """The program file it was made from; ``None``: the built-in card."""
 
+    def __post_init__(self) -> None:
+        """No plan holds a session too long to build (:mod:`~.session_cap`): ``build``,
+        ``preview``, ``phrases`` and serve refuse it here, naming the patient file (else the
+        program file), before anything is scripted or said."""
+        file, what = (
+            (self.patient.path, "patient file")
+            if self.patient
+            else (self.program_file, "program file")
+        )
+        with nullcontext() if file is None else naming(file, what, alone=False):
+            check_length(self.program)
+
     @property
     def practice(self) -> str | None:
         """The practice the patient file names, for the tags and the page; ``None``: none."""
@@ -280,8 +294,9 @@ def resolve_plan(
     form checks the file it is about to save).
     """
     if patient_file is None:
-        plan = _resolve(None, load_program(program_file), voice, rate, overrides)
-        return replace(plan, program_file=program_file)
+        return _resolve(
+            None, load_program(program_file), voice, rate, overrides, program_file=program_file
+        )
     path = patient_file.path if isinstance(patient_file, PatientFile) else patient_file
     with naming(path, "patient file"):
         patient = (
@@ -292,8 +307,9 @@ def resolve_plan(
         program = load_program(program_file or patient.program)
         apply_overrides(program, patient.overrides, selection_key="'selection'")
     with naming(path, "patient file", alone=False):
-        plan = _resolve(patient, program, voice, rate, overrides)
-    return replace(plan, program_file=program_file or patient.program)
+        return _resolve(
+            patient, program, voice, rate, overrides, program_file=program_file or patient.program
+        )
 
 
 def _resolve(
@@ -302,6 +318,8 @@ def _resolve(
     voice: str | None,
     rate: int | None,
     overrides: Overrides | None,
+    *,
+    program_file: Path | None,
 ) -> Plan:
     """The plan: the command line's values over the patient file's (both checked)."""
     base = patient.overrides if patient else Overrides()
@@ -323,6 +341,7 @@ def _resolve(
         voice=voice if voice is not None else (patient.voice if patient else None),
         rate=rate if rate is not None else (patient.rate if patient else None),
         patient=patient,
+        program_file=program_file,
     )
 
 
