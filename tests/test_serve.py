@@ -396,22 +396,3 @@ def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Pa
     status = build(client, label="U.V.", program="klein.toml", reps="2", sets="1")
     assert status["result"]["files"][0]["name"] == "fase-1a-begin.mp3"
     assert worker._process is not process
-
-
-def test_the_preview_shows_the_script_as_preview_script_does(
-    client: TestClient, runner: CliRunner
-) -> None:
-    """The page's script to read is ``preview --script``'s, line for line: the words as
-    written ("plafond", not the voice's phonemes), the same times (issue 27)."""
-    data: Form = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
-    data["label"], data["kies"] = "A.B.", every_choice(None)
-    shown = client.post("/voorbeeld", data=data).json()
-    scripts = [unescape(s) for s in re.findall(r"<pre>(.*?)</pre>", shown["html"], re.S)]
-    assert len(scripts) == 2
-    cli = run_cli(runner, "preview", "--script", "--reps", "2", "--sets", "1", "--phase", "1")
-    assert cli.exit_code == 0, cli.output
-    for script in scripts:
-        assert script.strip()
-        assert script in cli.stdout
-    assert "plafond" in scripts[0]
-    assert "[[" not in scripts[0]

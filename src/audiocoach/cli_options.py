@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from audiocoach.model.settings import DOSAGE_SETTINGS as _D
-from audiocoach.model.settings import RATE
+from audiocoach.model.settings import JOBS, PORT, RATE
 
 # The options that lay a plan over a patient file, shared by build, preview and phrases.
 ProgramOption = Annotated[
@@ -183,7 +183,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         metavar="N",
-        help="Files encoded at the same time, 1 to 64 (default: one per core, at most 8).",
+        help=f"Files encoded at the same time, {JOBS.span} (default: one per core, at most 8).",
     ),
 ]
 
@@ -200,7 +200,7 @@ PhrasesOutOption = Annotated[
     typer.Option("--out", "-o", metavar="FOLDER", help="Folder for phrases.csv and phrases.html."),
 ]
 PortOption = Annotated[
-    str, typer.Option("--port", metavar="N", help="Port on 127.0.0.1, 1 to 65535.")
+    str, typer.Option("--port", metavar="N", help=f"Port on 127.0.0.1, {PORT.span}.")
 ]
 ServeOutOption = Annotated[
     str,

@@ -25,7 +25,6 @@ from audiocoach.model.dosage import (
     Overrides,
     apply_overrides,
     check_field,
-    check_number,
     cli_overrides,
     parse_whole,
     selected_exercises,
@@ -34,11 +33,8 @@ from audiocoach.model.file_errors import naming
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
 from audiocoach.model.session_cap import check_length
-from audiocoach.model.settings import RATE, SETTINGS
+from audiocoach.model.settings import DOSAGE_SETTINGS, RATE, SETTINGS
 from audiocoach.model.toml_file import read_toml
-
-RATE_BOUNDS = RATE.bounds
-"""Speaking rate in words per minute, as the command line's ``--rate`` allows."""
 
 KEYS = (
     "program",
@@ -122,7 +118,7 @@ class PatientFile:
             )
         rate = data.get("rate")
         if rate is not None:
-            rate = check_rate(rate, f"{where}: 'rate'")
+            rate = RATE.check(rate, f"{where}: 'rate'")
         folder = None
         if voice_dir is not None:
             folder = base / voice_dir
@@ -146,20 +142,9 @@ def is_initials(label: str) -> bool:
     return len(label) <= LABEL_MAX and bool(_LABEL.fullmatch(label)) and not _WORD.search(label)
 
 
-def check_rate(value: Any, what: str) -> int:
-    """A speaking rate within :data:`RATE_BOUNDS`."""
-    low, high = RATE_BOUNDS
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise PatientError(
-            f"{what} must be a whole number of words per minute from {low} to {high}, "
-            f"not {shown(value)}."
-        )
-    return value
-
-
 def parse_rate(text: str) -> int:
     """A speaking rate as typed on the command line."""
-    return check_rate(parse_whole(text, "--rate"), "--rate")
+    return RATE.check(parse_whole(text, RATE.flag), RATE.flag)
 
 
 def _path_text(data: Mapping[str, Any], key: str, where: str) -> str | None:
@@ -190,7 +175,7 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
         raise PatientError(f"{where}: 'dosage' must be a table such as [dosage].")
     for name, value in table.items():
         check_field(name, f"{where} [dosage]")
-        overall[name] = check_number(name, value, f"{where}: [dosage] '{name}'")
+        overall[name] = DOSAGE_SETTINGS[name].check(value, f"{where}: [dosage] '{name}'")
     exercises: dict[int, dict[str, int]] = {}
     per_exercise = data.get("exercises", {})
     if not isinstance(per_exercise, Mapping):
@@ -204,7 +189,7 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
             raise PatientError(f"{where}: 'exercises.{key}' must be a table such as reps = 6.")
         section = f"{where} [exercises.{key}]"
         exercises[int(key)] = {
-            check_field(name, section): check_number(name, value, f"{section} '{name}'")
+            check_field(name, section): DOSAGE_SETTINGS[name].check(value, f"{section} '{name}'")
             for name, value in values.items()
         }
     selection = data.get("selection")
@@ -335,7 +320,7 @@ def _resolve(
             },
         )
     if rate is not None:
-        rate = check_rate(rate, "--rate")
+        rate = RATE.check(rate, RATE.flag)
     return Plan(
         program=apply_overrides(program, merged),
         voice=voice if voice is not None else (patient.voice if patient else None),

@@ -34,7 +34,7 @@ def overall_fields() -> list[dict[str, str]]:
     from audiocoach.serve.form import OVERALL
 
     return [
-        {"name": name, "label": s.label, "hint": f"{s.low} tot {s.high}"}
+        {"name": name, "label": s.label, "hint": s.dutch_span}
         for name, key in OVERALL.items()
         for s in (DOSAGE_SETTINGS[key],)
     ]
@@ -42,7 +42,7 @@ def overall_fields() -> list[dict[str, str]]:
 
 def rate_field() -> dict[str, str]:
     """The speaking rate's label and bounds, from the settings table."""
-    return {"label": RATE.label, "hint": f"{RATE.low} tot {RATE.high}"}
+    return {"label": RATE.label, "hint": RATE.dutch_span}
 
 
 def exercise_fields(program: Program) -> list[dict[str, Any]]:
