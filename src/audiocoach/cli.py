@@ -57,9 +57,10 @@ from audiocoach.cli_report import (
     report_build,
 )
 from audiocoach.folders import output_folder
+from audiocoach.model.base_url import BaseUrl, check_base_url
 from audiocoach.model.dosage import choice_needed, parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
-from audiocoach.output.export import check_base_url, zip_beside
+from audiocoach.output.export import zip_beside
 from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.length import length_warnings
@@ -163,7 +164,7 @@ def build_targets(
     out_dir: Path,
     *,
     voice_dir: Path | None,
-    base_url: str | None,
+    base_url: BaseUrl | None,
     with_zip: bool,
     no_cache: bool,
 ) -> list[Target]:

@@ -24,7 +24,6 @@ from audiocoach.errors import Interrupted, ProgramError
 from audiocoach.files import checkpoint
 from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
-from audiocoach.output import export
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS, Workers, check_open_files
 from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.plan import PhasePlan
@@ -155,7 +154,6 @@ def build_handouts(
     the page, the feed, the zip) and which of its files this build changed."""
     check_open_files()
     encoder = encoder or EncoderSettings()
-    targets = [_with_checked_url(t) for t in targets]
     all_scripts = _checked_scripts(targets)
     for target in targets:
         prepare_folder(target.out_dir)
@@ -193,13 +191,6 @@ def _interrupted(bundles: Sequence[Bundle]) -> Interrupted:
     if any(b.committed for b in bundles):
         return Interrupted("stopped after the new files were put in place; they are complete.")
     return Interrupted("stopped; files that were there before are unchanged.")
-
-
-def _with_checked_url(target: Target) -> Target:
-    """The target with its feed's base address checked and ending in ``/``."""
-    if target.base_url is None:
-        return target
-    return replace(target, base_url=export.check_base_url(target.base_url))
 
 
 def _checked_scripts(targets: Sequence[Target]) -> list[list[SessionScript]]:

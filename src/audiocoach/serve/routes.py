@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError
+from audiocoach.model.base_url import folder_url
 from audiocoach.model.program_file import load_program
 from audiocoach.serve import messages
 from audiocoach.serve.app import SECURITY_HEADERS, BuildState, Server, server_of
@@ -174,7 +175,7 @@ def _request(server: Server, checked: Checked) -> BuildRequest:
         checked.practice,
         checked.patient_toml,
         checked.label,
-        base_url=f"{base}{checked.folder}/" if base else None,
+        base_url=folder_url(base, checked.folder) if base else None,
     )
 
 

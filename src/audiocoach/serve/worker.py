@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach.errors import AudiocoachError, SpeechError
+from audiocoach.model.base_url import BaseUrl
 
 PercentCallback = Callable[[int, str], None]
 """Called with (percent done, what is being done)."""
@@ -221,7 +222,7 @@ class BuildRequest:
     """Put in place with the audio it describes, in the same all-or-nothing step."""
     label: str = ""
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
-    base_url: str | None = None
+    base_url: BaseUrl | None = None
     """Where the practice publishes this patient's folder (a feed and a QR code)."""
 
 
