@@ -47,6 +47,7 @@ from audiocoach.cli_options import (
     VoiceDirOption,
     VoiceOption,
     ZipOption,
+    plan_options,
 )
 from audiocoach.cli_report import (
     OneLineErrors,
@@ -128,19 +129,7 @@ def build_command(
     PATIENT_FILE (see 'audiocoach init') gives a patient's dosage and label, options win over
     it, several get a folder of --out each. Unchanged files are kept; the end lists what was made.
     """
-    options = PlanOptions(
-        program_file=program_file,
-        voice=voice,
-        rate=rate,
-        reps=reps,
-        sets=sets,
-        rest=rest,
-        hold=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-        no_tones=no_tones,
-    )
+    options = plan_options(locals())
     with plain_errors():
         workers = DEFAULT_WORKERS if jobs is None else parse_jobs(jobs)
         targets = build_targets(
@@ -212,19 +201,7 @@ def preview_command(
     dosage; --script prints every line said and when, --json the timelines as data.
     PATIENT_FILE (see 'audiocoach init') and the options are as for 'build'.
     """
-    options = PlanOptions(
-        program_file=program_file,
-        voice=voice,
-        rate=rate,
-        reps=reps,
-        sets=sets,
-        rest=rest,
-        hold=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-        no_tones=no_tones,
-    )
+    options = plan_options(locals())
     with plain_errors():
         plan = plan_from_options(patient_file, options)
         program = plan.program
@@ -289,16 +266,7 @@ def phrases_command(
     folder as <key>.wav (or .flac, .ogg, .mp3) and build with --voice-dir FOLDER. Takes the
     same PATIENT_FILE and dosage options as 'build', so the list matches that build.
     """
-    options = PlanOptions(
-        program_file=program_file,
-        reps=reps,
-        sets=sets,
-        rest=rest,
-        hold=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-    )
+    options = plan_options(locals())
     with plain_errors():
         folder = output_folder(out, "--out")
         program = plan_from_options(patient_file, options).program
