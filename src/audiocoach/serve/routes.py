@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +21,7 @@ from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError
 from audiocoach.model.base_url import folder_url
+from audiocoach.model.patient import Plan
 from audiocoach.model.program_file import load_program
 from audiocoach.serve import messages
 from audiocoach.serve.app import SECURITY_HEADERS, BuildState, Server, server_of
@@ -115,19 +117,30 @@ async def _home(request: Request) -> Response:
     return await form_page(server, FormState(values, selected, every, tones, program))
 
 
-async def _preview_of(server: Server, state: FormState) -> tuple[Any, bool]:
-    """The preview of a checked form, or ``waiting`` when the speech process is busy."""
-    assert state.checked is not None
+async def preview_of(
+    server: Server, plan: Callable[[], Plan], errors: dict[str, str]
+) -> tuple[Any, bool]:
+    """The page's preview of the plan (the patient form's and the program editor's alike),
+    and whether it is waiting (``True`` when the speech process is busy or slow). A plan that
+    cannot be made (a session over the cap) or a preview that fails puts its Dutch sentence
+    in ``errors["form"]``."""
     if server.busy():
         return None, True
     try:
-        data = await server.ask("preview", state.checked.plan)
+        data = await server.ask("preview", plan())
     except AudiocoachError as error:
-        state.errors["form"] = messages.dutch(error)
+        errors["form"] = messages.dutch(error)
         return None, False
     except TimeoutError:
         return None, True
     return preview_view(data), False
+
+
+async def _preview_of(server: Server, state: FormState) -> tuple[Any, bool]:
+    """The preview of a checked form, or ``waiting`` when the speech process is busy."""
+    checked = state.checked
+    assert checked is not None
+    return await preview_of(server, lambda: checked.plan, state.errors)
 
 
 async def _submit(request: Request) -> Response:
