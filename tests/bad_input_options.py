@@ -19,7 +19,12 @@ OPTION_CASES: list[Case] = [
     ("rest too long", {}, ["--rest", "301"], "--rest must be from 0 to 300 seconds"),
     ("hold zero", {}, ["--hold", "0"], "--hold must be from 1 to 120 seconds"),
     ("hold float", {}, ["--hold", "1.5"], "--hold must be a whole number"),
-    ("rate too slow", {}, ["--rate", "10"], "--rate must be a whole number of words"),
+    (
+        "rate too slow",
+        {},
+        ["--rate", "10"],
+        "--rate must be from 80 to 300 words per minute, not 10",
+    ),
     ("rate text", {}, ["--rate", "fast"], "--rate must be a whole number"),
     ("phase missing", {}, ["--phase", "3"], "There is no phase 3"),
     ("phase zero", {}, ["--phase", "0"], "--phase must be a phase number"),
@@ -99,7 +104,12 @@ OPTION_CASES: list[Case] = [
         ["p.toml"],
         "'selection' must be a list of exercise numbers such as [5, 6, 9], or \"all\"",
     ),
-    ("patient rate", {"p.toml": "rate = 1000\n"}, ["p.toml"], "'rate' must be a whole number"),
+    (
+        "patient rate",
+        {"p.toml": "rate = 1000\n"},
+        ["p.toml"],
+        "'rate' must be from 80 to 300 words",
+    ),
     ("patient voice", {"p.toml": "voice = 3\n"}, ["p.toml"], "'voice' must be text, not 3"),
     ("patient tones", {"p.toml": "tones = 'ja'\n"}, ["p.toml"], "'tones' must be true or false"),
     (

@@ -13,8 +13,9 @@ import html5lib
 import pytest
 from typer.testing import CliRunner
 
+from audiocoach.model.base_url import check_base_url
 from audiocoach.model.program import Program
-from audiocoach.output.export import check_base_url, feed, webvtt, write_bundle, write_extras
+from audiocoach.output.export import feed, webvtt, write_bundle, write_extras
 from audiocoach.output.listing import SessionFile, present
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.webpage import clock, dosage_words, exercise_span, schedule
@@ -175,7 +176,12 @@ def test_extras_are_the_same_bytes_on_a_rebuild(
         folder = tmp_path / name
         folder.mkdir()
         written = write_extras(
-            program, files, folder, practice="De Brug", label="J.D.", base_url="https://x.nl/o"
+            program,
+            files,
+            folder,
+            practice="De Brug",
+            label="J.D.",
+            base_url=check_base_url("https://x.nl/o"),
         )
         outputs.append({p.name: p.read_bytes() for p in written})
     assert outputs[0] == outputs[1]
@@ -201,7 +207,11 @@ def test_the_label_names_the_patient_everywhere(
 ) -> None:
     """Page, transcripts, playlist and feed say whose sessions they are; initials only."""
     written = write_extras(
-        program, described(default_build), tmp_path, label="J.D.", base_url="https://x.nl/o"
+        program,
+        described(default_build),
+        tmp_path,
+        label="J.D.",
+        base_url=check_base_url("https://x.nl/o"),
     )
     strict = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     page = strict.parse((tmp_path / "index.html").read_bytes())
@@ -258,7 +268,9 @@ def webvtt_text(text: str) -> str:
 
 def test_feed_has_one_episode_per_phase(default_build: list[BuiltFile], program: Program) -> None:
     files = described(default_build)
-    root = ET.fromstring(feed(program, files, "https://www.praktijk.nl/oefeningen", "De Brug"))
+    root = ET.fromstring(
+        feed(program, files, check_base_url("https://www.praktijk.nl/oefeningen"), "De Brug")
+    )
     items = root.findall("channel/item")
     assert len(items) == len(default_build)
     for item, built in zip(items, default_build, strict=True):

@@ -52,7 +52,7 @@ LINE_CASES: list[LineCase] = [
         "patient rate",
         {"p.toml": 'label = "A.B."\nselection = [5]\nrate = 20\n'},
         ["p.toml"],
-        "The patient file p.toml, line 3: 'rate' must be a whole number",
+        "The patient file p.toml, line 3: 'rate' must be from 80 to 300 words per minute",
     ),
     (
         "program dosage out of bounds",

@@ -18,6 +18,7 @@ import soundfile
 from typer.testing import CliRunner
 
 from audiocoach.audio.mp3 import EncoderSettings, encode_chunks
+from audiocoach.model.base_url import check_base_url
 from audiocoach.model.program import Program
 from audiocoach.output.export import ITUNES, feed, zip_notice
 from audiocoach.output.listing import SessionFile, present
@@ -71,7 +72,7 @@ def test_feed_items_are_dated_and_numbered_in_playlist_order(
     are two episodes), each with a ``pubDate`` that keeps that order for apps that sort by date:
     when the file was written, never before the episode ahead of it."""
     files = described(default_build)
-    root = ET.fromstring(feed(program, files, "https://www.praktijk.nl/oefeningen"))
+    root = ET.fromstring(feed(program, files, check_base_url("https://www.praktijk.nl/oefeningen")))
     items = root.findall("channel/item")
     numbers = [item.findtext(f"{{{ITUNES}}}episode") for item in items]
     assert numbers == [str(n) for n in range(1, len(default_build) + 1)]

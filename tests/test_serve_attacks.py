@@ -122,7 +122,7 @@ def test_a_phase_titled_short_is_not_two_short_sessions(client: TestClient, out:
     )
     status = build(client, label="K.T.", program="kort.toml", reps="1", sets="1", kies=["1"])
     titles = [f["title"] for f in status["result"]["files"]]
-    assert titles == ["Fase 1: Begin kort", "Fase 1: Begin kort (kort)"]
+    assert titles == ["Fase 1: Begin kort (met uitleg)", "Fase 1: Begin kort (kort)"]
 
 
 def test_serve_with_an_empty_out_is_refused(

@@ -223,14 +223,12 @@ WRONG: list[tuple[dict[str, str], str, str]] = [
     (
         {"e1-move_s": "0,2"},
         "e1-move_s",
-        "Tijd om te bewegen (seconden) (oefening 1): kies een getal van een halve tot dertig "
-        "seconden, zoals 2,5.",
+        "Tijd om te bewegen (seconden) (oefening 1): kies een getal van 0,5 tot 30, zoals 2,5.",
     ),
     (
         {"e1-move_s": "31"},
         "e1-move_s",
-        "Tijd om te bewegen (seconden) (oefening 1): kies een getal van een halve tot dertig "
-        "seconden, zoals 2,5.",
+        "Tijd om te bewegen (seconden) (oefening 1): kies een getal van 0,5 tot 30, zoals 2,5.",
     ),
 ]
 """Each field of the editor: a wrong value and the sentence at that field (and at no other)."""

@@ -47,6 +47,7 @@ from audiocoach.cli_options import (
     VoiceDirOption,
     VoiceOption,
     ZipOption,
+    plan_options,
 )
 from audiocoach.cli_report import (
     OneLineErrors,
@@ -57,10 +58,11 @@ from audiocoach.cli_report import (
     report_build,
 )
 from audiocoach.folders import output_folder
+from audiocoach.model.base_url import BaseUrl, check_base_url
 from audiocoach.model.dosage import choice_needed, parse_jobs, parse_port
 from audiocoach.model.patient import PlanOptions, plan_from_options, write_example
-from audiocoach.output.export import check_base_url, zip_beside
-from audiocoach.pipeline.batch import check_lengths, patient_folders
+from audiocoach.output.export import zip_beside
+from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.parallel import DEFAULT_WORKERS
@@ -127,19 +129,7 @@ def build_command(
     PATIENT_FILE (see 'audiocoach init') gives a patient's dosage and label, options win over
     it, several get a folder of --out each. Unchanged files are kept; the end lists what was made.
     """
-    options = PlanOptions(
-        program_file=program_file,
-        voice=voice,
-        rate=rate,
-        reps=reps,
-        sets=sets,
-        rest=rest,
-        hold=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-        no_tones=no_tones,
-    )
+    options = plan_options(locals())
     with plain_errors():
         workers = DEFAULT_WORKERS if jobs is None else parse_jobs(jobs)
         targets = build_targets(
@@ -163,14 +153,13 @@ def build_targets(
     out_dir: Path,
     *,
     voice_dir: Path | None,
-    base_url: str | None,
+    base_url: BaseUrl | None,
     with_zip: bool,
     no_cache: bool,
 ) -> list[Target]:
     """A target per patient file (one folder each when there are several), every value
     checked."""
     plans = [plan_from_options(file, options) for file in files]
-    check_lengths(plans)
     folders = patient_folders(plans, out_dir) if len(plans) > 1 else [out_dir]
     return [
         Target(
@@ -212,22 +201,9 @@ def preview_command(
     dosage; --script prints every line said and when, --json the timelines as data.
     PATIENT_FILE (see 'audiocoach init') and the options are as for 'build'.
     """
-    options = PlanOptions(
-        program_file=program_file,
-        voice=voice,
-        rate=rate,
-        reps=reps,
-        sets=sets,
-        rest=rest,
-        hold=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-        no_tones=no_tones,
-    )
+    options = plan_options(locals())
     with plain_errors():
         plan = plan_from_options(patient_file, options)
-        check_lengths([plan])
         program = plan.program
         sessions, _ = prepare(program, voice_for_plan(plan, voice_dir, no_cache=no_cache))
         if as_json:
@@ -290,16 +266,7 @@ def phrases_command(
     folder as <key>.wav (or .flac, .ogg, .mp3) and build with --voice-dir FOLDER. Takes the
     same PATIENT_FILE and dosage options as 'build', so the list matches that build.
     """
-    options = PlanOptions(
-        program_file=program_file,
-        reps=reps,
-        sets=sets,
-        rest=rest,
-        hold=hold,
-        select=select,
-        phase=phase,
-        settings=settings or (),
-    )
+    options = plan_options(locals())
     with plain_errors():
         folder = output_folder(out, "--out")
         program = plan_from_options(patient_file, options).program

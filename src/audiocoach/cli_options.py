@@ -13,13 +13,16 @@ goes there (``--reps N``, ``--out FOLDER``), and each default is said once, by t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from audiocoach.model.patient import PlanOptions
 from audiocoach.model.settings import DOSAGE_SETTINGS as _D
-from audiocoach.model.settings import RATE
+from audiocoach.model.settings import JOBS, PORT, RATE
 
 # The options that lay a plan over a patient file, shared by build, preview and phrases.
 ProgramOption = Annotated[
@@ -183,7 +186,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         metavar="N",
-        help="Files encoded at the same time, 1 to 64 (default: one per core, at most 8).",
+        help=f"Files encoded at the same time, {JOBS.span} (default: one per core, at most 8).",
     ),
 ]
 
@@ -200,7 +203,7 @@ PhrasesOutOption = Annotated[
     typer.Option("--out", "-o", metavar="FOLDER", help="Folder for phrases.csv and phrases.html."),
 ]
 PortOption = Annotated[
-    str, typer.Option("--port", metavar="N", help="Port on 127.0.0.1, 1 to 65535.")
+    str, typer.Option("--port", metavar="N", help=f"Port on 127.0.0.1, {PORT.span}.")
 ]
 ServeOutOption = Annotated[
     str,
@@ -213,3 +216,14 @@ ServeOutOption = Annotated[
     ),
 ]
 OpenOption = Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")]
+
+
+def plan_options(given: Mapping[str, Any]) -> PlanOptions:
+    """The plan options among a command's parameters, as ``locals()`` holds them at its start:
+    the declarations above are named as :class:`PlanOptions`' fields (a test holds them
+    alike), so build, preview and phrases hand them on in one way; one a command does not take
+    (phrases has no voice) keeps its default."""
+    names = {field.name for field in fields(PlanOptions)}
+    values = {name: value for name, value in given.items() if name in names}
+    values["settings"] = tuple(values.get("settings") or ())
+    return PlanOptions(**values)

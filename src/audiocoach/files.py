@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from audiocoach.errors import OutputError
+from audiocoach.errors import AudiocoachError, OutputError
 
 TEMP_PREFIX = ".audiocoach-"
 STAGE_SUFFIX = ".stage"
@@ -163,6 +163,26 @@ def read_regular(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(path)
     return data
+
+
+def read_given(path: Path, limit: int, what: str, error: type[AudiocoachError]) -> bytes:
+    """The bytes of a file someone named (the card, a program or patient file), read by
+    :func:`read_regular`; any failure is ``error`` with one sentence naming it as ``what``
+    ("The card k.pdf does not exist."), the one wording for every such file."""
+    name = f"The {what} {path}"
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+    try:
+        return read_regular(path, limit)
+    except FileNotFoundError:
+        raise error(f"{name} does not exist.") from None
+    except IsADirectoryError:
+        raise error(f"{name} is a folder, not a file.") from None
+    except NotRegularFile:
+        raise error(f"{name} is not a regular file.") from None
+    except FileTooLarge:
+        raise error(f"{name} is larger than {size}; it cannot be one.") from None
+    except OSError as failure:
+        raise error(f"{name} cannot be read: {failure.strerror}.") from None
 
 
 class NotRegularFile(OSError):

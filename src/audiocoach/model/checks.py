@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from audiocoach.errors import ProgramError, shown
-from audiocoach.model.program import BOUNDS
 
 Place = tuple[str, int]
 """A table of the file: ``("phases", 0)`` is the first ``[[phases]]``, ``("program", 0)`` the
@@ -155,12 +154,3 @@ def check_items(items: list[Any], what: str) -> list[Any]:
     if len(items) > MAX_ITEMS:
         raise ProgramError(f"{what} has {len(items)} entries; at most {MAX_ITEMS} are allowed.")
     return items
-
-
-def check_bounds(name: str, value: int, where: str) -> int:
-    """Reject a dosage number outside :data:`~audiocoach.model.program.BOUNDS`, naming the
-    value and the range."""
-    low, high = BOUNDS[name]
-    if not low <= value <= high:
-        raise ProgramError(f"{where}: '{name}' must be from {low} to {high}, not {shown(value)}.")
-    return value

@@ -18,13 +18,12 @@ from typing import Any
 from audiocoach.errors import MAX_DIGITS, DosageError, shown
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import BOUNDS, Dosage, Exercise, Phase, Program
-from audiocoach.model.settings import DOSAGE_SETTINGS
+from audiocoach.model.settings import DOSAGE_SETTINGS, JOBS, PORT
 
 FIELDS: tuple[str, ...] = tuple(BOUNDS)
 """The dosage fields a patient's overrides may set: ``reps``, ``sets``, ``rest_s``, ``hold_s``."""
 
 FIELD_NAMES = {k: s.english for k, s in DOSAGE_SETTINGS.items()}
-UNITS = {"rest_s": " seconds", "hold_s": " seconds"}
 
 
 @dataclass(frozen=True)
@@ -83,23 +82,6 @@ class Overrides:
         return self.selection is not None or self.select_all
 
 
-def check_number(name: str, value: Any, what: str | None = None) -> int:
-    """A whole number within :data:`BOUNDS`, or a :class:`DosageError` saying what is wrong.
-
-    ``what`` names the value in the message ("--reps", "exercise 7's 'reps'").
-    """
-    low, high = BOUNDS[name]
-    what = what or f"{FIELD_NAMES[name].capitalize()} ('{name}')"
-    unit = UNITS.get(name, "")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DosageError(
-            f"{what} must be a whole number from {low} to {high}{unit}, not {shown(value)}."
-        )
-    if not low <= value <= high:
-        raise DosageError(f"{what} must be from {low} to {high}{unit}, not {shown(value)}.")
-    return value
-
-
 def check_field(name: Any, where: str) -> str:
     """A dosage field name a patient may set, or an error naming the wrong one."""
     if name not in FIELDS:
@@ -125,28 +107,14 @@ def parse_whole(text: str, what: str) -> int:
     return int(text)
 
 
-JOBS_BOUNDS = (1, 64)
-
-
 def parse_jobs(text: str) -> int:
     """``--jobs``: how many files are encoded at the same time."""
-    low, high = JOBS_BOUNDS
-    value = parse_whole(text, "--jobs")
-    if not low <= value <= high:
-        raise DosageError(f"--jobs must be from {low} to {high}, not {value}.")
-    return value
-
-
-PORT_BOUNDS = (1, 65535)
+    return JOBS.check(parse_whole(text, JOBS.flag), JOBS.flag)
 
 
 def parse_port(text: str) -> int:
     """``serve --port``: a TCP port on 127.0.0.1."""
-    low, high = PORT_BOUNDS
-    value = parse_whole(text, "--port")
-    if not low <= value <= high:
-        raise DosageError(f"--port must be from {low} to {high}, not {value}.")
-    return value
+    return PORT.check(parse_whole(text, PORT.flag), PORT.flag)
 
 
 SELECT_ALL = "all"
@@ -171,7 +139,7 @@ def parse_setting(text: str) -> tuple[int, str, int]:
     number = parse_whole(match[1], f"--set '{text}': the exercise")
     name = check_field(match[2], f"--set '{text}'")
     value = parse_whole(match[3], f"--set '{text}': the value")
-    return number, name, check_number(name, value, f"--set '{text}'")
+    return number, name, DOSAGE_SETTINGS[name].check(value, f"--set '{text}'")
 
 
 def cli_overrides(
@@ -198,7 +166,9 @@ def cli_overrides(
     overall: dict[str, int | None] = {}
     for key, given in typed.items():
         overall[key] = (
-            None if given is None else check_number(key, parse_whole(given, flags[key]), flags[key])
+            None
+            if given is None
+            else DOSAGE_SETTINGS[key].check(parse_whole(given, flags[key]), flags[key])
         )
     phase_number = None if phase is None else parse_whole(phase, "--phase")
     if phase_number is not None and phase_number < 1:
@@ -236,7 +206,7 @@ def apply_overrides(
     for name in FIELDS:
         value = getattr(overrides, name)
         if value is not None:
-            check_number(name, value)
+            DOSAGE_SETTINGS[name].check(value, f"{FIELD_NAMES[name].capitalize()} ('{name}')")
     known = {e.number for e in program.exercises}
     phases = _select(program, overrides, selection_key)
     heard = {n for phase in phases for n in phase.exercises}
@@ -252,7 +222,7 @@ def apply_overrides(
         dosage = program.exercise(number).dosage
         for name, value in values.items():
             check_field(name, f"Exercise {number}")
-            check_number(name, value, f"Exercise {number}'s '{name}'")
+            DOSAGE_SETTINGS[name].check(value, f"Exercise {number}'s '{name}'")
             if not applies(name, dosage):
                 kind = cueing(dosage).described
                 raise DosageError(f"Exercise {number} is {kind}: '{name}' does not apply to it.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,6 @@ from audiocoach.model.dosage import (
     Overrides,
     apply_overrides,
     check_field,
-    check_number,
     cli_overrides,
     parse_whole,
     selected_exercises,
@@ -32,11 +32,9 @@ from audiocoach.model.dosage import (
 from audiocoach.model.file_errors import naming
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
-from audiocoach.model.settings import RATE, SETTINGS
+from audiocoach.model.session_cap import check_length
+from audiocoach.model.settings import DOSAGE_SETTINGS, RATE, SETTINGS
 from audiocoach.model.toml_file import read_toml
-
-RATE_BOUNDS = RATE.bounds
-"""Speaking rate in words per minute, as the command line's ``--rate`` allows."""
 
 KEYS = (
     "program",
@@ -120,7 +118,7 @@ class PatientFile:
             )
         rate = data.get("rate")
         if rate is not None:
-            rate = check_rate(rate, f"{where}: 'rate'")
+            rate = RATE.check(rate, f"{where}: 'rate'")
         folder = None
         if voice_dir is not None:
             folder = base / voice_dir
@@ -144,20 +142,9 @@ def is_initials(label: str) -> bool:
     return len(label) <= LABEL_MAX and bool(_LABEL.fullmatch(label)) and not _WORD.search(label)
 
 
-def check_rate(value: Any, what: str) -> int:
-    """A speaking rate within :data:`RATE_BOUNDS`."""
-    low, high = RATE_BOUNDS
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise PatientError(
-            f"{what} must be a whole number of words per minute from {low} to {high}, "
-            f"not {shown(value)}."
-        )
-    return value
-
-
 def parse_rate(text: str) -> int:
     """A speaking rate as typed on the command line."""
-    return check_rate(parse_whole(text, "--rate"), "--rate")
+    return RATE.check(parse_whole(text, RATE.flag), RATE.flag)
 
 
 def _path_text(data: Mapping[str, Any], key: str, where: str) -> str | None:
@@ -188,7 +175,7 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
         raise PatientError(f"{where}: 'dosage' must be a table such as [dosage].")
     for name, value in table.items():
         check_field(name, f"{where} [dosage]")
-        overall[name] = check_number(name, value, f"{where}: [dosage] '{name}'")
+        overall[name] = DOSAGE_SETTINGS[name].check(value, f"{where}: [dosage] '{name}'")
     exercises: dict[int, dict[str, int]] = {}
     per_exercise = data.get("exercises", {})
     if not isinstance(per_exercise, Mapping):
@@ -202,7 +189,7 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
             raise PatientError(f"{where}: 'exercises.{key}' must be a table such as reps = 6.")
         section = f"{where} [exercises.{key}]"
         exercises[int(key)] = {
-            check_field(name, section): check_number(name, value, f"{section} '{name}'")
+            check_field(name, section): DOSAGE_SETTINGS[name].check(value, f"{section} '{name}'")
             for name, value in values.items()
         }
     selection = data.get("selection")
@@ -253,6 +240,18 @@ class Plan:
     program_file: Path | None = None
     """The program file it was made from; ``None``: the built-in card."""
 
+    def __post_init__(self) -> None:
+        """No plan holds a session too long to build (:mod:`~.session_cap`): ``build``,
+        ``preview``, ``phrases`` and serve refuse it here, naming the patient file (else the
+        program file), before anything is scripted or said."""
+        file, what = (
+            (self.patient.path, "patient file")
+            if self.patient
+            else (self.program_file, "program file")
+        )
+        with nullcontext() if file is None else naming(file, what, alone=False):
+            check_length(self.program)
+
     @property
     def practice(self) -> str | None:
         """The practice the patient file names, for the tags and the page; ``None``: none."""
@@ -280,8 +279,9 @@ def resolve_plan(
     form checks the file it is about to save).
     """
     if patient_file is None:
-        plan = _resolve(None, load_program(program_file), voice, rate, overrides)
-        return replace(plan, program_file=program_file)
+        return _resolve(
+            None, load_program(program_file), voice, rate, overrides, program_file=program_file
+        )
     path = patient_file.path if isinstance(patient_file, PatientFile) else patient_file
     with naming(path, "patient file"):
         patient = (
@@ -292,8 +292,9 @@ def resolve_plan(
         program = load_program(program_file or patient.program)
         apply_overrides(program, patient.overrides, selection_key="'selection'")
     with naming(path, "patient file", alone=False):
-        plan = _resolve(patient, program, voice, rate, overrides)
-    return replace(plan, program_file=program_file or patient.program)
+        return _resolve(
+            patient, program, voice, rate, overrides, program_file=program_file or patient.program
+        )
 
 
 def _resolve(
@@ -302,6 +303,8 @@ def _resolve(
     voice: str | None,
     rate: int | None,
     overrides: Overrides | None,
+    *,
+    program_file: Path | None,
 ) -> Plan:
     """The plan: the command line's values over the patient file's (both checked)."""
     base = patient.overrides if patient else Overrides()
@@ -317,12 +320,13 @@ def _resolve(
             },
         )
     if rate is not None:
-        rate = check_rate(rate, "--rate")
+        rate = RATE.check(rate, RATE.flag)
     return Plan(
         program=apply_overrides(program, merged),
         voice=voice if voice is not None else (patient.voice if patient else None),
         rate=rate if rate is not None else (patient.rate if patient else None),
         patient=patient,
+        program_file=program_file,
     )
 
 

@@ -15,7 +15,6 @@ from audiocoach.errors import ProgramError, shown
 from audiocoach.model.checks import (
     FieldError,
     TableReader,
-    check_bounds,
     check_items,
     check_text,
     with_line,
@@ -23,7 +22,6 @@ from audiocoach.model.checks import (
 from audiocoach.model.file_errors import naming
 from audiocoach.model.patterns import PATTERNS
 from audiocoach.model.program import (
-    BOUNDS,
     Dosage,
     Exercise,
     Pattern,
@@ -32,6 +30,7 @@ from audiocoach.model.program import (
     Program,
     safe_slug,
 )
+from audiocoach.model.settings import DOSAGE_SETTINGS, MOVE_S, TIMES_PER_DAY
 from audiocoach.model.toml_file import read_toml_text
 
 BUILTIN_PROGRAM = "si-gewricht-lage-rug"
@@ -101,11 +100,12 @@ def _times_per_day(value: list[Any], origin: str) -> tuple[int, int]:
     ok = (
         len(value) == 2
         and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-        and 1 <= value[0] <= value[1] <= 12
+        and TIMES_PER_DAY.low <= value[0] <= value[1] <= TIMES_PER_DAY.high
     )
     if not ok:
         raise ProgramError(
-            f"{origin} [program]: 'times_per_day' must be two whole numbers from 1 to 12, "
+            f"{origin} [program]: 'times_per_day' must be two whole numbers from "
+            f"{TIMES_PER_DAY.span}, "
             f"fewest first, such as [3, 5]; not {value!r}."
         )
     return value[0], value[1]
@@ -186,16 +186,14 @@ def dosage_from_dict(table: Mapping[str, Any], where: str) -> Dosage:
         )
     defaults = Dosage(pattern=cast("Pattern", pattern))
     numbers = {
-        name: check_bounds(name, read.get(name, int, getattr(defaults, name)), where)
-        for name in BOUNDS
+        key: setting.check(read.get(key, int, getattr(defaults, key)), f"{where}: '{key}'")
+        for key, setting in DOSAGE_SETTINGS.items()
     }
     if "rep_s" in table:
         raise ProgramError(
             f"{where}: 'rep_s' is now 'move_s', the seconds of silence to move after each cue."
         )
-    move_s = read.get("move_s", float, defaults.move_s)
-    if not 0.5 <= move_s <= 30:
-        raise ProgramError(f"{where}: 'move_s' must be from 0.5 to 30 seconds, not {move_s}.")
+    move_s = MOVE_S.check(read.get("move_s", float, defaults.move_s), f"{where}: 'move_s'")
     cues = _cues(read.get("cues", list, []), where)
     if PATTERNS[defaults.pattern].needs_cues and len(cues) < 2:
         raise ProgramError(f"{where}: pattern '{pattern}' needs at least two 'cues'.")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from audiocoach.errors import ProgramError
-from audiocoach.files import FileTooLarge, NotRegularFile, read_regular
+from audiocoach.files import read_given
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,24 +33,13 @@ def read_toml_text(path: Path, *, what: str) -> tuple[dict[str, Any], str]:
     and ``/dev/zero`` would never end. A byte-order mark (Windows Notepad writes one) is
     skipped.
     """
+    raw = read_given(path, MAX_FILE_BYTES, what, ProgramError)
     try:
-        text = read_regular(path, MAX_FILE_BYTES).decode("utf-8").removeprefix("\ufeff")
-    except FileNotFoundError:
-        raise ProgramError(f"The {what} {path} does not exist.") from None
-    except IsADirectoryError:
-        raise ProgramError(f"The {what} {path} is a folder, not a file.") from None
-    except NotRegularFile:
-        raise ProgramError(f"The {what} {path} is not a regular file.") from None
-    except FileTooLarge:
-        raise ProgramError(
-            f"The {what} {path} is larger than {MAX_FILE_BYTES // 1024} KB; it cannot be one."
-        ) from None
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise ProgramError(
             f"The {what} {path} is not UTF-8 text (byte {error.start + 1} cannot be read)."
         ) from None
-    except OSError as error:
-        raise ProgramError(f"The {what} {path} cannot be read: {error.strerror}.") from None
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

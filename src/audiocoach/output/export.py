@@ -20,8 +20,8 @@ from pathlib import Path
 
 from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import Timeline
-from audiocoach.errors import UrlError, shown
 from audiocoach.files import atomic_writer, write_bytes
+from audiocoach.model.base_url import BaseUrl
 from audiocoach.model.program import Program
 from audiocoach.output import webapp
 from audiocoach.output.listing import Locate, SessionFile, present
@@ -31,11 +31,11 @@ from audiocoach.output.tags import (
     DEFAULT_ARTIST,
     chapter_title,
     for_patient,
-    phase_title,
-    session_title,
+    track_title,
 )
 from audiocoach.output.webpage import dosage_words, render_page, render_transcript
 from audiocoach.script.dutch import written_forms
+from audiocoach.script.session import session_title
 
 PAGE_NAME = "index.html"
 PLAYLIST_NAME = "sessies.m3u8"
@@ -87,8 +87,8 @@ def describe(program: Program, session: Session) -> SessionRecord:
     numbers = set(session.phase.exercises)
     return SessionRecord(
         phase=kept_phase(session.phase),
-        title=session_title(program, session),
-        short_title=phase_title(session),
+        title=track_title(program, session),
+        short_title=session_title(session.phase, session.variant),
         exercises=tuple(
             ExerciseText(e.number, e.name, e.title, e.instruction, dosage_words(e.dosage, e.name))
             for e in program.exercises
@@ -112,41 +112,6 @@ def playlist(program: Program, files: Sequence[SessionFile], label: str | None =
     return "\n".join(lines) + "\n"
 
 
-def check_base_url(url: str) -> str:
-    """The feed's base address, checked; ends with ``/`` so file names can follow it."""
-    try:
-        parts = urllib.parse.urlsplit(url.strip())
-    except ValueError:
-        parts = urllib.parse.urlsplit("")
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() for c in url.strip())
-        or not url.strip().isprintable()  # a control character would break the feed's XML
-        or parts.query
-        or parts.fragment
-    ):
-        raise UrlError(
-            f"The base URL {shown(url, 80)} is not a web address; give one like "
-            "https://www.praktijk.nl/oefeningen/ (http or https, a host, no query)."
-        )
-    try:
-        parts.port  # noqa: B018 - reading it checks it: a number from 0 to 65535
-    except ValueError:
-        port = parts.netloc.rpartition(":")[2]
-        raise UrlError(
-            f"The base URL {shown(url, 80)} has the port {shown(port)}, which is not one: a port "
-            "is a number from 1 to 65535, such as https://www.praktijk.nl:8443/oefeningen/."
-        ) from None
-    if parts.port == 0:
-        raise UrlError(
-            f"The base URL {shown(url, 80)} has the port 0, which is not one: a port is a "
-            "number from 1 to 65535, such as https://www.praktijk.nl:8443/oefeningen/."
-        )
-    base = urllib.parse.urlunsplit(parts._replace(path=parts.path or "/"))
-    return base if base.endswith("/") else base + "/"
-
-
 def guid(file: SessionFile) -> str:
     """An episode's identity: its content's SHA-256, so a new dosage is a new episode.
 
@@ -155,9 +120,9 @@ def guid(file: SessionFile) -> str:
     return f"urn:sha256:{file.sha256}"
 
 
-def page_url(base_url: str) -> str:
+def page_url(base_url: BaseUrl) -> str:
     """The page's own address under ``base_url``: what its QR code opens."""
-    return check_base_url(base_url) + PAGE_NAME
+    return base_url + PAGE_NAME
 
 
 def publication_times(files: Sequence[SessionFile]) -> list[int]:
@@ -179,7 +144,7 @@ def rfc822(seconds: int) -> str:
 def feed(
     program: Program,
     files: Sequence[SessionFile],
-    base_url: str,
+    base_url: BaseUrl,
     practice: str | None = None,
     label: str | None = None,
 ) -> bytes:
@@ -188,7 +153,7 @@ def feed(
     Each enclosure's length is the size the manifest recorded for bytes that are there, and
     each ``guid`` is made from those bytes.
     """
-    base = check_base_url(base_url)
+    base = base_url
     ET.register_namespace("itunes", ITUNES)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -228,7 +193,7 @@ def write_extras(
     *,
     practice: str | None = None,
     label: str | None = None,
-    base_url: str | None = None,
+    base_url: BaseUrl | None = None,
     unchanged_in: Path | None = None,
 ) -> list[Path]:
     """Write the transcripts (WebVTT and a page to read), the playlist, the page and (with
@@ -271,7 +236,7 @@ def write_bundle(
     *,
     practice: str | None = None,
     label: str | None = None,
-    base_url: str | None = None,
+    base_url: BaseUrl | None = None,
     locate: Locate | None = None,
     into: Path | None = None,
 ) -> list[str]:

@@ -34,9 +34,9 @@ class SessionFile:
     """The MP3's file name in the folder."""
     phase: Phase
     title: str
-    """The whole title, as in the MP3's tags: ``Fase 1: Gehele periode – <program>``."""
+    """The whole title, as in the MP3's tags: ``Fase 1: Begin (met uitleg) – <program>``."""
     short_title: str
-    """The title on the page: ``Fase 1: Gehele periode``."""
+    """The session's title on the page: ``Fase 1: Gehele periode (kort)``."""
     exercises: tuple[ExerciseText, ...]
     """The exercises of this file with the dosage it was made with, in the card's order."""
     timeline: Timeline

@@ -34,6 +34,7 @@ from mutagen.id3 import (
 
 from audiocoach.audio.session import Session
 from audiocoach.model.program import Program
+from audiocoach.script.session import session_title
 
 DEFAULT_ARTIST = "audiocoach"
 """The artist when no practice is named."""
@@ -50,16 +51,10 @@ _NO_OFFSET = 0xFFFFFFFF
 """CHAP's "byte offsets unknown": players use the times."""
 
 
-def session_title(program: Program, session: Session) -> str:
-    """``Fase 1: Gehele periode – Herstelbevorderende oefeningen …``."""
-    return f"{phase_title(session)} – {program.title}"
-
-
-def phase_title(session: Session) -> str:
-    """``Fase 1: Gehele periode (met uitleg)``, ``Fase 1: Gehele periode (kort)``: a player, a
-    playlist and a feed tell the two sessions of a phase apart."""
-    kind = "kort" if session.variant == "kort" else "met uitleg"
-    return f"Fase {session.phase.number}: {session.phase.title} ({kind})"
+def track_title(program: Program, session: Session) -> str:
+    """``Fase 1: Gehele periode (met uitleg) – Herstelbevorderende oefeningen …``: the
+    session's title (:func:`~audiocoach.script.session.session_title`) and the program's."""
+    return f"{session_title(session.phase, session.variant)} – {program.title}"
 
 
 def chapter_title(program: Program, exercise: int) -> str:
@@ -99,7 +94,7 @@ def id3_tag(
     ``label`` (the patient's initials) is part of the album, so the file says whose it is.
     """
     frames: list[Frame] = [
-        TIT2(encoding=3, text=session_title(program, session)),
+        TIT2(encoding=3, text=track_title(program, session)),
         TPE1(encoding=3, text=practice or DEFAULT_ARTIST),
         TALB(encoding=3, text=patient_album(program, label)),
         TRCK(encoding=3, text=f"{track}/{total}"),
@@ -115,7 +110,7 @@ def id3_tag(
             element_id="toc",
             flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
             child_element_ids=ids,
-            sub_frames=[TIT2(encoding=3, text=phase_title(session))],
+            sub_frames=[TIT2(encoding=3, text=session_title(session.phase, session.variant))],
         )
     )
     for element_id, chapter in zip(ids, chapters, strict=True):

@@ -8,15 +8,11 @@ an error before any work starts, never a silent overwrite.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import nullcontext
 from pathlib import Path
 
 from audiocoach.errors import PatientError
-from audiocoach.model.file_errors import naming
 from audiocoach.model.patient import Plan
 from audiocoach.model.program import safe_slug
-from audiocoach.pipeline.build import check_length
-from audiocoach.script.writer import least_ms
 
 
 def folder_name(plan: Plan) -> str:
@@ -40,14 +36,3 @@ def patient_folders(plans: Sequence[Plan], out: Path) -> list[Path]:
             )
         seen[name] = plan
     return [out / name for name in names]
-
-
-def check_lengths(plans: Sequence[Plan]) -> None:
-    """Refuse a session too long to build, naming the patient file (else the program file)
-    that asks for it, so a day's batch says whose it is. The build checks the same again."""
-    for plan in plans:
-        file = plan.patient.path if plan.patient else plan.program_file
-        what = "patient file" if plan.patient else "program file"
-        with nullcontext() if file is None else naming(file, what, alone=False):
-            for phase in plan.program.phases:
-                check_length(phase.number, least_ms(plan.program, phase))

@@ -25,7 +25,6 @@ from audiocoach.errors import Interrupted, ProgramError
 from audiocoach.files import fault_point
 from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
-from audiocoach.output import export
 from audiocoach.pipeline.parallel import (
     DEFAULT_WORKERS,
     Workers,
@@ -38,14 +37,13 @@ from audiocoach.pipeline.session import (
     ProgressCallback,
     distinct_texts,
     lay_out,
-    phases_to_build,
     speak,
     write_scripts,
 )
 from audiocoach.pipeline.staging import FolderStage, bundle_names
 from audiocoach.pipeline.target import BuiltFile, Handout, Target, TargetOptions
 from audiocoach.script.session import session_file_name
-from audiocoach.script.writer import Line, SessionScript, Silence, Step, least_ms
+from audiocoach.script.writer import SessionScript
 from audiocoach.sound import Clip
 from audiocoach.speech.voice import Voice, clip_of
 
@@ -58,17 +56,12 @@ __all__ = [
     "build",
     "build_handouts",
     "build_many",
-    "check_length",
+    "check_scripts",
     "prepare",
 ]
 """What the rest of the program uses (the public API, the CLI, serve, a batch); the other names
 are the build's own steps. :class:`Target` and :class:`BuiltFile` are defined in
 :mod:`audiocoach.pipeline.target` and imported from here."""
-
-MAX_SESSION_MS = 3 * 3_600_000
-"""The longest session a build makes: three hours per file. A home session lasts minutes;
-anything near this is a typing error, and a file of thousands of hours fills the disk (and
-overflows the chapters' 32-bit millisecond times)."""
 
 
 def phase_file_order(
@@ -105,16 +98,12 @@ def prepare(
     """Script, speak and lay out every phase; no files are written. The clips (tones
     included) are what rendering the sessions needs.
 
-    A session a build would refuse as too long is refused here too, before anything is
-    spoken when its silences alone say so: a preview shows only what can be built.
+    A session too long to build was refused where the plan was made
+    (:mod:`audiocoach.model.session_cap`), so a preview shows only what can be built.
     """
     scripts = write_scripts(program, phases)
-    for script in scripts:
-        check_length(script.phase.number, silent_ms(script.steps))
     clips = speak(voice, distinct_texts(scripts), progress)
     sessions = lay_out(scripts, clips)
-    for session in sessions:
-        check_length(session.phase.number, session.timeline.duration_ms)
     clips.update(tone_clips(tuple({label for s in scripts for label in s.tones})))
     return sessions, clips
 
@@ -171,7 +160,6 @@ def build_handouts(
     the page, the feed, the zip) and which of its files this build changed."""
     check_open_files()
     encoder = encoder or EncoderSettings()
-    targets = [_with_checked_url(t) for t in targets]
     all_scripts = _checked_scripts(targets)
     for target in targets:
         prepare_folder(target.out_dir)
@@ -211,19 +199,9 @@ def _interrupted(bundles: Sequence[Bundle]) -> Interrupted:
     return Interrupted("stopped; files that were there before are unchanged.")
 
 
-def _with_checked_url(target: Target) -> Target:
-    """The target with its feed's base address checked and ending in ``/``."""
-    if target.base_url is None:
-        return target
-    return replace(target, base_url=export.check_base_url(target.base_url))
-
-
 def _checked_scripts(targets: Sequence[Target]) -> list[list[SessionScript]]:
-    """Every target's scripts, once each is known to be short enough; the templates are
-    checked for every target before any folder is touched."""
-    for target in targets:
-        for phase in phases_to_build(target.program, target.phases):
-            check_length(phase.number, least_ms(target.program, phase))
+    """Every target's scripts; the templates are checked for every target before any folder
+    is touched."""
     all_scripts = [write_scripts(t.program, t.phases) for t in targets]
     for target, scripts in zip(targets, all_scripts, strict=True):
         check_scripts(scripts, target.out_dir)
@@ -231,8 +209,7 @@ def _checked_scripts(targets: Sequence[Target]) -> list[list[SessionScript]]:
 
 
 def check_scripts(scripts: Sequence[SessionScript], out_dir: Path) -> None:
-    """What can be known of each file before any audio: one file per session, and no
-    session longer than :data:`MAX_SESSION_MS` even before a word is said."""
+    """What can be known of each file before any audio: one file per session."""
     seen: dict[str, int] = {}
     for script in scripts:
         name = session_file_name(script.phase, script.variant)
@@ -242,26 +219,6 @@ def check_scripts(scripts: Sequence[SessionScript], out_dir: Path) -> None:
                 f"{out_dir / name}; give every phase its own number."
             )
         seen[name] = script.phase.number
-        check_length(script.phase.number, silent_ms(script.steps))
-
-
-def silent_ms(steps: Sequence[Step]) -> int:
-    """The least a session lasts, known without speech: its silences and timed slots (tones
-    count as nothing, which keeps it a lower bound)."""
-    return sum(
-        step.slot_ms if isinstance(step, Line) else step.ms if isinstance(step, Silence) else 0
-        for step in steps
-    )
-
-
-def check_length(phase: int, duration_ms: int) -> None:
-    """Refuse a session longer than :data:`MAX_SESSION_MS`, before audio is made."""
-    if duration_ms > MAX_SESSION_MS:
-        hours = MAX_SESSION_MS // 3_600_000
-        raise ProgramError(
-            f"Phase {phase} would last {duration_ms / 3_600_000:.1f} hours or more; a session "
-            f"may last at most {hours} hours: lower the repetitions, sets, rests or 'move_s'."
-        )
 
 
 _Pending = dict[Future[Path], tuple[FolderStage, PhasePlan, Session]]
@@ -310,7 +267,6 @@ def _orders(
     orders = []
     for plan in folder.todo:
         session = speaker.session(plan.script)
-        check_length(session.phase.number, session.timeline.duration_ms)
         # The worker reads cached clips itself, and levels and encodes them.
         staged = folder.bundle.path(session.file_name)
         order = phase_file_order(staged, session, speaker.clips, target.voice, encoder)

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from audiocoach.audio.session import Session
+from audiocoach.audio.timeline import Timeline
 from audiocoach.model.patterns import cueing
 from audiocoach.model.program import Program
 from audiocoach.script.dutch import written_forms
-from audiocoach.script.session import time_per_day
+from audiocoach.script.session import session_title, time_per_day
 
 
 def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any]:
@@ -42,27 +43,40 @@ def preview_data(program: Program, sessions: Sequence[Session]) -> dict[str, Any
 
 
 def preview_text(program: Program, sessions: Sequence[Session]) -> str:
-    """The script as a person reads it: time stamps and what is said (words respelled for the
-    voice written as on the card, "plafond" not "pla-fond"), silences summed up."""
+    """The script as a person reads it: each session's heading, then what is said when."""
     lines = [program.title]
     for s in sessions:
-        minutes, seconds = divmod(round(s.timeline.duration_ms / 1000), 60)
-        short = ", kort" if s.variant == "kort" else ""
-        lines += [
-            "",
-            f"Fase {s.phase.number}: {s.phase.title}{short} ({minutes}:{seconds:02d})"
-            f" -> {s.file_name}",
-            f"      {time_per_day(program, s.timeline.duration_ms)}",
-        ]
-        for e in s.timeline.events:
-            stamp = f"{e.start_ms // 60000:3d}:{e.start_ms // 1000 % 60:02d}"
-            if e.kind == "tone":
-                lines.append(f"{stamp}  ({e.text})")
-            elif e.text is not None:
-                lines.append(f"{stamp}  {written_forms(e.text)}")
-            elif e.kind == "rest":
-                lines.append(f"{stamp}  (rust {e.duration_ms / 1000:g} s)")
+        lines += ["", session_heading(s), f"      {time_per_day(program, s.timeline.duration_ms)}"]
+        lines += script_lines(s.timeline)
     return "\n".join(lines)
+
+
+def session_heading(session: Session) -> str:
+    """``Fase 1: Gehele periode (met uitleg), 13:08 -> fase-1a-gehele-periode.mp3``."""
+    title = session_title(session.phase, session.variant)
+    return f"{title}, {clock(session.timeline.duration_ms)} -> {session.file_name}"
+
+
+def clock(ms: int) -> str:
+    """``13:08``: a length or a time in whole seconds (rounded), as a player shows it."""
+    minutes, seconds = divmod(round(ms / 1000), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+def script_lines(timeline: Timeline) -> list[str]:
+    """One line per thing heard, at its time: what is said (words respelled or given as
+    phonemes for the voice written as on the card, "plafond" not "pla-fond"), tones and rests
+    in brackets, other silences summed up. ``preview --script`` and serve's preview show it."""
+    lines = []
+    for e in timeline.events:
+        stamp = f"{clock(e.start_ms // 1000 * 1000):>6}"  # the second it starts in
+        if e.kind == "tone":
+            lines.append(f"{stamp}  ({e.text})")
+        elif e.text is not None:
+            lines.append(f"{stamp}  {written_forms(e.text)}")
+        elif e.kind == "rest":
+            lines.append(f"{stamp}  (rust {e.duration_ms / 1000:g} s)")
+    return lines
 
 
 def preview_summary(program: Program, sessions: Sequence[Session]) -> str:
@@ -78,9 +92,8 @@ def preview_summary(program: Program, sessions: Sequence[Session]) -> str:
         lines += ["", f"Fase {phase.number}: {phase.title}"]
         width = max(len(s.file_name) for s in group)
         for s in group:
-            minutes, seconds = divmod(round(s.timeline.duration_ms / 1000), 60)
             per_day = time_per_day(program, s.timeline.duration_ms)
-            lines.append(f"  {s.file_name:<{width}}  {minutes:3d}:{seconds:02d}  {per_day}")
+            lines.append(f"  {s.file_name:<{width}}  {clock(s.timeline.duration_ms):>6}  {per_day}")
         for number in phase.exercises:
             exercise = program.exercise(number)
             lines.append(f"  {number:>2}  {exercise.name}: {cueing(exercise.dosage).words()}")

@@ -173,7 +173,7 @@ class FolderStage:
             page=folder / export.PAGE_NAME,
             page_url=None if url is None else export.page_url(url),
             feed=None if url is None else folder / export.FEED_NAME,
-            feed_url=None if url is None else export.check_base_url(url) + export.FEED_NAME,
+            feed_url=None if url is None else url + export.FEED_NAME,
             zip_path=zip_path,
             changed=tuple(changed),
             removed=tuple(removed),

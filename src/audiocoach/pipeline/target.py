@@ -14,6 +14,7 @@ from typing import TypedDict
 from audiocoach.audio.levelling import LIMIT_DBTP, TARGET_LUFS
 from audiocoach.audio.session import Session
 from audiocoach.audio.timeline import Timeline
+from audiocoach.model.base_url import BaseUrl
 from audiocoach.model.program import Phase, Program
 from audiocoach.script.writer import Variant
 from audiocoach.speech.voice import Voice
@@ -29,8 +30,9 @@ class Target:
     phases: Sequence[Phase] | None = None
     practice: str | None = None
     """Names the practice in the tags and on the page."""
-    base_url: str | None = None
-    """Where the folder will be published; a podcast feed is written when given."""
+    base_url: BaseUrl | None = None
+    """Where the folder will be published (checked where it was typed,
+    :func:`~audiocoach.model.base_url.check_base_url`); a podcast feed is written when given."""
     label: str | None = None
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
     zip_path: Path | None = None
@@ -51,7 +53,7 @@ class TargetOptions(TypedDict, total=False):
 
     phases: Sequence[Phase] | None
     practice: str | None
-    base_url: str | None
+    base_url: BaseUrl | None
     label: str | None
     zip_path: Path | None
     files: tuple[tuple[str, str], ...]

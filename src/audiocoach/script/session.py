@@ -41,6 +41,14 @@ def session_file_name(phase: Phase, variant: Variant) -> str:
     return f"fase-{phase.number}{letter}-{safe_slug(phase.title)}{short}.mp3"
 
 
+def session_title(phase: Phase, variant: Variant) -> str:
+    """``Fase 1: Gehele periode (met uitleg)``, ``Fase 1: Gehele periode (kort)``: the one
+    home of a session's name, in the tags, playlist, feed, page, ``preview`` and serve, so a
+    player and a person tell the two sessions of a phase apart the same way everywhere."""
+    kind = "kort" if variant == "kort" else "met uitleg"
+    return f"Fase {phase.number}: {phase.title} ({kind})"
+
+
 def time_per_day(program: Program, duration_ms: int) -> str:
     """What one session's length asks of a day at the card's frequency, for the therapist to
     see before handing it out: "3 tot 5 keer per dag: 51 tot 85 minuten"."""

@@ -304,21 +304,3 @@ class _Writer:
         if warn:
             seconds = REST_WARNING_MS // 1000
             yield self._line("speech", "rust_bijna_klaar", number, REST_WARNING_MS, seconds=seconds)
-
-
-def least_ms(program: Program, phase: Phase) -> int:
-    """The least the session of ``phase`` lasts, from the dosage alone, before any script is
-    written: its silences to move after each cue or count, holds and rests, with no word
-    said.
-
-    A typing error in a program file (fifty repetitions of six cues of thirty seconds, for
-    99 exercises) would otherwise be scripted line by line before the session is found to
-    last thousands of hours.
-    """
-    total = 0
-    for number in phase.exercises:
-        dosage = program.exercise(number).dosage
-        if cueing(dosage).in_sets:
-            per_set = cueing(dosage).least_set_ms()
-            total += dosage.sets * per_set + (dosage.sets - 1) * dosage.rest_s * 1000
-    return total

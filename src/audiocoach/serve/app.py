@@ -46,8 +46,9 @@ from starlette.routing import BaseRoute
 from audiocoach.errors import AudiocoachError, OutputError
 from audiocoach.folders import prepare_folder
 from audiocoach.model.patient import Plan
+from audiocoach.pipeline.preview import clock
 from audiocoach.serve import messages
-from audiocoach.serve.pages import minutes, templates
+from audiocoach.serve.pages import templates
 from audiocoach.serve.practice import Practice, load_practice
 from audiocoach.serve.worker import BuildRequest, SpeechWorker, run_build, run_preview, run_voices
 
@@ -194,7 +195,7 @@ def _finish(build: BuildState, done: Future[Any]) -> None:
     else:
         result = done.result()
         for item in result["files"]:
-            item["minutes"] = minutes(item["duration_s"])
+            item["minutes"] = clock(round(item["duration_s"] * 1000))
         build.percent, build.result = 100, result
 
 

@@ -53,7 +53,6 @@ from audiocoach.serve.editor_fields import (
     sentence,
     uses,
 )
-from audiocoach.serve.pages import preview_view
 from audiocoach.serve.patients import PATIENT_NAME, saved_patients
 from audiocoach.serve.practice import PRACTICE_NAME
 from audiocoach.serve.programs import program_files
@@ -316,16 +315,12 @@ def _more(values: dict[str, str], key: str) -> dict[str, str]:
 
 async def _preview_of(server: Server, edited: Edited) -> tuple[Any, bool]:
     """The patient form's preview of the program as it is on the page (all of every phase)."""
-    if edited.program is None or server.busy():
-        return None, edited.program is not None
-    try:
-        data = await server.preview(Plan(edited.program, None, None))
-    except AudiocoachError as error:
-        edited.errors["form"] = messages.dutch(error)
+    from audiocoach.serve.routes import preview_of
+
+    program = edited.program
+    if program is None:
         return None, False
-    except TimeoutError:
-        return None, True
-    return preview_view(data), False
+    return await preview_of(server, lambda: Plan(program, None, None), edited.errors)
 
 
 async def _submit(request: Request) -> Response:

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from audiocoach.errors import ProgramError
+from audiocoach.errors import DosageError, ProgramError
 from audiocoach.model.checks import MAX_ITEMS, MAX_TEXT, check_text
 from audiocoach.model.patterns import PATTERNS
 from audiocoach.model.program import Dosage, Program
 from audiocoach.model.program_file import MAX_CUE, MAX_CUES, dosage_from_dict
-from audiocoach.model.settings import DOSAGE_SETTINGS, Setting
+from audiocoach.model.settings import DOSAGE_SETTINGS, MOVE_S, TIMES_PER_DAY, Setting
 
 PLAIN_PATTERNS: Mapping[str, str] = {
     "advice": "alleen uitleg",
@@ -47,11 +47,6 @@ PLAIN_POSITIONS: Mapping[str, str] = {
 }
 """The starting positions of :data:`~audiocoach.model.program.Position`, in plain Dutch."""
 
-TIMES_PER_DAY = (1, 12)
-"""The program file's bounds for ``times_per_day`` (its check says them in English)."""
-MOVE_S = ("een halve", "dertig")
-"""The program file's bounds for ``move_s``, 0.5 to 30 seconds, as the sentence says them."""
-
 Values = Mapping[str, str]
 Errors = dict[str, str]
 
@@ -67,7 +62,7 @@ class Field:
     ``list`` (numbers with commas), ``cues``, ``seconds``, ``notes``."""
     required: bool = False
     hint: str = ""
-    setting: Setting | None = None
+    setting: Setting[Any] | None = None
     choices: Mapping[str, str] | None = None
 
     @property
@@ -76,19 +71,21 @@ class Field:
         return "vul dit veld in."
 
 
-def _setting(key: str) -> Field:
-    setting = DOSAGE_SETTINGS[key]
-    return Field(
-        key, setting.label, "number", hint=f"{setting.low} tot {setting.high}", setting=setting
-    )
+def _setting(key: str, label: str, kind: str, hint: str = "") -> Field:
+    """A field of a number of the settings table: its bounds and its sentence from there."""
+    table: dict[str, Setting[Any]] = {**DOSAGE_SETTINGS, MOVE_S.key: MOVE_S}
+    table[TIMES_PER_DAY.key] = TIMES_PER_DAY
+    setting = table[key]
+    hint = hint or setting.dutch_span
+    return Field(key, label, kind, required=kind == "day", hint=hint, setting=setting)
 
 
 PROGRAM_FIELDS = (
     Field("title", "Titel van het programma", "line", required=True),
     Field("subtitle", "Ondertitel", "line"),
     Field("source", "Bron (van de kaart)", "line"),
-    Field("times_fewest", "Keer per dag, minstens", "day", required=True, hint="1 tot 12"),
-    Field("times_most", "Keer per dag, hoogstens", "day", required=True, hint="1 tot 12"),
+    replace(_setting("times_per_day", "Keer per dag, minstens", "day"), key="times_fewest"),
+    replace(_setting("times_per_day", "Keer per dag, hoogstens", "day"), key="times_most"),
     Field("notes", "Zinnen bij begin en einde", "notes", hint="Eén zin per regel."),
 )
 PHASE_FIELDS = (
@@ -116,9 +113,9 @@ EXERCISE_FIELDS = (
     Field("starting_position", "Beginhouding in de woorden van de kaart", "line"),
     Field("verb", "Wat de patiënt doet bij vasthouden", "line", hint="zoals: loopt"),
     Field("pattern", "Hoe het gedoseerd wordt", "choice", choices=PLAIN_PATTERNS),
-    *(_setting(key) for key in DOSAGE_SETTINGS),
+    *(_setting(key, s.label, "number") for key, s in DOSAGE_SETTINGS.items()),
     Field("cues", "Woorden bij elke herhaling", "cues", hint="met komma's, zoals links, rechts"),
-    Field("move_s", "Tijd om te bewegen (seconden)", "seconds", hint="zoals 2,5"),
+    _setting("move_s", MOVE_S.label, "seconds", hint="zoals 2,5"),
 )
 """Every field of one exercise, in the order of the page and of the program file."""
 
@@ -169,17 +166,16 @@ def _line(text: str, field: Field, where: str, errors: Errors, name: str) -> str
 
 
 def _number(text: str, field: Field, where: str, errors: Errors, name: str) -> int | None:
-    low, high = field.setting.bounds if field.setting else (1, MAX_ITEMS)
-    if field.kind == "day":
-        low, high = TIMES_PER_DAY
     match = _WHOLE.fullmatch(text)
     value = int(match[1]) if match else -1
-    if not low <= value <= high:
-        errors[name] = (
-            field.setting.dutch(where)
-            if field.setting
-            else sentence(field, where, f"kies een getal van {low} tot {high}.")
-        )
+    if field.setting:
+        try:
+            return int(field.setting.check(value, field.label))
+        except DosageError:
+            errors[name] = sentence(field, where, field.setting.choose)
+            return None
+    if not 1 <= value <= MAX_ITEMS:
+        errors[name] = sentence(field, where, f"kies een getal van 1 tot {MAX_ITEMS}.")
         return None
     return value
 
@@ -217,14 +213,10 @@ def _seconds(text: str, field: Field, where: str, errors: Errors, name: str) -> 
     match = _SECONDS.fullmatch(text)
     value = float(f"{match[1]}.{match[2] or 0}") if match else -1.0
     try:
-        dosage_from_dict({"pattern": "reps", "move_s": value}, field.label)
-    except ProgramError:
-        low, high = MOVE_S
-        errors[name] = sentence(
-            field, where, f"kies een getal van {low} tot {high} seconden, zoals 2,5."
-        )
+        return MOVE_S.check(value, field.label)
+    except DosageError:
+        errors[name] = sentence(field, where, f"{MOVE_S.choose[:-1]}, zoals 2,5.")
         return None
-    return value
 
 
 def _choice(text: str, field: Field, where: str, errors: Errors, name: str) -> str | None:

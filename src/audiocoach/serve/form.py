@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from audiocoach.errors import AudiocoachError
+from audiocoach.errors import AudiocoachError, DosageError
 from audiocoach.model.dosage import SELECT_ALL, applies, choosable, selected_exercises
 from audiocoach.model.patient import PatientFile, Plan, is_initials, resolve_plan
 from audiocoach.model.program import Program
@@ -72,14 +72,16 @@ def open_choices(program: Program) -> list[int]:
     return sorted({n for phase in program.phases for n in choosable(phase)})
 
 
-def number(text: str, setting: Setting, errors: dict[str, str], name: str, where: str = "") -> int:
+def number(
+    text: str, setting: Setting[int], errors: dict[str, str], name: str, where: str = ""
+) -> int:
     """A typed number within its bounds, or ``-1`` with the field's sentence in ``errors``."""
     match = _NUMBER.fullmatch(text)
-    value = int(match[1]) if match else -1
-    if not setting.low <= value <= setting.high:
+    try:
+        return setting.check(int(match[1]) if match else text, setting.label)
+    except DosageError:
         errors[name] = setting.dutch(where)
         return -1
-    return value
 
 
 def check_form(

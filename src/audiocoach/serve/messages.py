@@ -14,6 +14,7 @@ import sys
 
 from audiocoach.errors import AudiocoachError, OutputError, SpeechError
 from audiocoach.model.patient import LABEL_MAX, PRACTICE_MAX
+from audiocoach.model.session_cap import MAX_SESSION_MS
 
 LABEL_EMPTY = "Initialen: vul de initialen van de patiënt in, zoals J.d.V."
 LABEL_NOT_INITIALS = (
@@ -30,7 +31,10 @@ VOICE_DIR = "Opnames: die map met opnames staat niet in de uitvoermap."
 SELECTION_UNKNOWN = "Keuze van de oefeningen: kies alleen oefeningen uit de lijst."
 BASE_URL = "Webadres: een adres zoals https://praktijk.nl/audio/ (https, zonder spaties)."
 WAITING = "In de wachtrij: het voorbeeld volgt zodra de audio die nu gemaakt wordt klaar is."
-TOO_LONG = "Een sessie zou langer dan drie uur duren: kies minder herhalingen, series of rust."
+TOO_LONG = (
+    f"Een sessie zou langer dan {MAX_SESSION_MS // 3_600_000} uur duren: kies minder "
+    "herhalingen, series of rust."
+)
 FOLDER_BUSY = (
     "In de map van deze patiënt wordt al audio gemaakt; wacht tot dat klaar is en "
     "probeer het opnieuw."

@@ -1,5 +1,5 @@
-"""What the pages show, made ready for the templates: lengths as a player shows them, the
-preview's script per phase, each exercise's dosage fields. No requests and no state here."""
+"""What the pages show, made ready for the templates: the preview's phases (as ``preview``
+shows them), each exercise's dosage fields. No requests and no state here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import jinja2
 from audiocoach.model.dosage import applies
 from audiocoach.model.program import Program
 from audiocoach.model.settings import DOSAGE_SETTINGS, RATE
+from audiocoach.pipeline.preview import clock
 from audiocoach.serve.form import exercise_field
 
 
@@ -28,18 +29,12 @@ def templates() -> jinja2.Environment:
     )
 
 
-def minutes(seconds: float) -> str:
-    """``12:05``: a session's length as a player shows it."""
-    whole, rest = divmod(round(seconds), 60)
-    return f"{whole}:{rest:02d}"
-
-
 def overall_fields() -> list[dict[str, str]]:
     """The dosage fields for every exercise: name, label and bounds from the settings table."""
     from audiocoach.serve.form import OVERALL
 
     return [
-        {"name": name, "label": s.label, "hint": f"{s.low} tot {s.high}"}
+        {"name": name, "label": s.label, "hint": s.dutch_span}
         for name, key in OVERALL.items()
         for s in (DOSAGE_SETTINGS[key],)
     ]
@@ -47,7 +42,7 @@ def overall_fields() -> list[dict[str, str]]:
 
 def rate_field() -> dict[str, str]:
     """The speaking rate's label and bounds, from the settings table."""
-    return {"label": RATE.label, "hint": f"{RATE.low} tot {RATE.high}"}
+    return {"label": RATE.label, "hint": RATE.dutch_span}
 
 
 def exercise_fields(program: Program) -> list[dict[str, Any]]:
@@ -71,29 +66,18 @@ def exercise_fields(program: Program) -> list[dict[str, Any]]:
 
 
 def preview_view(data: Mapping[str, Any]) -> dict[str, Any]:
-    """``preview --json``'s phases as the page shows them (title, length, per day, script),
-    and the length warnings ``preview`` prints."""
-    shown = []
-    for phase in data["phases"]:
-        lines = []
-        for event in phase["events"]:
-            start = round(event["start_s"])
-            stamp = f"{start // 60:3d}:{start % 60:02d}"
-            if event["kind"] == "tone":
-                lines.append(f"{stamp}  ({event['text']})")
-            elif event["text"] is not None:
-                lines.append(f"{stamp}  {event['text']}")
-            elif event["kind"] == "rest":
-                lines.append(f"{stamp}  (rust {event['duration_s']:g} s)")
-        short = " (kort)" if phase["variant"] == "kort" else ""
-        shown.append(
-            {
-                "title": f"Fase {phase['number']}: {phase['title']}{short}",
-                "file": phase["file"],
-                "duration_s": phase["duration_s"],
-                "minutes": minutes(phase["duration_s"]),
-                "per_day": phase["per_day"],
-                "script": "\n".join(lines),
-            }
-        )
+    """``preview --json``'s phases as the page shows them: each with the title, script and
+    length ``preview`` shows (made where the sessions are, by the same functions), and the
+    length warnings ``preview`` prints."""
+    shown = [
+        {
+            "title": phase["heading"],
+            "file": phase["file"],
+            "duration_s": phase["duration_s"],
+            "minutes": clock(round(phase["duration_s"] * 1000)),
+            "per_day": phase["per_day"],
+            "script": phase["script"],
+        }
+        for phase in data["phases"]
+    ]
     return {"phases": shown, "warnings": list(data.get("warnings", ()))}

@@ -16,10 +16,10 @@ import tomlkit
 
 from audiocoach.errors import AudiocoachError
 from audiocoach.files import write_text
+from audiocoach.model.base_url import check_base_url
 from audiocoach.model.patient import PRACTICE_MAX, parse_rate
 from audiocoach.model.settings import RATE
 from audiocoach.model.toml_file import read_toml
-from audiocoach.output.export import check_base_url
 from audiocoach.serve import messages
 
 PRACTICE_NAME = "praktijk.toml"

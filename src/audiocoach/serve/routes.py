@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,8 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from audiocoach.errors import AudiocoachError
+from audiocoach.model.base_url import folder_url
+from audiocoach.model.patient import Plan
 from audiocoach.model.program_file import load_program
 from audiocoach.serve import messages
 from audiocoach.serve.app import SECURITY_HEADERS, BuildState, Server, server_of
@@ -114,19 +117,30 @@ async def _home(request: Request) -> Response:
     return await form_page(server, FormState(values, selected, every, tones, program))
 
 
-async def _preview_of(server: Server, state: FormState) -> tuple[Any, bool]:
-    """The preview of a checked form, or ``waiting`` when the speech process is busy."""
-    assert state.checked is not None
+async def preview_of(
+    server: Server, plan: Callable[[], Plan], errors: dict[str, str]
+) -> tuple[Any, bool]:
+    """The page's preview of the plan (the patient form's and the program editor's alike),
+    and whether it is waiting (``True`` when the speech process is busy or slow). A plan that
+    cannot be made (a session over the cap) or a preview that fails puts its Dutch sentence
+    in ``errors["form"]``."""
     if server.busy():
         return None, True
     try:
-        data = await server.preview(state.checked.plan)
+        data = await server.preview(plan())
     except AudiocoachError as error:
-        state.errors["form"] = messages.dutch(error)
+        errors["form"] = messages.dutch(error)
         return None, False
     except TimeoutError:
         return None, True
     return preview_view(data), False
+
+
+async def _preview_of(server: Server, state: FormState) -> tuple[Any, bool]:
+    """The preview of a checked form, or ``waiting`` when the speech process is busy."""
+    checked = state.checked
+    assert checked is not None
+    return await preview_of(server, lambda: checked.plan, state.errors)
 
 
 async def _submit(request: Request) -> Response:
@@ -174,7 +188,7 @@ def _request(server: Server, checked: Checked) -> BuildRequest:
         checked.practice,
         checked.patient_toml,
         checked.label,
-        base_url=f"{base}{checked.folder}/" if base else None,
+        base_url=folder_url(base, checked.folder) if base else None,
     )
 
 

@@ -25,7 +25,7 @@ async def _page(
         errors=errors,
         voices=voices,
         rate_label=RATE.label,
-        rate_span=f"{RATE.low} tot {RATE.high}",
+        rate_span=RATE.dutch_span,
         saved=saved,
     )
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from audiocoach.errors import AudiocoachError, SpeechError
+from audiocoach.model.base_url import BaseUrl
 from audiocoach.pipeline.processes import become_child, spawn_context
 
 if TYPE_CHECKING:
@@ -191,13 +192,15 @@ def run_preview(plan: Plan, _progress: PercentCallback) -> dict[str, Any]:
     warnings ``preview`` prints when a session or a day is long (one wording, one place)."""
     from audiocoach.pipeline.build import prepare
     from audiocoach.pipeline.length import length_warnings
-    from audiocoach.pipeline.preview import preview_data
-    from audiocoach.script.session import time_per_day
+    from audiocoach.pipeline.preview import preview_data, script_lines
+    from audiocoach.script.session import session_title, time_per_day
 
     sessions, _ = prepare(plan.program, _voice(plan))
     data = preview_data(plan.program, sessions)
     for phase, session in zip(data["phases"], sessions, strict=True):
         phase["per_day"] = time_per_day(plan.program, session.timeline.duration_ms)
+        phase["heading"] = session_title(session.phase, session.variant)
+        phase["script"] = "\n".join(script_lines(session.timeline))
     data["warnings"] = length_warnings(plan.program, sessions)
     return data
 
@@ -213,7 +216,7 @@ class BuildRequest:
     """Put in place with the audio it describes, in the same all-or-nothing step."""
     label: str = ""
     """The patient's initials: on the page, in the tags, the playlist and the feed."""
-    base_url: str | None = None
+    base_url: BaseUrl | None = None
     """Where the practice publishes this patient's folder (a feed and a QR code)."""
 
 
@@ -224,7 +227,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
     from audiocoach.pipeline.build import build
     from audiocoach.pipeline.session import percent_done
     from audiocoach.pipeline.voices import cache_warning
-    from audiocoach.script.session import session_file_name, time_per_day
+    from audiocoach.script.session import session_title, time_per_day
     from audiocoach.serve.patients import PATIENT_NAME
 
     folder = prepare_folder(request.folder)
@@ -252,8 +255,7 @@ def run_build(request: BuildRequest, progress: PercentCallback) -> dict[str, Any
         "files": [
             {
                 "name": b.path.name,
-                "title": f"Fase {b.phase.number}: {b.phase.title}"
-                + (" (kort)" if b.path.name == session_file_name(b.phase, "kort") else ""),
+                "title": session_title(b.phase, b.variant),
                 "duration_s": b.duration_ms / 1000,
                 "per_day": time_per_day(program, b.duration_ms),
                 "kept": b.kept,

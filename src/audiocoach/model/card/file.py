@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiocoach.errors import CardError
-from audiocoach.files import FileTooLarge, NotRegularFile, read_regular, write_new_text
+from audiocoach.files import read_given, write_new_text
 from audiocoach.model.card.draft import draft_toml
 from audiocoach.model.card.text import CardDraft, read_card
 
@@ -57,20 +57,7 @@ def check_new_file(out: Path) -> None:
 
 def card_text(card: Path) -> str:
     """The text of a card's file: a PDF's extracted text, or UTF-8 (or Windows) text."""
-    try:
-        data = read_regular(card, MAX_CARD_BYTES)
-    except FileNotFoundError:
-        raise CardError(f"The card {card} does not exist.") from None
-    except IsADirectoryError:
-        raise CardError(f"The card {card} is a folder, not a file.") from None
-    except NotRegularFile:
-        raise CardError(f"The card {card} is not a regular file.") from None
-    except FileTooLarge:
-        raise CardError(
-            f"The card {card} is larger than {MAX_CARD_BYTES // 2**20} MB; it cannot be one."
-        ) from None
-    except OSError as error:
-        raise CardError(f"The card {card} cannot be read: {error.strerror}.") from None
+    data = read_given(card, MAX_CARD_BYTES, "card", CardError)
     text = _pdf_text(data, card) if data.startswith(b"%PDF-") else _plain_text(data, card)
     if len(text) > MAX_CARD_CHARS:
         raise CardError(f"The card {card} holds more than {MAX_CARD_CHARS} characters of text.")

@@ -17,6 +17,7 @@ from typing import Literal
 
 from audiocoach.dutch_words import number_word
 from audiocoach.model.program import BOUNDS, Dosage
+from audiocoach.model.settings import TIMES_PER_DAY
 
 FindingKind = Literal["guess", "check", "unread"]
 _Take = Callable[[str], "re.Match[str] | None"]
@@ -189,7 +190,7 @@ def times_per_day(lines: Sequence[Line], findings: list[Finding]) -> tuple[int, 
         match = DAILY.search(line.text)
         if match:
             low, high = _count(match["low"]), _count(match["high"] or match["low"])
-            if low and high and 1 <= low <= high <= 12:
+            if low and high and TIMES_PER_DAY.low <= low <= high <= TIMES_PER_DAY.high:
                 return low, high
             findings.append(Finding("unread", line.line, f"'{match.group()}'."))
     findings.append(Finding("guess", 0, "how often a day: once.", field="times_per_day"))
