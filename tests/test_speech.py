@@ -12,7 +12,8 @@ import pytest
 
 from audiocoach.audio.samples import SAMPLE_RATE, Sound, conform, sound_from_wav
 from audiocoach.errors import SpeechError
-from audiocoach.speech.espeak import EspeakVoice, dutch_voices
+from audiocoach.speech.engines import dutch_voices
+from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.speaker_client import Speaker
 from audiocoach.speech.voice import Clip, Voice, clip_key, clip_of
 
