@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.model.program import Program
-from audiocoach.output.export import check_base_url, feed, webvtt, write_bundle, write_extras
+from audiocoach.output.export import check_base_url, feed, write_bundle, write_extras
+from audiocoach.output.extras import webvtt
 from audiocoach.output.listing import SessionFile, present
 from audiocoach.output.manifest import Manifest
 from audiocoach.output.webpage import clock, dosage_words, exercise_span, schedule
