@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from audiocoach.model.base_url import check_base_url
 from audiocoach.model.program import Program
-from audiocoach.output.export import feed, webvtt, write_bundle, write_extras
+from audiocoach.output.export import feed, write_bundle, write_extras
+from audiocoach.output.extras import webvtt
 from audiocoach.output.listing import SessionFile, present
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.webpage import clock, dosage_words, exercise_span, schedule

@@ -12,7 +12,8 @@ import pytest
 
 from audiocoach.errors import SpeechError
 from audiocoach.sound import SAMPLE_RATE, Clip, Sound, conform, sound_from_wav
-from audiocoach.speech.espeak import EspeakVoice, dutch_voices
+from audiocoach.speech.engines import dutch_voices
+from audiocoach.speech.espeak import EspeakVoice
 from audiocoach.speech.speaker_client import Speaker
 from audiocoach.speech.voice import Voice, clip_key, clip_of
 

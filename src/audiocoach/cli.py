@@ -71,7 +71,7 @@ from audiocoach.pipeline.session import write_scripts
 from audiocoach.pipeline.voices import voice_for_plan
 from audiocoach.script.phrases import phrase_list, write_phrases
 from audiocoach.speech.cache import cache_info, clear_cache
-from audiocoach.speech.espeak import dutch_voices
+from audiocoach.speech.engines import dutch_voices
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 """``-h`` as well as ``--help``, on every command (sub-commands inherit it)."""

@@ -23,6 +23,7 @@ import typer
 from audiocoach.model.patient import PlanOptions
 from audiocoach.model.settings import DOSAGE_SETTINGS as _D
 from audiocoach.model.settings import JOBS, PORT, RATE
+from audiocoach.speech.engines import voice_help
 
 # The options that lay a plan over a patient file, shared by build, preview and phrases.
 ProgramOption = Annotated[
@@ -36,10 +37,7 @@ VoiceOption = Annotated[
     typer.Option(
         "--voice",
         metavar="VOICE",
-        help=(
-            "Speech engine voice id (see 'audiocoach voices'), or a Piper voice model file "
-            "(.onnx, with its .onnx.json beside it); default: the engine's Dutch voice."
-        ),
+        help=voice_help(),
     ),
 ]
 RateOption = Annotated[

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from audiocoach.errors import AudiocoachError, Interrupted
 from audiocoach.model.dosage import choice_needed
 from audiocoach.output.export import zip_notice
+from audiocoach.output.extras import extra_kinds, kind_of
 from audiocoach.pipeline.length import length_warnings
 from audiocoach.pipeline.session import ProgressCallback, percent_done
 from audiocoach.pipeline.target import Handout, Target
@@ -132,9 +133,9 @@ def changed_line(handout: Handout) -> str:
     """ "Changed in uit: 2 MP3s, 4 transcripts, index.html.", or that nothing did."""
     names = handout.changed
     mp3s = [n for n in names if n.endswith(".mp3")]
-    texts = [n for n in names if n.endswith((".vtt", "-tekst.html"))]
-    parts = [_count(len(mp3s), "MP3"), _count(len(texts), "transcript")]
-    parts += [n for n in names if n not in mp3s and n not in texts]
+    beside = [kind_of(n) for n in names]
+    parts = [_count(len(mp3s), "MP3"), *(_count(beside.count(k), k) for k in extra_kinds())]
+    parts += [n for n, kind in zip(names, beside, strict=True) if n not in mp3s and kind is None]
     parts += [f"{path.name} removed" for path in handout.removed]
     said = [part for part in parts if part]
     if not said:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import html
 import urllib.parse
 import xml.etree.ElementTree as ET
 import zipfile
@@ -19,10 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from audiocoach.audio.session import Session
-from audiocoach.audio.timeline import Timeline
 from audiocoach.files import atomic_writer, write_bytes
 from audiocoach.model.base_url import BaseUrl
 from audiocoach.model.program import Program
+from audiocoach.output import extras as extra_files
 from audiocoach.output import webapp
 from audiocoach.output.listing import Locate, SessionFile, present
 from audiocoach.output.manifest import Manifest
@@ -33,8 +32,7 @@ from audiocoach.output.tags import (
     for_patient,
     track_title,
 )
-from audiocoach.output.webpage import dosage_words, render_page, render_transcript
-from audiocoach.script.dutch import written_forms
+from audiocoach.output.webpage import dosage_words, render_page
 from audiocoach.script.session import session_title
 
 PAGE_NAME = "index.html"
@@ -48,37 +46,6 @@ EXTRA = "extra"
 """The manifest's fingerprint for the files made from the session files (page, feed, ...)."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip entry's time: the earliest a zip can hold, so a rebuild gives the same bytes."""
-
-
-def transcript_name(mp3_name: str) -> str:
-    """``fase-1a-gehele-periode.vtt`` beside ``fase-1a-gehele-periode.mp3``."""
-    return f"{Path(mp3_name).stem}.vtt"
-
-
-def transcript_page_name(mp3_name: str) -> str:
-    """``fase-1a-gehele-periode-tekst.html``: the transcript to read, beside the MP3."""
-    return f"{Path(mp3_name).stem}-tekst.html"
-
-
-def vtt_time(ms: int) -> str:
-    """``00:01:02.345``: WebVTT's time stamp, hours always written."""
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def webvtt(timeline: Timeline) -> str:
-    """Every spoken line of the session as a WebVTT cue at its time in the timeline.
-
-    The text is what the voice says, with the spellings that were changed only for the voice
-    ("es-ie-gewricht") written as on the card again.
-    """
-    cues = ["WEBVTT", ""]
-    for number, event in enumerate((e for e in timeline.events if e.spoken), 1):
-        text = html.escape(written_forms(event.text or ""), quote=False)
-        cues += [str(number), f"{vtt_time(event.start_ms)} --> {vtt_time(event.end_ms)}", text, ""]
-    return "\n".join(cues)
 
 
 def describe(program: Program, session: Session) -> SessionRecord:
@@ -196,26 +163,25 @@ def write_extras(
     base_url: BaseUrl | None = None,
     unchanged_in: Path | None = None,
 ) -> list[Path]:
-    """Write the transcripts (WebVTT and a page to read), the playlist, the page and (with
-    ``base_url``) the feed for these session files; returns where each one is.
+    """Write the files beside each MP3 (:data:`~audiocoach.output.extras.SESSION_EXTRAS`: the
+    transcripts), the playlist, the page and (with ``base_url``) the feed for these session
+    files; returns where each one is.
 
     A file whose bytes would not change is left as it is, in ``out_dir`` or in
     ``unchanged_in`` (the folder, where ``out_dir`` is a build's stage), so a build that
     changed nothing touches nothing."""
     written = []
-    transcripts = []
 
     def put(name: str, data: bytes) -> None:
         written.append(_put(out_dir / name, data, unchanged_in and unchanged_in / name))
 
     for file in files:
-        transcripts.append(webvtt(file.timeline))
-        put(transcript_name(file.name), transcripts[-1].encode("utf-8"))
-        text = render_transcript(program, file, transcript_name(file.name), label, practice)
-        put(transcript_page_name(file.name), text.encode("utf-8"))
+        for extra in extra_files.SESSION_EXTRAS:
+            put(extra.name(file.name), extra.make(program, file, label, practice))
     put(PLAYLIST_NAME, playlist(program, files, label).encode("utf-8"))
     players = [
-        (file, transcript_name(file.name), transcript_page_name(file.name)) for file in files
+        (file, extra_files.transcript_name(file.name), extra_files.page_links(file.name))
+        for file in files
     ]
     url = None if base_url is None else page_url(base_url)
     page = render_page(

@@ -57,8 +57,8 @@ class Player:
     file: str
     transcript: str
     """The WebVTT file, for players that show captions (a browser's ``<audio>`` does not)."""
-    transcript_page: str
-    """The transcript to read: the script per exercise, with times."""
+    links: tuple[tuple[str, str], ...]
+    """The files beside the MP3 to link to, (name, words): the transcript to read, ..."""
     minutes: str
     per_day: str
     """What this session asks of a day at the card's frequency ("3 tot 5 keer per dag: …")."""
@@ -257,7 +257,9 @@ def sheet(files: Sequence[SessionFile]) -> list[SheetRow]:
     return rows
 
 
-def _player(program: Program, index: int, file: SessionFile, vtt: str, page: str) -> Player:
+def _player(
+    program: Program, index: int, file: SessionFile, vtt: str, links: tuple[tuple[str, str], ...]
+) -> Player:
     """The ``index``-th player on the page, with its now-view's steps and chapters."""
     minutes = round(file.duration_ms / 60_000)
     timeline = {
@@ -270,7 +272,7 @@ def _player(program: Program, index: int, file: SessionFile, vtt: str, page: str
         file.variant,
         file.name,
         vtt,
-        page,
+        links,
         f"{minutes} minuten",
         time_per_day(program, file.duration_ms),
         f"sessie-{index}",
@@ -280,14 +282,14 @@ def _player(program: Program, index: int, file: SessionFile, vtt: str, page: str
 
 def render_page(
     program: Program,
-    players: Sequence[tuple[SessionFile, str, str]],
+    players: Sequence[tuple[SessionFile, str, tuple[tuple[str, str], ...]]],
     *,
     practice: str | None = None,
     label: str | None = None,
     url: str | None = None,
     web_app: bool = False,
 ) -> str:
-    """The page for these session files: (file, WebVTT name, transcript page name). ``label``
+    """The page for these session files: (file, WebVTT name, links beside it). ``label``
     names the patient; ``url``, the page's own address, adds its QR code; ``web_app`` links the
     web app manifest and registers the service worker that keep it for offline use."""
     files = [p[0] for p in players]

@@ -19,6 +19,7 @@ from audiocoach.files import write_text
 from audiocoach.folders import Bundle
 from audiocoach.journal import mark
 from audiocoach.output import export
+from audiocoach.output.extras import session_extra_names
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest
 from audiocoach.output.tags import id3_tag
 from audiocoach.pipeline.plan import PhasePlan, plan_files, to_make
@@ -31,9 +32,7 @@ def bundle_names(scripts: Sequence[SessionScript]) -> list[str]:
     """The files a build of these scripts writes, as far as they are known before it starts."""
     mp3s = [session_file_name(s.phase, s.variant) for s in scripts]
     extras = [export.PLAYLIST_NAME, export.PAGE_NAME, *export.ONLINE_NAMES, MANIFEST_NAME]
-    texts = [
-        name for n in mp3s for name in (export.transcript_name(n), export.transcript_page_name(n))
-    ]
+    texts = [name for n in mp3s for name in session_extra_names(n)]
     return [*mp3s, *texts, *extras]
 
 

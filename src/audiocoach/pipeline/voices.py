@@ -19,23 +19,19 @@ from audiocoach.model.program import Program
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.script.phrases import Phrase, phrase_list, phrases_csv
 from audiocoach.speech.cache import CachedVoice
-from audiocoach.speech.espeak import DEFAULT_RATE, EspeakVoice, is_bundled
-from audiocoach.speech.piper import PiperVoice, is_piper_model
+from audiocoach.speech.engines import engine_for
+from audiocoach.speech.espeak import DEFAULT_RATE
 from audiocoach.speech.recorded import RecordedVoice
-from audiocoach.speech.system import SystemVoice
 from audiocoach.speech.voice import Voice
 
 MISSING_NAME = "ontbrekende-opnames.csv"
 
 
 def engine_voice(voice: str | None, rate: int) -> Voice:
-    """A Piper voice when ``voice`` names a ``.onnx`` model, a system voice (Windows, macOS)
-    when it names one, else the bundled espeak-ng's voice (the default on every platform)."""
-    if voice is not None and is_piper_model(voice):
-        return PiperVoice(Path(voice), rate)
-    if voice is not None and not is_bundled(voice):
-        return SystemVoice(voice, rate)
-    return EspeakVoice(voice, rate)
+    """The voice of the engine that claims ``voice`` (:data:`~audiocoach.speech.engines.ENGINES`:
+    a Piper model, a system voice on Windows and macOS), else the bundled espeak-ng's, the
+    default on every platform."""
+    return engine_for(voice).make(voice, rate)
 
 
 def choose_voice(

@@ -168,12 +168,11 @@ def _label(label: str, errors: dict[str, str]) -> str:
 
 
 def _voice(voice: str, out: Path, voices: Sequence[str], errors: dict[str, str]) -> str:
-    """An engine voice of the list, or a Piper model (``.onnx``) inside the output folder."""
-    from audiocoach.speech.piper import is_piper_model
+    """An engine voice of the list, or a voice model file (Piper's ``.onnx``) inside the output
+    folder."""
+    from audiocoach.speech.engines import accepts
 
-    if not voice or voice in voices:
-        return voice
-    if is_piper_model(voice) and inside(out, Path(voice)):
+    if accepts(voice, voices, lambda path: inside(out, path)):
         return voice
     errors["voice"] = messages.VOICE
     return ""

@@ -61,6 +61,8 @@ def check_practice(
     values: Mapping[str, str], voices: Sequence[str]
 ) -> tuple[Practice, dict[str, str]]:
     """The settings page's fields checked: the settings, and a Dutch message per wrong field."""
+    from audiocoach.speech.engines import accepts
+
     name, url, voice, rate = (values.get(key, "").strip() for key in FIELDS)
     errors: dict[str, str] = {}
     if len(name) > PRACTICE_MAX or not name.isprintable():
@@ -70,7 +72,7 @@ def check_practice(
             url = check_base_url(url)
         except AudiocoachError:
             errors["webadres"] = messages.BASE_URL
-    if voice and voice not in voices:
+    if not accepts(voice, voices, None):  # a list to choose from: no model files
         errors["stem"] = messages.VOICE
     if rate:
         try:

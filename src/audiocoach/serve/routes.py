@@ -55,6 +55,8 @@ def new_state(server: Server) -> FormState:
 async def form_page(server: Server, state: FormState, status: int = 200, **more: Any) -> Response:
     """The form with the state's values and messages, and what ``more`` adds (a preview,
     a question)."""
+    from audiocoach.speech.engines import voice_label
+
     program = state.program or load_program()
     voices, voices_error = await server.voice_list()
     voice = state.values.get("voice", "")
@@ -85,6 +87,7 @@ async def form_page(server: Server, state: FormState, status: int = 200, **more:
         rate=rate_field(),
         voices=voices,
         other_voice=voice if voice and voice not in known else "",
+        other_voice_label=voice_label(voice),
         **context,
     )
 

@@ -182,7 +182,7 @@ def _voice(plan: Plan) -> Voice:
 
 def run_voices(_job: None, _progress: PercentCallback) -> list[tuple[str, str]]:
     """The engine's Dutch voices: (id, name)."""
-    from audiocoach.speech.espeak import dutch_voices
+    from audiocoach.speech.engines import dutch_voices
 
     return [(info.id, info.name) for info in dutch_voices()]
 

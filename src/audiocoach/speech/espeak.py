@@ -24,7 +24,6 @@ from audiocoach.speech.voice import Voice
 
 DEFAULT_RATE = 150
 """Words per minute: slower than the engine's 200, for someone exercising on a mat."""
-DUTCH = "nl"
 DEFAULT_VOICE = "gmw/nl"
 """The bundled espeak-ng's Dutch voice."""
 INSTALL_HINT = (
@@ -44,10 +43,6 @@ class VoiceInfo:
     languages: tuple[str, ...]
 
 
-def _is_dutch(info: VoiceInfo) -> bool:
-    return any(lang.lower().startswith(DUTCH) for lang in info.languages) or info.id.endswith("/nl")
-
-
 @cache
 def bundled_voices() -> tuple[VoiceInfo, ...]:
     """Every voice of the bundled espeak-ng (asked once of a speaker that loads none)."""
@@ -56,30 +51,6 @@ def bundled_voices() -> tuple[VoiceInfo, ...]:
     except SpeakerError as error:
         raise SpeechError(f"The speech engine could not start ({error}). {INSTALL_HINT}") from None
     return tuple(VoiceInfo(v["id"], v["name"], tuple(v["languages"])) for v in listed)
-
-
-def available_voices() -> list[VoiceInfo]:
-    """Every voice: the bundled espeak-ng's, then the system's (Windows, macOS)."""
-    from audiocoach.speech.system import system_voices
-
-    return [*bundled_voices(), *system_voices()]
-
-
-def dutch_voices() -> list[VoiceInfo]:
-    """The Dutch voices, the bundled plain Dutch one first, then the system's."""
-    from audiocoach.speech.system import system_voices
-
-    bundled = sorted(
-        (v for v in bundled_voices() if _is_dutch(v)),
-        key=lambda v: (v.id != DEFAULT_VOICE, v.id),
-    )
-    return bundled + [v for v in system_voices() if _is_dutch(v)]
-
-
-def unknown_voice(voice_id: str) -> str:
-    """The sentence for a ``--voice`` that names no voice here."""
-    names = ", ".join(v.id for v in dutch_voices()) or "none"
-    return f"The voice '{voice_id}' does not exist; Dutch voices here: {names}."
 
 
 def _build() -> str:
@@ -92,6 +63,13 @@ def _build() -> str:
         return f"system-{ctypes.util.find_library('espeak-ng')}"
 
 
+def _unknown(voice_id: str) -> SpeechError:
+    """A voice id the library does not have, said as for every engine (:mod:`.engines`)."""
+    from audiocoach.speech.engines import unknown_voice
+
+    return SpeechError(unknown_voice(voice_id))
+
+
 class EspeakVoice(Voice):
     """The bundled espeak-ng in one voice and rate. A voice named is checked against the
     library's list when the voice is made; the speaker process starts with the first text, so
@@ -99,7 +77,7 @@ class EspeakVoice(Voice):
 
     def __init__(self, voice_id: str | None = None, rate: int = DEFAULT_RATE) -> None:
         if voice_id is not None and all(v.id != voice_id for v in bundled_voices()):
-            raise SpeechError(unknown_voice(voice_id))
+            raise _unknown(voice_id)
         self.voice_id = voice_id or DEFAULT_VOICE
         self.rate = rate
         self._speaker: Speaker | None = None
@@ -117,7 +95,7 @@ class EspeakVoice(Voice):
                     f"The speech engine could not start ({error}). {INSTALL_HINT}"
                 ) from None
             if speaker is None:
-                raise SpeechError(unknown_voice(self.voice_id))
+                raise _unknown(self.voice_id)
             self._speaker = speaker
         return self._speaker
 

@@ -69,7 +69,7 @@ class SystemVoice(Voice):
 
     def __init__(self, voice_id: str, rate: int) -> None:
         if voice_id not in {v.id for v in system_voices()}:
-            from audiocoach.speech.espeak import unknown_voice
+            from audiocoach.speech.engines import unknown_voice
 
             raise SpeechError(unknown_voice(voice_id))
         self.voice_id = voice_id
