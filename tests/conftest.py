@@ -1,4 +1,10 @@
-"""Shared fixtures: the real speech engine, the built-in card, and one real default build."""
+"""Shared fixtures: the real speech engine and a tone voice for tests, the built-in card and
+small programs, and one real default build.
+
+A test that uses a fixture which builds whole sessions with the real engine (the default build,
+the README's fresh install, the example patient's page, the two bundles) is marked ``slow`` here,
+so ``pytest -m "not slow"`` is the quick set of unit tests without anyone remembering to mark it.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ from audiocoach.model.program_file import load_program
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
-from helpers import SOURCE_DATE_EPOCH, audiocoach
+from fake_voice import ToneVoice
+from helpers import SOURCE_DATE_EPOCH, audiocoach, tiny_program, two_phases
 from two_bundles import bundles
 
 
@@ -42,6 +49,35 @@ def program() -> Program:
 def all_chosen(program: Program) -> Program:
     """The card with every exercise of phase 2 chosen (``--select all``): both phases."""
     return apply_overrides(program, Overrides(select_all=True))
+
+
+SLOW_FIXTURES = frozenset({"default_build", "earlier", "installed", "example_page", "bundles"})
+"""Fixtures that build whole sessions with the real speech engine and encoder."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses a slow fixture is slow: it pays for that build when run alone."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def tone_voice() -> ToneVoice:
+    """A fresh stand-in voice (tests/fake_voice.py): for tests not about the engine's sound."""
+    return ToneVoice()
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    """``helpers.TINY_PROGRAM``: one phase of one short exercise."""
+    return load_program(tiny_program(tmp_path_factory.mktemp("tiny")))
+
+
+@pytest.fixture(scope="session")
+def two_phase(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    """``helpers.TWO_PHASES``: two phases, four short sessions, exercise 2 in phase 2 only."""
+    return load_program(two_phases(tmp_path_factory.mktemp("two-phases")))
 
 
 @pytest.fixture(scope="session")

@@ -20,43 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.speech.cache import ENV_VAR, SUFFIX
-from helpers import run_cli, tree_hashes
+from helpers import run_cli, tree_hashes, two_phases
 
 pytestmark = pytest.mark.slow
-
-SMALL_PROGRAM = """
-[program]
-title = "Kleine oefensessie"
-
-[[phases]]
-number = 1
-title = "Begin"
-exercises = [1]
-
-[[phases]]
-number = 2
-title = "Opbouw"
-exercises = [2]
-
-[[exercises]]
-number = 1
-title = "Knie heffen"
-instruction = "Kantel het bekken achterover en houd de knieën tegen elkaar."
-dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 2 }
-
-[[exercises]]
-number = 2
-title = "Armen heffen"
-instruction = "Til de linkerarm naar het plafond, dan de rechterarm."
-[exercises.dosage]
-pattern = "parts"
-reps = 1
-sets = 2
-rest_s = 2
-move_s = 2
-cues = ["links", "rechts"]
-"""
-"""Two phases of one short exercise each (so two encoding workers), with lexicon words."""
 
 BUSY_LOOP = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() < end: pass\n"
 """Keeps one core busy, and stops by itself after 15 minutes should nothing end it."""
@@ -64,9 +30,8 @@ BUSY_LOOP = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() <
 
 @pytest.fixture
 def small_program(tmp_path: Path) -> Path:
-    path = tmp_path / "klein.toml"
-    path.write_text(SMALL_PROGRAM, encoding="utf-8")
-    return path
+    """``helpers.TWO_PHASES``: two phases (so two encoding workers), words of the lexicon."""
+    return two_phases(tmp_path)
 
 
 @pytest.fixture
