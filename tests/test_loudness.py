@@ -140,6 +140,7 @@ print(repr(Leveller(clips).gain_db(sessions[0].timeline)))
 """
 
 
+@pytest.mark.slow
 def test_every_process_finds_the_same_gain_to_the_last_bit() -> None:
     """Workers level their phases, each process with its own string hashing: a gain that
     varied with it (clips filtered in set order) gave files that differed from build to build."""

@@ -219,6 +219,7 @@ def test_a_bad_value_gets_a_dutch_sentence_naming_its_field_and_builds_nothing(
     assert sorted(out.rglob("*")) == before
 
 
+@pytest.mark.slow
 def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> None:
     """The lengths and time per day before building: what ``preview --json`` says."""
     data: Form = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
@@ -264,6 +265,7 @@ def test_a_long_session_gets_the_warning_preview_prints(
     assert 'class="warning"' not in short["html"]
 
 
+@pytest.mark.slow
 def test_make_audio_links_mp3s_page_zip_and_patient_file(
     client: TestClient, out: Path, runner: CliRunner
 ) -> None:
@@ -315,6 +317,7 @@ def test_make_audio_links_mp3s_page_zip_and_patient_file(
     assert "Nothing changed in " in again.stdout
 
 
+@pytest.mark.slow
 def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: Path) -> None:
     build(client, label="M.N.", program="klein.toml", reps="3", sets="1")
     page = client.get("/", params={"patient": "m-n/patient.toml"})
@@ -330,6 +333,7 @@ def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: P
     assert not any(item["kept"] for item in changed["result"]["files"])
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_are_queued_not_mixed(client: TestClient, out: Path) -> None:
     data: Form = {"csrf": token(client), "actie": "maak", "tones": "aan", "program": "klein.toml"}
     data["kies"] = ["1"]
@@ -384,6 +388,7 @@ def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: Tes
     assert found["label"].startswith("Initialen: alleen initialen, zoals J.d.V.")
 
 
+@pytest.mark.slow
 def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Path) -> None:
     """A crash of the engine takes its process down, never the server: the next build runs."""
     assert isinstance(client.app, Starlette)
