@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from audiocoach.model.dosage import Overrides, apply_overrides
 from audiocoach.model.program import Program
@@ -24,7 +24,7 @@ from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
 from fake_voice import ToneVoice
-from helpers import SOURCE_DATE_EPOCH, audiocoach, tiny_program, two_phases
+from helpers import SOURCE_DATE_EPOCH, audiocoach, run_cli, tiny_program, two_phases
 from two_bundles import bundles
 
 
@@ -51,7 +51,9 @@ def all_chosen(program: Program) -> Program:
     return apply_overrides(program, Overrides(select_all=True))
 
 
-SLOW_FIXTURES = frozenset({"default_build", "earlier", "installed", "example_page", "bundles"})
+SLOW_FIXTURES = frozenset(
+    {"default_build", "first_cli_build", "earlier", "installed", "example_page", "bundles"}
+)
 """Fixtures that build whole sessions with the real speech engine and encoder."""
 
 
@@ -101,6 +103,14 @@ def default_build(
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def first_cli_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """``audiocoach build --out DIR`` into an empty folder, in this process, once: the card's
+    default build (phase 1 only, phase 2 waits for the therapist's choice) and what it said."""
+    out = tmp_path_factory.mktemp("cli-build") / "uit"
+    return out, run_cli(CliRunner(), "build", "--out", str(out))
 
 
 @pytest.fixture

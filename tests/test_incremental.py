@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.errors import OutputError
@@ -176,13 +176,14 @@ def test_workers_write_the_same_bytes_as_one_process(
     assert speaking[-1][0] == speaking[-1][1]
 
 
-@pytest.mark.slow
-def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -> None:
+def test_the_cli_says_which_files_were_kept(
+    first_cli_build: tuple[Path, Result], runner: CliRunner
+) -> None:
     """The default build, twice: phase 1 only (phase 2 waits for the therapist's choice)."""
-    first = run_cli(runner, "build", "--out", str(tmp_path))
+    out, first = first_cli_build
     assert first.exit_code == 0, first.output
     assert "unchanged" not in first.stdout
-    assert sorted(p.name for p in tmp_path.glob("*.mp3")) == [
+    assert sorted(p.name for p in out.glob("*.mp3")) == [
         "fase-1a-gehele-periode.mp3",
         "fase-1b-gehele-periode-kort.mp3",
     ]
@@ -191,7 +192,7 @@ def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -
     assert "--select all" in last
     # The card's most, five times a day, of phase 1's short session is over an hour.
     assert first.stderr.startswith("Let op, fase 1: "), first.stderr
-    second = run_cli(runner, "build", "--out", str(tmp_path))
+    second = run_cli(runner, "build", "--out", str(out))  # leaves the folder as it was
     assert second.exit_code == 0, second.output
     unchanged = [
         line

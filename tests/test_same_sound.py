@@ -4,7 +4,7 @@ A cold build (nothing in the speech cache) crashed with a segmentation fault in 
 two other programs kept both cores busy. Ten cold builds beside two busy loops must all end
 well. And because each text now sounds the same whoever speaks it, and whenever, a build's
 bytes no longer depend on what the speech cache held: empty, filled by another patient's
-build, by a preview, or with two entries swapped. A small program keeps both quick.
+build, by a preview, or with two entries swapped. Small programs keep both quick.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.speech.cache import ENV_VAR, SUFFIX
-from helpers import run_cli, tree_hashes, two_phases
+from helpers import run_cli, tiny_program, tree_hashes, two_phases
 
 pytestmark = pytest.mark.slow
 
@@ -47,9 +47,10 @@ def busy_computer() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("busy_computer")
-def test_ten_cold_builds_beside_two_busy_loops_all_succeed(
-    small_program: Path, tmp_path: Path
-) -> None:
+def test_ten_cold_builds_beside_two_busy_loops_all_succeed(tmp_path: Path) -> None:
+    """Each cold: an empty speech cache. The smallest program (``helpers.TINY_PROGRAM``: its
+    full and short session, so two encoding workers) is a cold build as any other is."""
+    program = tiny_program(tmp_path)
     for run in range(10):
         cache = tmp_path / f"cache-{run}"
         env = {
@@ -59,7 +60,7 @@ def test_ten_cold_builds_beside_two_busy_loops_all_succeed(
             "PYTHONFAULTHANDLER": "1",
         }
         build = subprocess.run(
-            [sys.executable, "-m", "audiocoach", "build", "--program", str(small_program),
+            [sys.executable, "-m", "audiocoach", "build", "--program", str(program),
              "--jobs", "2", "--quiet", "--out", str(tmp_path / f"uit-{run}")],
             capture_output=True, text=True, env=env, check=False, timeout=600,
         )  # fmt: skip
