@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lameenc
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -62,6 +63,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+class EncodedInAQuickTest(AssertionError):
+    """A test not marked ``slow`` started the MP3 encoder."""
+
+
+@pytest.fixture(autouse=True)
+def quick_tests_encode_nothing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holds the marker to its word: a test that encodes an MP3 in this process is ``slow``."""
+    if request.node.get_closest_marker("slow") is None:
+
+        def refuse(*_: object) -> None:
+            raise EncodedInAQuickTest(f"{request.node.nodeid} encodes MP3s: mark it slow")
+
+        monkeypatch.setattr(lameenc, "Encoder", refuse)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Skipping what did not change, and encoding phases side by side in worker processes.
 
 Built from the small two-phase program with the tone voice: these tests are about which files
-are made again, not how the engine sounds (its sound is the end-to-end tests')."""
+are made again, not how the engine sounds (its sound is the end-to-end tests'). Each builds
+MP3s, so all are ``slow``."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from audiocoach.speech.espeak import EspeakVoice
 from counting import with_dosage
 from fake_voice import ToneVoice
 from helpers import decode, run_cli, session_of
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -161,7 +164,6 @@ def test_other_encoder_settings_rebuild(card: Program, cached: CachedVoice, tmp_
     assert rebuilt(again) == [True] * 4
 
 
-@pytest.mark.slow
 def test_workers_write_the_same_bytes_as_one_process(
     card: Program, cached: CachedVoice, tmp_path: Path
 ) -> None:

@@ -1,5 +1,4 @@
-"""``audiocoach serve``: the app's routes through Starlette's test client, with the real speech
-process and real builds (of a small program, or a small dosage)."""
+"""``audiocoach serve``: its routes through Starlette's test client, real speech and builds."""
 
 from __future__ import annotations
 
@@ -87,8 +86,7 @@ def build(client: TestClient, **fields: Any) -> dict[str, Any]:
 
 
 def every_choice(program: str | None) -> list[str]:
-    """The ticks a build needs: the small program's one exercise to choose; on the card,
-    none (phase 2 is then not made, as the form starts)."""
+    """The ticks a build needs: the small program's one exercise; none on the card (no phase 2)."""
     return ["1"] if program == "klein.toml" else []
 
 
@@ -219,7 +217,6 @@ def test_a_bad_value_gets_a_dutch_sentence_naming_its_field_and_builds_nothing(
     assert sorted(out.rglob("*")) == before
 
 
-@pytest.mark.slow
 def test_the_preview_is_preview_json(client: TestClient, runner: CliRunner) -> None:
     """The lengths and time per day before building: what ``preview --json`` says."""
     data: Form = {"csrf": token(client), "reps": "2", "sets": "1", "phase": "1", "tones": "aan"}
