@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from typer.testing import CliRunner, Result
 from audiocoach.model.dosage import Overrides, apply_overrides
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
+from audiocoach.pipeline import voices
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
@@ -86,6 +88,22 @@ def quick_tests_encode_nothing(
 def tone_voice() -> ToneVoice:
     """A fresh stand-in voice (tests/fake_voice.py): for tests not about the engine's sound."""
     return ToneVoice()
+
+
+@contextmanager
+def cli_speaking_tones() -> Iterator[None]:
+    """The command line, run in this process, speaks with the tone voice instead of the
+    engine (behind the same speech cache): for tests of what is said and when, not how."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(voices, "engine_voice", lambda _voice, _rate: ToneVoice())
+        yield
+
+
+@pytest.fixture
+def tone_cli() -> Iterator[None]:
+    """:func:`cli_speaking_tones` for one test."""
+    with cli_speaking_tones():
+        yield
 
 
 @pytest.fixture(scope="session")

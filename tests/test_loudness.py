@@ -89,8 +89,9 @@ def test_a_block_gain_glides_from_centre_to_centre(length: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def phase_one(program: Program, voice: EspeakVoice) -> tuple[Session, dict[str, Clip]]:
-    sessions, clips = prepare(program, voice, phases=[program.phases[0]])
+def phase_one(two_phase: Program, voice: EspeakVoice) -> tuple[Session, dict[str, Clip]]:
+    """The first session of the small two-phase program, in the real voice."""
+    sessions, clips = prepare(two_phase, voice, phases=[two_phase.phases[0]])
     return sessions[0], clips
 
 
