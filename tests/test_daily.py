@@ -245,6 +245,7 @@ def warned(phases: list[Phase]) -> set[int]:
     }
 
 
+@pytest.mark.usefixtures("tone_cli")  # the warning follows the previewed lengths, any voice's
 @pytest.mark.parametrize("args", [["--select", "all"], ["--select", "5", "--sets", "1"], []])
 def test_a_long_session_or_day_gets_one_line_in_preview(runner: CliRunner, args: list[str]) -> None:
     data = preview_json(runner, *args)

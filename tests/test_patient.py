@@ -66,6 +66,7 @@ def test_example_reads_as_documented(example: Path) -> None:
     )
 
 
+@pytest.mark.usefixtures("tone_cli")
 def test_example_previews_with_its_dosage(example: Path, runner: CliRunner) -> None:
     preview = preview_json(runner, str(example))
     phase1, _, phase2, _ = preview["phases"]  # each in full, then short
@@ -80,6 +81,7 @@ def test_example_previews_with_its_dosage(example: Path, runner: CliRunner) -> N
     assert rests(phase1, 2) == pytest.approx([15, 20])
 
 
+@pytest.mark.usefixtures("tone_cli")
 def test_command_line_wins_over_the_file(example: Path, runner: CliRunner) -> None:
     """--reps replaces every value for reps in the file, --set one exercise's."""
     preview = preview_json(runner, str(example), "--phase", "2", "--reps", "3", "--set", "5.reps=4")

@@ -304,6 +304,7 @@ def test_the_start_page_lists_the_patients_to_reopen(client: TestClient, out: Pa
     assert form_fields(opened.text)["kies"] == ["1"]
 
 
+@pytest.mark.slow  # two servers, each with its speech process
 def test_practice_settings_are_kept_across_a_restart(tmp_path: Path) -> None:
     out = tmp_path / "uit"
     with TestClient(create_app(out), base_url=BASE) as first:
