@@ -1,23 +1,33 @@
-"""Shared fixtures: the real speech engine, the built-in card, and one real default build."""
+"""Shared fixtures: the real speech engine and a tone voice for tests, the built-in card and
+small programs, and one real default build.
+
+A test that uses a fixture which builds whole sessions with the real engine (the default build,
+the README's fresh install, the example patient's page, the two bundles) is marked ``slow`` here,
+so ``pytest -m "not slow"`` is the quick set of unit tests without anyone remembering to mark it.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import lameenc
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from audiocoach.model.dosage import Overrides, apply_overrides
 from audiocoach.model.program import Program
 from audiocoach.model.program_file import load_program
+from audiocoach.pipeline import voices
 from audiocoach.pipeline.build import BuiltFile, build
 from audiocoach.speech.cache import ENV_VAR, CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
-from helpers import SOURCE_DATE_EPOCH, audiocoach
+from fake_voice import ToneVoice
+from helpers import SOURCE_DATE_EPOCH, audiocoach, run_cli, tiny_program, two_phases
 from two_bundles import bundles
 
 
@@ -44,6 +54,70 @@ def all_chosen(program: Program) -> Program:
     return apply_overrides(program, Overrides(select_all=True))
 
 
+SLOW_FIXTURES = frozenset(
+    {"default_build", "first_cli_build", "earlier", "installed", "example_page", "bundles"}
+)
+"""Fixtures that build whole sessions with the real speech engine and encoder."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses a slow fixture is slow: it pays for that build when run alone."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+class EncodedInAQuickTest(AssertionError):
+    """A test not marked ``slow`` started the MP3 encoder."""
+
+
+@pytest.fixture(autouse=True)
+def quick_tests_encode_nothing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holds the marker to its word: a test that encodes an MP3 in this process is ``slow``."""
+    if request.node.get_closest_marker("slow") is None:
+
+        def refuse(*_: object) -> None:
+            raise EncodedInAQuickTest(f"{request.node.nodeid} encodes MP3s: mark it slow")
+
+        monkeypatch.setattr(lameenc, "Encoder", refuse)
+
+
+@pytest.fixture
+def tone_voice() -> ToneVoice:
+    """A fresh stand-in voice (tests/fake_voice.py): for tests not about the engine's sound."""
+    return ToneVoice()
+
+
+@contextmanager
+def cli_speaking_tones() -> Iterator[None]:
+    """The command line, run in this process, speaks with the tone voice instead of the
+    engine (behind the same speech cache): for tests of what is said and when, not how."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(voices, "engine_voice", lambda _voice, _rate: ToneVoice())
+        yield
+
+
+@pytest.fixture
+def tone_cli() -> Iterator[None]:
+    """:func:`cli_speaking_tones` for one test."""
+    with cli_speaking_tones():
+        yield
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    """``helpers.TINY_PROGRAM``: one phase of one short exercise."""
+    return load_program(tiny_program(tmp_path_factory.mktemp("tiny")))
+
+
+@pytest.fixture(scope="session")
+def two_phase(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    """``helpers.TWO_PHASES``: two phases, four short sessions, exercise 2 in phase 2 only."""
+    return load_program(two_phases(tmp_path_factory.mktemp("two-phases")))
+
+
 @pytest.fixture(scope="session")
 def voice() -> EspeakVoice:
     """The real bundled espeak-ng Dutch voice, started once for the whole run."""
@@ -65,6 +139,14 @@ def default_build(
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def first_cli_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
+    """``audiocoach build --out DIR`` into an empty folder, in this process, once: the card's
+    default build (phase 1 only, phase 2 waits for the therapist's choice) and what it said."""
+    out = tmp_path_factory.mktemp("cli-build") / "uit"
+    return out, run_cli(CliRunner(), "build", "--out", str(out))
 
 
 @pytest.fixture

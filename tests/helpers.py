@@ -82,12 +82,57 @@ aim = "versterken"
 instruction = "Til de knie langzaam op en laat hem weer zakken."
 dosage = { pattern = "reps", reps = 3, sets = 2, rest_s = 10, move_s = 2 }
 """
+"""One phase of one short exercise (two sets of three): the smallest program worth building."""
+
+TWO_PHASES = """
+[program]
+title = "Twee fasen"
+
+[[phases]]
+number = 1
+title = "Begin"
+exercises = [1]
+
+[[phases]]
+number = 2
+title = "Vervolg"
+exercises = [1, 2]
+
+[[exercises]]
+number = 1
+title = "Knie heffen"
+aim = "versterken"
+instruction = "Kantel het bekken achterover en houd de knieën tegen elkaar."
+dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 1 }
+
+[[exercises]]
+number = 2
+title = "Armen heffen"
+aim = "versterken"
+instruction = "Til de linkerarm naar het plafond, dan de rechterarm."
+[exercises.dosage]
+pattern = "parts"
+reps = 2
+sets = 1
+rest_s = 0
+move_s = 1
+cues = ["links", "rechts"]
+"""
+"""Two phases (so two encoding workers, four MP3s), exercise 2 in phase 2 only, words of the
+lexicon in the instructions, a count and a cued exercise; ``--reps`` changes every file."""
 
 
 def tiny_program(folder: Path) -> Path:
-    """A one-phase program of one short exercise (two sets of three): quick to build."""
+    """``klein.toml``: :data:`TINY_PROGRAM`, quick to build."""
     path = folder / "klein.toml"
     path.write_text(TINY_PROGRAM, encoding="utf-8")
+    return path
+
+
+def two_phases(folder: Path) -> Path:
+    """``twee.toml``: :data:`TWO_PHASES`, the small program of the process tests."""
+    path = folder / "twee.toml"
+    path.write_text(TWO_PHASES, encoding="utf-8")
     return path
 
 

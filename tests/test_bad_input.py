@@ -183,6 +183,7 @@ def test_bad_input_is_one_plain_sentence_and_touches_nothing(
         assert any(one_line(name) in lines[0] for name in named), (named, lines[0])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case",
     [

@@ -151,6 +151,7 @@ def test_a_pdf_of_the_card_gives_the_same_draft(tmp_path: Path) -> None:
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_a_pdf_printed_by_a_browser_gives_the_same_draft(tmp_path: Path) -> None:
     """Chromium's PDF embeds its fonts as a word processor's does, unlike the small writer."""

@@ -33,13 +33,13 @@ def preview(*args: str) -> dict[str, Any]:
 
 
 def test_five_reps_two_sets(tmp_path: Path) -> None:
-    """``build --select all --reps 5 --sets 2``: five counts a set (per side), two sets,
-    durations match."""
-    args = ("--select", "all", "--reps", "5", "--sets", "2")
+    """``build --select all --reps 5 --sets 2 --phase 2`` (every exercise of the card): five
+    counts a set (per side), two sets, durations match."""
+    args = ("--select", "all", "--reps", "5", "--sets", "2", "--phase", "2")
     built = audiocoach("build", *args, "--out", str(tmp_path), "--quiet")
     assert built.returncode == 0, built.stderr
     shown = preview(*args)
-    assert len(shown["phases"]) == 4  # each phase in full and short
+    assert [p["exercises"] for p in shown["phases"]] == [list(range(1, 12))] * 2  # full, short
     for phase in shown["phases"]:
         for number in phase["exercises"]:
             events = [e for e in phase["events"] if e["exercise"] == number]

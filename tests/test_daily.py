@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.script.dutch import written_forms
+from conftest import cli_speaking_tones
 from helpers import preview_json, run_cli
 
 Phase = dict[str, Any]
@@ -73,8 +74,10 @@ de oefeningen regelmatig uit te blijven voeren, om herhaling van klachten te voo
 
 @pytest.fixture(scope="module")
 def chosen() -> list[Phase]:
-    """Every session of ``build --select all``: each phase in full, then short."""
-    phases: list[Phase] = preview_json(CliRunner(), "--select", "all")["phases"]
+    """Every session of ``build --select all``: each phase in full, then short (said in tones:
+    these tests are about what is said and the silences around it)."""
+    with cli_speaking_tones():
+        phases: list[Phase] = preview_json(CliRunner(), "--select", "all")["phases"]
     return phases
 
 
@@ -82,6 +85,7 @@ def of(phase: Phase, number: int) -> list[Event]:
     return [e for e in phase["events"] if e["exercise"] == number]
 
 
+@pytest.mark.usefixtures("tone_cli")
 def test_without_a_choice_only_phase_1_is_previewed_and_phase_2_alone_is_refused(
     runner: CliRunner,
 ) -> None:
@@ -93,6 +97,7 @@ def test_without_a_choice_only_phase_1_is_previewed_and_phase_2_alone_is_refused
     assert "--select" in refused.stderr
 
 
+@pytest.mark.usefixtures("tone_cli")
 @pytest.mark.parametrize(
     ("choice", "phase_2"),
     [("all", [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), ("5,6,9", [1, 2, 3, 4, 5, 6, 9])],
@@ -104,6 +109,7 @@ def test_a_choice_makes_phase_2_with_exercise_1_to_4(
     assert [p["exercises"] for p in phases if p["number"] == 2] == [phase_2, phase_2]
 
 
+@pytest.mark.usefixtures("tone_cli")
 def test_a_patient_file_chooses_all_by_saying_so(runner: CliRunner, tmp_path: Path) -> None:
     patient = tmp_path / "p.toml"
     patient.write_text('selection = "all"\n', encoding="utf-8")
@@ -173,6 +179,7 @@ def test_each_session_says_each_exercises_own_starting_position_with_time_to_tak
             before = LIES[number]
 
 
+@pytest.mark.slow  # the real engine's lengths, for three choices of the whole card
 def test_a_short_session_says_little_besides_counts_and_cues(runner: CliRunner) -> None:
     for choice in ("all", "5,6,9", "8"):
         for phase in preview_json(runner, "--select", choice)["phases"]:
@@ -238,6 +245,7 @@ def warned(phases: list[Phase]) -> set[int]:
     }
 
 
+@pytest.mark.usefixtures("tone_cli")  # the warning follows the previewed lengths, any voice's
 @pytest.mark.parametrize("args", [["--select", "all"], ["--select", "5", "--sets", "1"], []])
 def test_a_long_session_or_day_gets_one_line_in_preview(runner: CliRunner, args: list[str]) -> None:
     data = preview_json(runner, *args)

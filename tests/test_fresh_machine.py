@@ -39,6 +39,7 @@ def run(path: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     # One set: a day short enough that preview warns about nothing.
@@ -52,6 +53,7 @@ def test_no_command_mentions_ffmpeg(path_without_ffmpeg: str, args: list[str]) -
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_importing_every_module_warns_about_nothing(path_without_ffmpeg: str) -> None:
     """Every module of the package imports without a warning on a machine without ffmpeg."""
     code = (

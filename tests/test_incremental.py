@@ -1,4 +1,8 @@
-"""Skipping what did not change, and encoding phases side by side in worker processes."""
+"""Skipping what did not change, and encoding phases side by side in worker processes.
+
+Built from the small two-phase program with the tone voice: these tests are about which files
+are made again, not how the engine sounds (its sound is the end-to-end tests'). Each builds
+MP3s, so all are ``slow``."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.errors import OutputError
@@ -20,19 +24,22 @@ from audiocoach.pipeline.phase_file import make_phase_file
 from audiocoach.script.writer import Templates, session_script
 from audiocoach.speech.cache import CachedVoice
 from audiocoach.speech.espeak import EspeakVoice
-from counting import CountingVoice, small, with_dosage
+from counting import with_dosage
+from fake_voice import ToneVoice
 from helpers import decode, run_cli, session_of
 
-
-@pytest.fixture
-def card(program: Program) -> Program:
-    return small(program)
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def cached(voice: EspeakVoice) -> CachedVoice:
-    """The run's private cache: each text is spoken once for all these tests."""
-    return CachedVoice(voice)
+def card(two_phase: Program) -> Program:
+    return two_phase
+
+
+@pytest.fixture
+def cached() -> CachedVoice:
+    """The tone voice behind the run's private cache: each text is made once for these tests."""
+    return CachedVoice(ToneVoice())
 
 
 def build(*args: Any, **kwargs: Any) -> list[BuiltFile]:
@@ -51,12 +58,12 @@ def rebuilt(files: list[BuiltFile]) -> list[bool]:
 
 
 def test_nothing_changed_means_nothing_spoken_rendered_or_written(
-    card: Program, voice: EspeakVoice, cached: CachedVoice, tmp_path: Path
+    card: Program, tone_voice: ToneVoice, cached: CachedVoice, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     first = build(card, out, cached)
     before = snapshot(out)
-    engine = CountingVoice(voice)  # no cache: any synthesis would show
+    engine = tone_voice  # the same identity, no cache: any synthesis would show
     second = build(card, out, engine)
     assert engine.said == []
     assert rebuilt(second) == [False] * 4  # each phase in full and short
@@ -71,13 +78,13 @@ def test_only_the_phase_that_changed_is_rebuilt(
     out = tmp_path / "out"
     build(card, out, cached)
     before = snapshot(out)
-    # Exercise 5 is in phase 2 only.
-    again = build(with_dosage(card, only=5, reps=3), out, cached)
+    # Exercise 2 is in phase 2 only.
+    again = build(with_dosage(card, only=2, reps=3), out, cached)
     assert rebuilt(again) == [False, False, True, True]
     after = snapshot(out)
     for name in before:
         assert (after[name] == before[name]) == name.startswith(("fase-1a-", "fase-1b-")), name
-    counts = [e for e in session_of(again[2]).timeline.events if e.exercise == 5]
+    counts = [e for e in session_of(again[2]).timeline.events if e.exercise == 2]
     assert [e.text for e in counts if e.kind == "count"] == ["één", "twee", "drie"]
 
 
@@ -171,12 +178,14 @@ def test_workers_write_the_same_bytes_as_one_process(
     assert speaking[-1][0] == speaking[-1][1]
 
 
-def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -> None:
+def test_the_cli_says_which_files_were_kept(
+    first_cli_build: tuple[Path, Result], runner: CliRunner
+) -> None:
     """The default build, twice: phase 1 only (phase 2 waits for the therapist's choice)."""
-    first = run_cli(runner, "build", "--out", str(tmp_path))
+    out, first = first_cli_build
     assert first.exit_code == 0, first.output
     assert "unchanged" not in first.stdout
-    assert sorted(p.name for p in tmp_path.glob("*.mp3")) == [
+    assert sorted(p.name for p in out.glob("*.mp3")) == [
         "fase-1a-gehele-periode.mp3",
         "fase-1b-gehele-periode-kort.mp3",
     ]
@@ -185,7 +194,7 @@ def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -
     assert "--select all" in last
     # The card's most, five times a day, of phase 1's short session is over an hour.
     assert first.stderr.startswith("Let op, fase 1: "), first.stderr
-    second = run_cli(runner, "build", "--out", str(tmp_path))
+    second = run_cli(runner, "build", "--out", str(out))  # leaves the folder as it was
     assert second.exit_code == 0, second.output
     unchanged = [
         line
@@ -197,7 +206,7 @@ def test_the_cli_says_which_files_were_kept(tmp_path: Path, runner: CliRunner) -
 
 
 def test_jobs_name_cached_clips_instead_of_carrying_them(
-    card: Program, voice: EspeakVoice, cached: CachedVoice, tmp_path: Path
+    card: Program, tone_voice: ToneVoice, cached: CachedVoice, tmp_path: Path
 ) -> None:
     """Workers read kept clips from the cache: no copy of a session's samples in the pipe."""
     sessions, clips = prepare(card, cached)
@@ -205,7 +214,7 @@ def test_jobs_name_cached_clips_instead_of_carrying_them(
     job = phase_file_order(tmp_path / "a.mp3", session, clips, cached, EncoderSettings())
     assert set(job.clips) == set(session.script.tones)  # tones travel by value: a few kB
     assert set(job.cached) == set(session.script.texts)
-    plain = phase_file_order(tmp_path / "a.mp3", session, clips, voice, EncoderSettings())
+    plain = phase_file_order(tmp_path / "a.mp3", session, clips, tone_voice, EncoderSettings())
     assert set(plain.clips) == {*session.script.texts, *session.script.tones}
     assert plain.cached == {}
     assert make_phase_file(job).read_bytes() == make_phase_file(plain).read_bytes()

@@ -121,6 +121,7 @@ def lines(program: Program) -> list[str]:
     return _every_line(program)
 
 
+@pytest.mark.slow
 def test_every_line_says_each_word_as_the_word_is_checked(
     lines: list[str], read: dict[str, str]
 ) -> None:
@@ -139,6 +140,7 @@ def test_every_line_says_each_word_as_the_word_is_checked(
     assert {"plafond", "elkaar", "linkerarm", "serie", "series"} <= found
 
 
+@pytest.mark.slow
 def test_the_texts_people_read_show_the_written_words(lines: list[str]) -> None:
     for line in lines:
         shown = written_forms(line)

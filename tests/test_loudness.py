@@ -88,8 +88,9 @@ def test_a_block_gain_glides_from_centre_to_centre(length: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def phase_one(program: Program, voice: EspeakVoice) -> tuple[Session, dict[str, Clip]]:
-    sessions, clips = prepare(program, voice, phases=[program.phases[0]])
+def phase_one(two_phase: Program, voice: EspeakVoice) -> tuple[Session, dict[str, Clip]]:
+    """The first session of the small two-phase program, in the real voice."""
+    sessions, clips = prepare(two_phase, voice, phases=[two_phase.phases[0]])
     return sessions[0], clips
 
 
@@ -139,6 +140,7 @@ print(repr(Leveller(clips).gain_db(sessions[0].timeline)))
 """
 
 
+@pytest.mark.slow
 def test_every_process_finds_the_same_gain_to_the_last_bit() -> None:
     """Workers level their phases, each process with its own string hashing: a gain that
     varied with it (clips filtered in set order) gave files that differed from build to build."""

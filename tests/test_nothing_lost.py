@@ -282,6 +282,7 @@ def test_two_builds_after_a_killed_one_do_not_race_on_finishing_it(
     assert everything(out) == new
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="folders are locked on POSIX")
 def test_twenty_builds_at_once_after_a_killed_one_finish_it_once(
     bundles: Bundles, left_by_a_killed_build: Path, tmp_path: Path

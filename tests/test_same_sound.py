@@ -4,7 +4,7 @@ A cold build (nothing in the speech cache) crashed with a segmentation fault in 
 two other programs kept both cores busy. Ten cold builds beside two busy loops must all end
 well. And because each text now sounds the same whoever speaks it, and whenever, a build's
 bytes no longer depend on what the speech cache held: empty, filled by another patient's
-build, by a preview, or with two entries swapped. A small program keeps both quick.
+build, by a preview, or with two entries swapped. Small programs keep both quick.
 """
 
 from __future__ import annotations
@@ -20,43 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from audiocoach.speech.cache import ENV_VAR, SUFFIX
-from helpers import run_cli, tree_hashes
+from helpers import run_cli, tiny_program, tree_hashes, two_phases
 
 pytestmark = pytest.mark.slow
-
-SMALL_PROGRAM = """
-[program]
-title = "Kleine oefensessie"
-
-[[phases]]
-number = 1
-title = "Begin"
-exercises = [1]
-
-[[phases]]
-number = 2
-title = "Opbouw"
-exercises = [2]
-
-[[exercises]]
-number = 1
-title = "Knie heffen"
-instruction = "Kantel het bekken achterover en houd de knieën tegen elkaar."
-dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 2 }
-
-[[exercises]]
-number = 2
-title = "Armen heffen"
-instruction = "Til de linkerarm naar het plafond, dan de rechterarm."
-[exercises.dosage]
-pattern = "parts"
-reps = 1
-sets = 2
-rest_s = 2
-move_s = 2
-cues = ["links", "rechts"]
-"""
-"""Two phases of one short exercise each (so two encoding workers), with lexicon words."""
 
 BUSY_LOOP = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() < end: pass\n"
 """Keeps one core busy, and stops by itself after 15 minutes should nothing end it."""
@@ -64,9 +30,8 @@ BUSY_LOOP = "import time\nend = time.monotonic() + 900\nwhile time.monotonic() <
 
 @pytest.fixture
 def small_program(tmp_path: Path) -> Path:
-    path = tmp_path / "klein.toml"
-    path.write_text(SMALL_PROGRAM, encoding="utf-8")
-    return path
+    """``helpers.TWO_PHASES``: two phases (so two encoding workers), words of the lexicon."""
+    return two_phases(tmp_path)
 
 
 @pytest.fixture
@@ -82,9 +47,10 @@ def busy_computer() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("busy_computer")
-def test_ten_cold_builds_beside_two_busy_loops_all_succeed(
-    small_program: Path, tmp_path: Path
-) -> None:
+def test_ten_cold_builds_beside_two_busy_loops_all_succeed(tmp_path: Path) -> None:
+    """Each cold: an empty speech cache. The smallest program (``helpers.TINY_PROGRAM``: its
+    full and short session, so two encoding workers) is a cold build as any other is."""
+    program = tiny_program(tmp_path)
     for run in range(10):
         cache = tmp_path / f"cache-{run}"
         env = {
@@ -94,7 +60,7 @@ def test_ten_cold_builds_beside_two_busy_loops_all_succeed(
             "PYTHONFAULTHANDLER": "1",
         }
         build = subprocess.run(
-            [sys.executable, "-m", "audiocoach", "build", "--program", str(small_program),
+            [sys.executable, "-m", "audiocoach", "build", "--program", str(program),
              "--jobs", "2", "--quiet", "--out", str(tmp_path / f"uit-{run}")],
             capture_output=True, text=True, env=env, check=False, timeout=600,
         )  # fmt: skip

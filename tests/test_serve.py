@@ -1,5 +1,4 @@
-"""``audiocoach serve``: the app's routes through Starlette's test client, with the real speech
-process and real builds (of a small program, or a small dosage)."""
+"""``audiocoach serve``: its routes through Starlette's test client, real speech and builds."""
 
 from __future__ import annotations
 
@@ -87,8 +86,7 @@ def build(client: TestClient, **fields: Any) -> dict[str, Any]:
 
 
 def every_choice(program: str | None) -> list[str]:
-    """The ticks a build needs: the small program's one exercise to choose; on the card,
-    none (phase 2 is then not made, as the form starts)."""
+    """The ticks a build needs: the small program's one exercise; none on the card (no phase 2)."""
     return ["1"] if program == "klein.toml" else []
 
 
@@ -264,6 +262,7 @@ def test_a_long_session_gets_the_warning_preview_prints(
     assert 'class="warning"' not in short["html"]
 
 
+@pytest.mark.slow
 def test_make_audio_links_mp3s_page_zip_and_patient_file(
     client: TestClient, out: Path, runner: CliRunner
 ) -> None:
@@ -315,6 +314,7 @@ def test_make_audio_links_mp3s_page_zip_and_patient_file(
     assert "Nothing changed in " in again.stdout
 
 
+@pytest.mark.slow
 def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: Path) -> None:
     build(client, label="M.N.", program="klein.toml", reps="3", sets="1")
     page = client.get("/", params={"patient": "m-n/patient.toml"})
@@ -330,6 +330,7 @@ def test_a_saved_patient_file_opens_and_rebuilds_fast(client: TestClient, out: P
     assert not any(item["kept"] for item in changed["result"]["files"])
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_are_queued_not_mixed(client: TestClient, out: Path) -> None:
     data: Form = {"csrf": token(client), "actie": "maak", "tones": "aan", "program": "klein.toml"}
     data["kies"] = ["1"]
@@ -386,6 +387,7 @@ def test_the_pages_own_origin_is_accepted_and_a_name_is_not_initials(client: Tes
     assert found["label"].startswith("Initialen: alleen initialen, zoals J.d.V.")
 
 
+@pytest.mark.slow
 def test_a_speech_process_that_died_is_started_again(client: TestClient, out: Path) -> None:
     """A crash of the engine takes its process down, never the server: the next build runs."""
     assert isinstance(client.app, Starlette)

@@ -107,6 +107,7 @@ def test_a_patient_folder_that_is_a_link_is_refused(
     assert "s-l" not in client.get("/").text.split("<form")[0]
 
 
+@pytest.mark.slow
 def test_a_new_folder_is_never_a_link(client: TestClient, out: Path, outside: Path) -> None:
     """ "Keep both" takes the next free name; a broken link of that name is not free."""
     build(client, label="F.R.", program="klein.toml", reps="1", sets="1")
@@ -116,6 +117,7 @@ def test_a_new_folder_is_never_a_link(client: TestClient, out: Path, outside: Pa
     assert not (outside / "nergens").exists()
 
 
+@pytest.mark.slow
 def test_a_phase_titled_short_is_not_two_short_sessions(client: TestClient, out: Path) -> None:
     (out / "kort.toml").write_text(
         CHOICE_PROGRAM.replace('title = "Begin"', 'title = "Begin kort"'), encoding="utf-8"

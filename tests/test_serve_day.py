@@ -112,6 +112,7 @@ reps = 3
 """A patient file with every key ``audiocoach init`` documents (the test checks it has)."""
 
 
+@pytest.mark.slow
 def test_open_build_save_keeps_every_setting(
     client: TestClient, out: Path, runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -174,6 +175,7 @@ def test_every_exercise_chosen_stays_all(client: TestClient, out: Path) -> None:
     assert tomllib.loads(state.checked.patient_toml)["selection"] == "all"
 
 
+@pytest.mark.slow
 def test_same_initials_ask_before_anything_is_replaced(client: TestClient, out: Path) -> None:
     first = build(client, label="J.d.V.", program="klein.toml", reps="2", sets="1")
     folder = out / "j-d-v"
@@ -212,6 +214,7 @@ def test_initials_without_ascii_letters_get_their_own_folders(
     assert all(f and "/" not in f and not f.startswith(".") for f in folders)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("refusal", ["over three hours", "folder busy"])
 def test_a_refused_build_leaves_the_patient_file_as_it_was(
     client: TestClient, out: Path, refusal: str
@@ -251,6 +254,7 @@ def test_a_refused_build_leaves_the_patient_file_as_it_was(
     assert patient.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_pages_answer_while_the_speech_process_is_held(client: TestClient, out: Path) -> None:
     """A build whose progress the test holds keeps the speech process busy: the start page,
     a progress poll and a preview answer before it ends, the preview saying it waits."""
@@ -294,6 +298,7 @@ def build_later(client: TestClient) -> str:
     return location
 
 
+@pytest.mark.slow
 def test_the_start_page_lists_the_patients_to_reopen(client: TestClient, out: Path) -> None:
     build(client, label="L.P.", program="klein.toml", reps="2", sets="1", **{"kies": ["1"]})
     page = client.get("/").text
@@ -304,6 +309,7 @@ def test_the_start_page_lists_the_patients_to_reopen(client: TestClient, out: Pa
     assert form_fields(opened.text)["kies"] == ["1"]
 
 
+@pytest.mark.slow  # two servers, each with its speech process
 def test_practice_settings_are_kept_across_a_restart(tmp_path: Path) -> None:
     out = tmp_path / "uit"
     with TestClient(create_app(out), base_url=BASE) as first:
@@ -326,6 +332,7 @@ def test_practice_settings_are_kept_across_a_restart(tmp_path: Path) -> None:
         assert form_fields(again.get("/").text)["practice"] == "Praktijk Oost"
 
 
+@pytest.mark.slow
 def test_no_page_shows_a_path_or_a_command(client: TestClient, out: Path) -> None:
     status = build(client, label="N.P.", program="klein.toml", reps="1", sets="1")
     bad = {"csrf": token(client), "label": "N.P.", "reps": "0", "actie": "maak"}

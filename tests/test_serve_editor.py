@@ -298,6 +298,7 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_the_copy_of_the_card_changes_nothing_a_patient_uses(
     client: TestClient, out: Path, program: Program
 ) -> None:

@@ -1,5 +1,5 @@
-"""Two bundles of one small program (reps 2, then reps 3) and how tests build and compare
-them: shared by the bundle and worker interruption tests."""
+"""Two bundles of the small two-phase program (``helpers.TWO_PHASES``: reps 2, then reps 3)
+and how tests build and compare them: shared by the bundle and worker interruption tests."""
 
 from __future__ import annotations
 
@@ -12,35 +12,7 @@ from pathlib import Path
 import pytest
 
 from audiocoach.files import STOP_AT_VAR
-
-TWO_PHASES = """
-[program]
-title = "Twee fasen"
-
-[[phases]]
-number = 1
-title = "Begin"
-exercises = [1]
-
-[[phases]]
-number = 2
-title = "Vervolg"
-exercises = [1, 2]
-
-[[exercises]]
-number = 1
-title = "Knie heffen"
-aim = "versterken"
-instruction = "Til de knie op."
-dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 1 }
-
-[[exercises]]
-number = 2
-title = "Bruggetje"
-aim = "versterken"
-instruction = "Til het bekken op."
-dosage = { pattern = "reps", reps = 2, sets = 1, rest_s = 0, move_s = 1 }
-"""
+from helpers import two_phases
 
 
 def everything(folder: Path) -> dict[str, str]:
@@ -79,7 +51,7 @@ def bundles(
 ) -> tuple[Path, dict[str, str], dict[str, str]]:
     """The work folder, the old bundle (reps 2) and the new bundle (reps 3), each built clean."""
     work = tmp_path_factory.mktemp("bundle")
-    (work / "twee.toml").write_text(TWO_PHASES, encoding="utf-8")
+    two_phases(work)
     trees = []
     for reps in (2, 3):
         out = work / f"reps-{reps}"
