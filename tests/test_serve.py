@@ -25,8 +25,7 @@ from helpers import TINY_PROGRAM, decode, preview_json, run_cli
 BASE = "http://127.0.0.1:8017"
 BUILD_DEADLINE_S = 300
 CHOICE_PROGRAM = TINY_PROGRAM.replace("exercises = [1]\n", "exercises = [1]\nfixed = []\n")
-"""The small program with its one exercise left to the therapist (``fixed = []``; without
-``fixed`` a program file leaves nothing to choose, issue 21), so the form's ticks are tried."""
+"""The small program with its one exercise left to the therapist (``fixed = []``, issue 21)."""
 
 
 def choice_program(folder: Path) -> Path:
@@ -57,8 +56,7 @@ def token(client: TestClient) -> str:
     return found[1]
 
 
-Form = dict[str, str | list[str]]
-"""A form as posted: a field's text, or the ticked boxes' values."""
+Form = dict[str, str | list[str]]  # a form as posted: a field's text, or the ticked boxes
 
 
 def messages(html: str) -> dict[str, str]:
