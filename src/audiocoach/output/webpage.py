@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -205,16 +206,22 @@ def page_dir() -> Path:
     return Path(str(resources.files("audiocoach"))) / "page"
 
 
-def _render(template: str, **values: object) -> str:
-    """``template`` from the page folder, filled in; every value it names must be given."""
-    environment = jinja2.Environment(
+@cache
+def _environment() -> jinja2.Environment:
+    """The page folder's templates, each compiled once per process (the transcript page is
+    rendered for every session)."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(page_dir()),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return environment.get_template(template).render(**values)
+
+
+def _render(template: str, **values: object) -> str:
+    """``template`` from the page folder, filled in; every value it names must be given."""
+    return _environment().get_template(template).render(**values)
 
 
 def script_json(data: object) -> Markup:
