@@ -35,7 +35,9 @@ def test_the_cli_help_and_messages_use_the_table(setting: Setting[int], runner: 
     shown = re.sub(r"[│╭╮╰╯─]", " ", run_cli(runner, "build", "--help").stdout)
     assert f"{setting.low} to {setting.high}" in " ".join(shown.split())
     too_high = str(setting.high + 1)
-    parse = parse_rate if setting.key == "rate" else lambda t: cli_overrides(**{setting.key: t})
+    parse = (
+        parse_rate if setting.key == "rate" else lambda t: cli_overrides(dosage={setting.key: t})
+    )
     with pytest.raises(AudiocoachError, match=rf"{setting.flag} must be .*{setting.high}"):
         parse(too_high)
 

@@ -216,12 +216,12 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
             f"{where}: 'phase' must be a phase number such as 1, not {shown(phase)}."
         )
     return Overrides(
+        dosage=overall,
         exercises=exercises,
         selection=selection,
         select_all=every,
         phase=phase,
         tones=tones,
-        **overall,
     )
 
 
@@ -338,14 +338,14 @@ class PlanOptions:
     program_file: Path | None = None
     voice: str | None = None
     rate: str | None = None
-    reps: str | None = None
-    sets: str | None = None
-    rest: str | None = None
-    hold: str | None = None
+    dosage: Mapping[str, str | None] = field(default_factory=dict)
+    """Per setting's key, the value for every exercise: ``{"rest_s": "20"}`` for ``--rest 20``
+    (``None``: not given)."""
     select: str | None = None
     phase: str | None = None
     settings: Sequence[str] = ()
-    """Dosage of one exercise each, as ``--set 7.reps=6``."""
+    """Dosage of one exercise each, or of every exercise, as ``--set 7.reps=6`` and
+    ``--set reps=6``."""
     no_tones: bool = False
 
 
@@ -356,10 +356,7 @@ def plan_from_options(patient_file: Path | None, options: PlanOptions) -> Plan:
     """
     overrides = cli_overrides(
         tones=False if options.no_tones else None,
-        reps=options.reps,
-        sets=options.sets,
-        rest_s=options.rest,
-        hold_s=options.hold,
+        dosage=options.dosage,
         select=options.select,
         phase=options.phase,
         settings=options.settings,
