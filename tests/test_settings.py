@@ -25,7 +25,8 @@ FORM_FIELD = {"reps": "reps", "sets": "sets", "rest_s": "rest", "hold_s": "hold"
 @pytest.mark.parametrize("setting", SETTINGS.values(), ids=lambda s: s.key)
 def test_the_readme_states_each_bound_as_the_table(setting: Setting[int]) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    row = re.search(rf"^\| `{setting.key}` \| `{setting.flag} \w+` \| ([^|]+)\|", readme, re.M)
+    option = rf"{setting.flag} \w+" if setting.flag else rf"--set {setting.key}=\w+"
+    row = re.search(rf"^\| `{setting.key}` \| `{option}` \| ([^|]+)\|", readme, re.M)
     assert row, f"no README row for {setting.key}"
     assert row[1].startswith(f"{setting.low} to {setting.high}")
 

@@ -92,11 +92,12 @@ PhaseOption = Annotated[
 
 
 def set_help() -> str:
-    """``--set``'s help, naming every setting of the table (a setting without a flag of its
-    own is set for every exercise with it)."""
+    """``--set``'s help, naming every setting of the table; one without a flag of its own
+    (set for every exercise with ``--set``) with its bounds, which no other help says."""
+    named = (s.key if s.flag else f"{s.key} ({s.span}{s.unit})" for s in _D.values())
     return (
         "Dosage of one exercise, such as --set 7.reps=6, or of every exercise, such as --set "
-        f"reps=6; settings: {', '.join(_D)}. Repeat for more."
+        f"reps=6; settings: {', '.join(named)}. Repeat for more."
     )
 
 

@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from audiocoach.errors import AudiocoachError, PatientError, shown
@@ -374,11 +375,18 @@ def write_example(path: Path) -> None:
     """Write a commented example patient file that builds as written; never overwrite.
 
     The example is ``patient-example.toml.in`` beside this module, with each bound filled in
-    from the settings table."""
+    from the settings table; a dosage setting it does not describe gets a line of the table's
+    words (``{more}``)."""
     if path.exists():
         raise PatientError(f"{path} already exists; choose another name or remove it first.")
     if not path.parent.is_dir():
         raise PatientError(f"The folder {path.parent} does not exist.")
+    text = (resources.files("audiocoach.model") / "patient-example.toml.in").read_text("utf-8")
+    named = {field for _, field, _, _ in Formatter().parse(text)}
+    more = "".join(
+        f"\n# {s.key}: {s.english}, {s.span}{s.unit}."
+        for s in DOSAGE_SETTINGS.values()
+        if s.key not in named
+    )
     spans = {key: setting.span for key, setting in SETTINGS.items()}
-    example = resources.files("audiocoach.model") / "patient-example.toml.in"
-    write_text(path, example.read_text(encoding="utf-8").format(name=path.name, **spans))
+    write_text(path, text.format(name=path.name, more=more, **spans))
