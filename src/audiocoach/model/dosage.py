@@ -147,6 +147,7 @@ def cli_overrides(
 
     Numbers arrive as text so that "2.5" or "abc" get the same one-line answer as "0".
     """
+    typed = [(text, *parse_setting(text)) for text in settings]
     overall: dict[str, int] = {}
     for key, given in (dosage or {}).items():
         if given is not None:
@@ -155,8 +156,7 @@ def cli_overrides(
             overall[key] = setting.check(parse_whole(given, flag), flag)
     flagged = set(overall)
     exercises: dict[int, dict[str, int]] = {}
-    for text in settings:
-        number, name, value = parse_setting(text)
+    for text, number, name, value in typed:
         if number is not None:
             exercises.setdefault(number, {})[name] = value
         elif name in flagged:
