@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from audiocoach.cli import app
 from audiocoach.cli_report import one_line
-from audiocoach.model.dosage import FIELDS
 from audiocoach.model.patient import KEYS
+from audiocoach.model.settings import DOSAGE_SETTINGS
 from audiocoach.script import writer
 from bad_input_files import FILE_CASES, Case
 from bad_input_options import OPTION_CASES
@@ -96,11 +96,11 @@ def test_every_patient_file_key_and_setting_has_a_case() -> None:
     """A key added to the patient file, or a dosage setting it may change (under [dosage] or
     [exercises.N]), without a bad value tried here fails this test."""
     written = patient_keys()
-    settings = {f"{table}.{name}" for table in ("dosage", "exercises") for name in FIELDS}
+    settings = {f"{table}.{name}" for table in ("dosage", "exercises") for name in DOSAGE_SETTINGS}
     tried_settings = {key.split(".")[1] for key in written & settings}
     assert not set(KEYS) - written, f"patient-file keys without a case: {set(KEYS) - written}"
-    assert not set(FIELDS) - tried_settings, (
-        f"settings without a case: {set(FIELDS) - tried_settings}"
+    assert not set(DOSAGE_SETTINGS) - tried_settings, (
+        f"settings without a case: {set(DOSAGE_SETTINGS) - tried_settings}"
     )
 
 

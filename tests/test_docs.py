@@ -8,7 +8,7 @@ import re
 import shlex
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from audiocoach.cli import app
+from audiocoach.cli_options import plan_options
 from audiocoach.errors import AudiocoachError
-from audiocoach.model.patient import PlanOptions, plan_from_options
+from audiocoach.model.patient import plan_from_options
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -245,22 +246,13 @@ def test_every_command_line_shown_is_accepted(line: Shown) -> None:
     assert said == line.error, f"{line}: the program says {said!r}, the docs {line.error!r}"
 
 
-PLAN_OPTIONS = {field.name for field in fields(PlanOptions)}
-
-
 def check_values(given: dict[str, Any]) -> None:
     """What ``build``, ``preview`` and ``phrases`` check before any work: the dosage, the
     selection and the rate on the built-in program (the docs' patient and program files are
     examples, not files here)."""
     if "reps" not in given:  # not a command with a dosage
         return
-    values: dict[str, Any] = {option: given.get(option) for option in PLAN_OPTIONS}
-    values.update(
-        program_file=None,
-        no_tones=bool(given.get("no_tones")),
-        settings=given.get("settings") or (),
-    )
-    plan_from_options(None, PlanOptions(**values))
+    plan_from_options(None, replace(plan_options(given), program_file=None))
 
 
 def test_every_option_named_exists() -> None:

@@ -55,7 +55,9 @@ def test_phase_2_alone_without_a_choice_is_refused(program: Program) -> None:
 def test_overall_values_reach_only_the_exercises_they_mean_something_for(
     program: Program,
 ) -> None:
-    dosed = apply_overrides(program, Overrides(reps=5, sets=2, rest_s=30, hold_s=20))
+    dosed = apply_overrides(
+        program, Overrides(dosage={"reps": 5, "sets": 2, "rest_s": 30, "hold_s": 20})
+    )
     for exercise in dosed.exercises:
         dosage, card = exercise.dosage, program.exercise(exercise.number).dosage
         if dosage.pattern == "advice":
@@ -68,7 +70,7 @@ def test_overall_values_reach_only_the_exercises_they_mean_something_for(
 
 
 def test_one_exercise_over_all(program: Program) -> None:
-    dosed = apply_overrides(program, Overrides(reps=5, exercises={7: {"reps": 6}}))
+    dosed = apply_overrides(program, Overrides(dosage={"reps": 5}, exercises={7: {"reps": 6}}))
     assert dosed.exercise(7).dosage.reps == 6
     assert dosed.exercise(8).dosage.reps == 5
 
@@ -89,12 +91,13 @@ def test_phase_builds_one_phase_and_keeps_a_patients_other_choices_valid(
 
 
 def test_command_line_wins_over_the_file() -> None:
-    file = Overrides(reps=8, sets=2, exercises={9: {"reps": 6, "sets": 3}}, selection=(5,))
-    cli = Overrides(reps=3, exercises={7: {"rest_s": 30}}, phase=2)
+    file = Overrides(
+        dosage={"reps": 8, "sets": 2}, exercises={9: {"reps": 6, "sets": 3}}, selection=(5,)
+    )
+    cli = Overrides(dosage={"reps": 3}, exercises={7: {"rest_s": 30}}, phase=2)
     merged = cli.over(file)
     assert merged == Overrides(
-        reps=3,
-        sets=2,
+        dosage={"reps": 3, "sets": 2},
         exercises={9: {"sets": 3}, 7: {"rest_s": 30}},
         selection=(5,),
         phase=2,
@@ -103,10 +106,16 @@ def test_command_line_wins_over_the_file() -> None:
 
 def test_cli_overrides_parse_what_was_typed() -> None:
     parsed = cli_overrides(
-        reps="5", sets="2", rest_s="0", select="5, 9", phase="2", settings=["7.reps=6"]
+        dosage={"reps": "5", "sets": "2", "rest_s": "0", "hold_s": None},
+        select="5, 9",
+        phase="2",
+        settings=["7.reps=6", "hold_s=20"],
     )
     assert parsed == Overrides(
-        reps=5, sets=2, rest_s=0, selection=(5, 9), phase=2, exercises={7: {"reps": 6}}
+        dosage={"reps": 5, "sets": 2, "rest_s": 0, "hold_s": 20},
+        selection=(5, 9),
+        phase=2,
+        exercises={7: {"reps": 6}},
     )
 
 
@@ -120,19 +129,24 @@ def test_selection_forms(text: str, parsed: tuple[int, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("text", "parsed"),
-    [("7.reps=6", (7, "reps", 6)), (" 11.hold_s = 20 ", (11, "hold_s", 20))],
+    [
+        ("7.reps=6", (7, "reps", 6)),
+        (" 11.hold_s = 20 ", (11, "hold_s", 20)),
+        ("reps=6", (None, "reps", 6)),
+        (" rest_s = 0 ", (None, "rest_s", 0)),
+    ],
 )
-def test_setting_forms(text: str, parsed: tuple[int, str, int]) -> None:
+def test_setting_forms(text: str, parsed: tuple[int | None, str, int]) -> None:
     assert parse_setting(text) == parsed
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        (Overrides(reps=0), "from 1 to 50, not 0"),
-        (Overrides(sets=11), "from 1 to 10, not 11"),
-        (Overrides(rest_s=-1), "from 0 to 300 seconds"),
-        (Overrides(hold_s=121), "from 1 to 120 seconds"),
+        (Overrides(dosage={"reps": 0}), "from 1 to 50, not 0"),
+        (Overrides(dosage={"sets": 11}), "from 1 to 10, not 11"),
+        (Overrides(dosage={"rest_s": -1}), "from 0 to 300 seconds"),
+        (Overrides(dosage={"hold_s": 121}), "from 1 to 120 seconds"),
         (Overrides(selection=(12,)), "exercise 12 does not exist"),
         (Overrides(selection=(1,)), "always stays in phase 2"),
         (Overrides(selection=(2,)), "always stays in phase 2"),

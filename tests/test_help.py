@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from audiocoach.cli import app
 from audiocoach.model.patient import PlanOptions
+from audiocoach.model.settings import DOSAGE_SETTINGS
 from test_docs import README, read, section
 
 TYPE_LABELS = ("<bool>", "<str>", "<int", "<float", "<path>", "<list[", " range>", "<=x<=")
@@ -88,7 +89,8 @@ def test_build_preview_and_phrases_declare_the_plan_options_alike() -> None:
     """The options that lay a plan over a patient file are one declaration each: the same
     flags, metavar and help wherever a command takes them (phrases writes no audio, so it
     takes no voice, rate or tones)."""
-    names = {field.name for field in fields(PlanOptions)}
+    names = {field.name for field in fields(PlanOptions)} - {"dosage"}
+    names |= {s.flag.removeprefix("--") for s in DOSAGE_SETTINGS.values() if s.flag}
     declared: dict[str, set[tuple[object, ...]]] = {}
     for path in ("build", "preview", "phrases"):
         taken = {p.name: p for p in every_command()[path].params if p.name in names}

@@ -109,7 +109,7 @@ def _every_line(program: Program) -> list[str]:
     open_numbers = sorted(
         {n for phase in program.phases for n in phase.exercises if n not in phase.fixed}
     )
-    variants = [program, apply_overrides(program, Overrides(sets=1, rest_s=20))]
+    variants = [program, apply_overrides(program, Overrides(dosage={"sets": 1, "rest_s": 20}))]
     for size in range(1, len(open_numbers) + 1):
         for chosen in itertools.combinations(open_numbers, size):
             variants.append(apply_overrides(program, Overrides(selection=chosen)))

@@ -62,7 +62,7 @@ def test_example_reads_as_documented(example: Path) -> None:
     assert patient.selection == (5, 6, 9)
     assert patient.voice is None
     assert patient.overrides == Overrides(
-        reps=8, sets=2, rest_s=20, selection=(5, 6, 9), exercises={3: {"reps": 6}}
+        dosage={"reps": 8, "sets": 2, "rest_s": 20}, selection=(5, 6, 9), exercises={3: {"reps": 6}}
     )
 
 

@@ -25,7 +25,8 @@ FORM_FIELD = {"reps": "reps", "sets": "sets", "rest_s": "rest", "hold_s": "hold"
 @pytest.mark.parametrize("setting", SETTINGS.values(), ids=lambda s: s.key)
 def test_the_readme_states_each_bound_as_the_table(setting: Setting[int]) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    row = re.search(rf"^\| `{setting.key}` \| `{setting.flag} \w+` \| ([^|]+)\|", readme, re.M)
+    option = rf"{setting.flag} \w+" if setting.flag else rf"--set {setting.key}=\w+"
+    row = re.search(rf"^\| `{setting.key}` \| `{option}` \| ([^|]+)\|", readme, re.M)
     assert row, f"no README row for {setting.key}"
     assert row[1].startswith(f"{setting.low} to {setting.high}")
 
@@ -35,7 +36,9 @@ def test_the_cli_help_and_messages_use_the_table(setting: Setting[int], runner: 
     shown = re.sub(r"[│╭╮╰╯─]", " ", run_cli(runner, "build", "--help").stdout)
     assert f"{setting.low} to {setting.high}" in " ".join(shown.split())
     too_high = str(setting.high + 1)
-    parse = parse_rate if setting.key == "rate" else lambda t: cli_overrides(**{setting.key: t})
+    parse = (
+        parse_rate if setting.key == "rate" else lambda t: cli_overrides(dosage={setting.key: t})
+    )
     with pytest.raises(AudiocoachError, match=rf"{setting.flag} must be .*{setting.high}"):
         parse(too_high)
 

@@ -89,16 +89,21 @@ PhaseOption = Annotated[
     str | None,
     typer.Option("--phase", metavar="N", help="This phase only, such as --phase 1."),
 ]
+
+
+def set_help() -> str:
+    """``--set``'s help, naming every setting of the table; one without a flag of its own
+    (set for every exercise with ``--set``) with its bounds, which no other help says."""
+    named = (s.key if s.flag else f"{s.key} ({s.span}{s.unit})" for s in _D.values())
+    return (
+        "Dosage of one exercise, such as --set 7.reps=6, or of every exercise, such as --set "
+        f"reps=6; settings: {', '.join(named)}. Repeat for more."
+    )
+
+
 SetOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="EXERCISE.SETTING=VALUE",
-        help=(
-            "Dosage of one exercise, such as --set 7.reps=6; settings: reps, sets, rest_s, "
-            "hold_s. Repeat for more."
-        ),
-    ),
+    typer.Option("--set", metavar="EXERCISE.SETTING=VALUE", help=set_help()),
 ]
 NoTonesOption = Annotated[
     bool,
@@ -218,10 +223,12 @@ OpenOption = Annotated[bool, typer.Option("--open", help="Open the page in the w
 
 def plan_options(given: Mapping[str, Any]) -> PlanOptions:
     """The plan options among a command's parameters, as ``locals()`` holds them at its start:
-    the declarations above are named as :class:`PlanOptions`' fields (a test holds them
-    alike), so build, preview and phrases hand them on in one way; one a command does not take
-    (phrases has no voice) keeps its default."""
+    the declarations above are named as :class:`PlanOptions`' fields, and a dosage setting's
+    by its flag (``rest`` for ``--rest``; a test holds them alike), so build, preview and
+    phrases hand them on in one way; one a command does not take (phrases has no voice) keeps
+    its default."""
     names = {field.name for field in fields(PlanOptions)}
     values = {name: value for name, value in given.items() if name in names}
     values["settings"] = tuple(values.get("settings") or ())
+    values["dosage"] = {s.key: given[s.name] for s in _D.values() if s.flag and s.name in given}
     return PlanOptions(**values)

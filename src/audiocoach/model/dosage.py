@@ -5,7 +5,7 @@ The card leaves the build-up to the therapist. :class:`Overrides` says what diff
 patient; :func:`apply_overrides` checks it against the program and returns a new
 :class:`~audiocoach.model.program.Program` in which those choices are simply the dosage, so nothing
 downstream knows about overrides. Every value is checked here, before any audio is made, with
-the same bounds as the program file (:data:`~audiocoach.model.program.BOUNDS`).
+the same bounds as the program file (:data:`~audiocoach.model.settings.DOSAGE_SETTINGS`).
 """
 
 from __future__ import annotations
@@ -17,27 +17,19 @@ from typing import Any
 
 from audiocoach.errors import MAX_DIGITS, DosageError, shown
 from audiocoach.model.patterns import cueing
-from audiocoach.model.program import BOUNDS, Dosage, Exercise, Phase, Program
+from audiocoach.model.program import Dosage, Exercise, Phase, Program
 from audiocoach.model.settings import DOSAGE_SETTINGS, JOBS, PORT
-
-FIELDS: tuple[str, ...] = tuple(BOUNDS)
-"""The dosage fields a patient's overrides may set: ``reps``, ``sets``, ``rest_s``, ``hold_s``."""
-
-FIELD_NAMES = {k: s.english for k, s in DOSAGE_SETTINGS.items()}
 
 
 @dataclass(frozen=True)
 class Overrides:
-    """What differs from the program for one patient; ``None`` means "as the program says"."""
+    """What differs from the program for one patient; what is not given (``None``, a setting
+    not in :attr:`dosage`) is "as the program says"."""
 
-    reps: int | None = None
-    """Repetitions per set for every counted exercise."""
-    sets: int | None = None
-    """Sets for every exercise that has sets (not advice)."""
-    rest_s: int | None = None
-    """Seconds of rest after each set, for every exercise that has sets."""
-    hold_s: int | None = None
-    """Seconds of every held exercise."""
+    dosage: Mapping[str, int] = field(default_factory=dict)
+    """Per setting of the table (:data:`~audiocoach.model.settings.DOSAGE_SETTINGS`: ``reps``,
+    ``rest_s``): the value for every exercise it applies to, as a patient file's
+    ``[dosage]``."""
     exercises: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
     """Per exercise number, per field: the value for that exercise alone."""
     selection: tuple[int, ...] | None = None
@@ -59,21 +51,19 @@ class Overrides:
         """
         exercises: dict[int, dict[str, int]] = {}
         for number, values in base.exercises.items():
-            kept = {k: v for k, v in values.items() if getattr(self, k) is None}
+            kept = {k: v for k, v in values.items() if k not in self.dosage}
             if kept:
                 exercises[number] = kept
         for number, values in self.exercises.items():
             exercises.setdefault(number, {}).update(values)
-        overall = {
-            name: getattr(self, name) if getattr(self, name) is not None else getattr(base, name)
-            for name in (*FIELDS, "phase", "tones")
-        }
         choice = self if self.chosen else base
         return Overrides(
+            dosage={**base.dosage, **self.dosage},
             exercises=exercises,
             selection=choice.selection,
             select_all=choice.select_all,
-            **overall,
+            phase=base.phase if self.phase is None else self.phase,
+            tones=base.tones if self.tones is None else self.tones,
         )
 
     @property
@@ -84,9 +74,9 @@ class Overrides:
 
 def check_field(name: Any, where: str) -> str:
     """A dosage field name a patient may set, or an error naming the wrong one."""
-    if name not in FIELDS:
+    if name not in DOSAGE_SETTINGS:
         raise DosageError(
-            f"{where}: unknown setting '{name}'; the settings are {', '.join(FIELDS)}."
+            f"{where}: unknown setting '{name}'; the settings are {', '.join(DOSAGE_SETTINGS)}."
         )
     return str(name)
 
@@ -129,14 +119,16 @@ def parse_selection(text: str) -> tuple[int, ...]:
     return tuple(parse_whole(part, f"--select: exercise '{part}'") for part in parts)
 
 
-def parse_setting(text: str) -> tuple[int, str, int]:
-    """``"7.reps=6"`` as (exercise 7, ``reps``, 6)."""
-    match = re.fullmatch(r"\s*([^.=\s]+)\s*\.\s*([^=\s]*)\s*=\s*(.*?)\s*", text)
+def parse_setting(text: str) -> tuple[int | None, str, int]:
+    """``"7.reps=6"`` as (exercise 7, ``reps``, 6); ``"reps=6"`` as (``None``: every exercise,
+    ``reps``, 6)."""
+    match = re.fullmatch(r"\s*(?:([^.=\s]+)\s*\.\s*)?([^=\s]*)\s*=\s*(.*?)\s*", text)
     if not match:
         raise DosageError(
-            f"--set '{text}' must look like EXERCISE.SETTING=VALUE, such as --set 7.reps=6."
+            f"--set '{text}' must look like EXERCISE.SETTING=VALUE or SETTING=VALUE, such as "
+            "--set 7.reps=6, or --set reps=6 for every exercise."
         )
-    number = parse_whole(match[1], f"--set '{text}': the exercise")
+    number = None if match[1] is None else parse_whole(match[1], f"--set '{text}': the exercise")
     name = check_field(match[2], f"--set '{text}'")
     value = parse_whole(match[3], f"--set '{text}': the value")
     return number, name, DOSAGE_SETTINGS[name].check(value, f"--set '{text}'")
@@ -144,43 +136,47 @@ def parse_setting(text: str) -> tuple[int, str, int]:
 
 def cli_overrides(
     *,
-    reps: str | None = None,
-    sets: str | None = None,
-    rest_s: str | None = None,
-    hold_s: str | None = None,
+    dosage: Mapping[str, str | None] | None = None,
     select: str | None = None,
     phase: str | None = None,
     settings: Iterable[str] = (),
     tones: bool | None = None,
 ) -> Overrides:
-    """The overrides as typed on the command line, parsed and checked for bounds.
+    """The overrides as typed on the command line, parsed and checked for bounds: ``dosage``
+    per setting's key (``{"rest_s": "20"}`` for ``--rest 20``), ``settings`` as ``--set``.
 
     Numbers arrive as text so that "2.5" or "abc" get the same one-line answer as "0".
     """
+    typed = [(text, *parse_setting(text)) for text in settings]
+    overall: dict[str, int] = {}
+    for key, given in (dosage or {}).items():
+        if given is not None:
+            setting = DOSAGE_SETTINGS[check_field(key, "The dosage")]
+            flag = setting.flag or f"--set {key}"
+            overall[key] = setting.check(parse_whole(given, flag), flag)
+    flagged = set(overall)
     exercises: dict[int, dict[str, int]] = {}
-    for text in settings:
-        number, name, value = parse_setting(text)
-        exercises.setdefault(number, {})[name] = value
-    typed = {"reps": reps, "sets": sets, "rest_s": rest_s, "hold_s": hold_s}
-    flags = {k: s.flag for k, s in DOSAGE_SETTINGS.items()}
-    overall: dict[str, int | None] = {}
-    for key, given in typed.items():
-        overall[key] = (
-            None
-            if given is None
-            else DOSAGE_SETTINGS[key].check(parse_whole(given, flags[key]), flags[key])
-        )
+    for text, number, name, value in typed:
+        if number is not None:
+            exercises.setdefault(number, {})[name] = value
+        elif name in flagged:
+            raise DosageError(
+                f"{DOSAGE_SETTINGS[name].flag} and --set '{text}' both set '{name}' for every "
+                "exercise; give one."
+            )
+        else:
+            overall[name] = value
     phase_number = None if phase is None else parse_whole(phase, "--phase")
     if phase_number is not None and phase_number < 1:
         raise DosageError(f"--phase must be a phase number such as 1, not {phase_number}.")
     every = select is not None and select.strip().casefold() == SELECT_ALL
     return Overrides(
+        dosage=overall,
         exercises=exercises,
         selection=None if select is None or every else parse_selection(select),
         select_all=every,
         phase=phase_number,
         tones=tones,
-        **overall,
     )
 
 
@@ -203,10 +199,9 @@ def apply_overrides(
     file stays valid when only one phase is built. ``selection_key`` names where the selection
     was given, in the sentence about a wrong one.
     """
-    for name in FIELDS:
-        value = getattr(overrides, name)
-        if value is not None:
-            DOSAGE_SETTINGS[name].check(value, f"{FIELD_NAMES[name].capitalize()} ('{name}')")
+    for name, value in overrides.dosage.items():
+        setting = DOSAGE_SETTINGS[check_field(name, "The dosage")]
+        setting.check(value, f"{setting.english.capitalize()} ('{name}')")
     known = {e.number for e in program.exercises}
     phases = _select(program, overrides, selection_key)
     heard = {n for phase in phases for n in phase.exercises}
@@ -309,11 +304,7 @@ def _select(program: Program, overrides: Overrides, key: str = "--select") -> li
 
 def _dosed(exercise: Exercise, overrides: Overrides) -> Exercise:
     dosage = exercise.dosage
-    values = {
-        name: getattr(overrides, name)
-        for name in FIELDS
-        if getattr(overrides, name) is not None and applies(name, dosage)
-    }
+    values: dict[str, Any] = {n: v for n, v in overrides.dosage.items() if applies(n, dosage)}
     values.update(overrides.exercises.get(exercise.number, {}))
     if not values:
         return exercise

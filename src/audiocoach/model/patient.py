@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from audiocoach.errors import AudiocoachError, PatientError, shown
@@ -216,12 +217,12 @@ def _overrides(data: Mapping[str, Any], where: str) -> Overrides:
             f"{where}: 'phase' must be a phase number such as 1, not {shown(phase)}."
         )
     return Overrides(
+        dosage=overall,
         exercises=exercises,
         selection=selection,
         select_all=every,
         phase=phase,
         tones=tones,
-        **overall,
     )
 
 
@@ -338,14 +339,14 @@ class PlanOptions:
     program_file: Path | None = None
     voice: str | None = None
     rate: str | None = None
-    reps: str | None = None
-    sets: str | None = None
-    rest: str | None = None
-    hold: str | None = None
+    dosage: Mapping[str, str | None] = field(default_factory=dict)
+    """Per setting's key, the value for every exercise: ``{"rest_s": "20"}`` for ``--rest 20``
+    (``None``: not given)."""
     select: str | None = None
     phase: str | None = None
     settings: Sequence[str] = ()
-    """Dosage of one exercise each, as ``--set 7.reps=6``."""
+    """Dosage of one exercise each, or of every exercise, as ``--set 7.reps=6`` and
+    ``--set reps=6``."""
     no_tones: bool = False
 
 
@@ -356,10 +357,7 @@ def plan_from_options(patient_file: Path | None, options: PlanOptions) -> Plan:
     """
     overrides = cli_overrides(
         tones=False if options.no_tones else None,
-        reps=options.reps,
-        sets=options.sets,
-        rest_s=options.rest,
-        hold_s=options.hold,
+        dosage=options.dosage,
         select=options.select,
         phase=options.phase,
         settings=options.settings,
@@ -377,11 +375,18 @@ def write_example(path: Path) -> None:
     """Write a commented example patient file that builds as written; never overwrite.
 
     The example is ``patient-example.toml.in`` beside this module, with each bound filled in
-    from the settings table."""
+    from the settings table; a dosage setting it does not describe gets a line of the table's
+    words (``{more}``)."""
     if path.exists():
         raise PatientError(f"{path} already exists; choose another name or remove it first.")
     if not path.parent.is_dir():
         raise PatientError(f"The folder {path.parent} does not exist.")
+    text = (resources.files("audiocoach.model") / "patient-example.toml.in").read_text("utf-8")
+    named = {field for _, field, _, _ in Formatter().parse(text)}
+    more = "".join(
+        f"\n# {s.key}: {s.english}, {s.span}{s.unit}."
+        for s in DOSAGE_SETTINGS.values()
+        if s.key not in named
+    )
     spans = {key: setting.span for key, setting in SETTINGS.items()}
-    example = resources.files("audiocoach.model") / "patient-example.toml.in"
-    write_text(path, example.read_text(encoding="utf-8").format(name=path.name, **spans))
+    write_text(path, text.format(name=path.name, more=more, **spans))

@@ -41,6 +41,13 @@ class Setting(Generic[N]):
     """What the number counts, after the bounds in an English sentence (`` seconds``)."""
 
     @property
+    def name(self) -> str:
+        """What the command line's parameter and the web form's field are called: the flag
+        without its dashes (``rest`` for ``--rest``), else the key (a setting without a flag
+        of its own is set with ``--set rest_s=20``)."""
+        return self.flag.removeprefix("--") or self.key
+
+    @property
     def span(self) -> str:
         """``1 to 50``: the bounds as the command line's help says them."""
         return f"{_said(self.low)} to {_said(self.high)}"
@@ -92,7 +99,13 @@ DOSAGE_SETTINGS: Mapping[str, Setting[int]] = {
         Setting("hold_s", 1, 120, "--hold", "Vasthouden (seconden)", "the hold", " seconds"),
     )
 }
-"""The dosage a program file sets per exercise and a patient overrides, in the card's order."""
+"""The dosage a program file sets per exercise and a patient overrides, in the card's order.
+
+Every reader takes a setting from here: the program file, the patient file's ``[dosage]`` and
+``[exercises.N]``, ``--set`` (and its help), the overrides and the web form's fields. A new
+setting needs its row, its :class:`~audiocoach.model.program.Dosage` field, what it applies
+to (:mod:`~audiocoach.model.patterns`) and what it does (:mod:`audiocoach.script.writer`); it
+gets no flag of its own (``flag=""``): ``--set pause_s=2`` sets it for every exercise."""
 
 RATE = Setting(
     "rate",

@@ -26,8 +26,13 @@ from audiocoach.serve import messages
 from audiocoach.serve.patients import PATIENT_NAME, patient_folder, patient_toml
 from audiocoach.serve.programs import load_choice
 
-OVERALL = {"reps": "reps", "sets": "sets", "rest": "rest_s", "hold": "hold_s"}
-"""The form's fields for every exercise and the dosage setting each one sets."""
+
+def overall() -> dict[str, Setting[int]]:
+    """The form's fields for every exercise, by name (``rest``), and the setting each one sets:
+    every row of the settings table, read when the form is."""
+    return {s.name: s for s in DOSAGE_SETTINGS.values()}
+
+
 ALL = "alle"
 """The tick that chooses every exercise of a chosen phase (``--select all``)."""
 _NUMBER = re.compile(r"\s*\+?0*([0-9]{1,6})\s*")
@@ -151,9 +156,7 @@ def form_data(
     data["selection"] = _selection(state, program, data["phase"])
     data["tones"] = state.tones
     data["dosage"] = {
-        s: number(t, DOSAGE_SETTINGS[s], errors, n)
-        for n, s in OVERALL.items()
-        if (t := values.get(n))
+        s.key: number(t, s, errors, n) for n, s in overall().items() if (t := values.get(n))
     }
     data["exercises"] = _per_exercise(program, values, data["selection"], errors)
     return {k: v for k, v in data.items() if v not in (None, "", {})}

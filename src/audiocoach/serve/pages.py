@@ -31,13 +31,9 @@ def templates() -> jinja2.Environment:
 
 def overall_fields() -> list[dict[str, str]]:
     """The dosage fields for every exercise: name, label and bounds from the settings table."""
-    from audiocoach.serve.form import OVERALL
+    from audiocoach.serve.form import overall
 
-    return [
-        {"name": name, "label": s.label, "hint": s.dutch_span}
-        for name, key in OVERALL.items()
-        for s in (DOSAGE_SETTINGS[key],)
-    ]
+    return [{"name": name, "label": s.label, "hint": s.dutch_span} for name, s in overall().items()]
 
 
 def rate_field() -> dict[str, str]:

@@ -83,10 +83,10 @@ def form_values(path: Path, out: Path) -> tuple[dict[str, str], set[int], bool, 
     overrides = patient.overrides
     if overrides.phase is not None:
         values["phase"] = str(overrides.phase)
-    from audiocoach.serve.form import OVERALL, exercise_field
+    from audiocoach.serve.form import exercise_field, overall
 
-    for name, setting in OVERALL.items():
-        if (value := getattr(overrides, setting)) is not None:
+    for name, row in overall().items():
+        if (value := overrides.dosage.get(row.key)) is not None:
             values[name] = str(value)
     for number, settings in overrides.exercises.items():
         for setting, value in settings.items():
