@@ -7,6 +7,7 @@ where they are missing the tests are skipped and say why.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,3 +52,17 @@ def start_chromium(profile: Path, *, scripts: bool = True) -> Any:
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     driver.set_script_timeout(60)
     return driver
+
+
+PHONE = (390, 844)
+"""A phone's screen in CSS pixels (an iPhone 12 to 15), where the patient opens the page."""
+
+
+def phone_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A fixture's body: a Chromium at phone size for one test module, closed after it."""
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    driver.set_window_size(*PHONE)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -24,23 +24,17 @@ from typing import Any
 import pytest
 
 from audiocoach.script.dutch import written_forms
-from chromium import start_chromium
+from chromium import PHONE, phone_browser, start_chromium
 from helpers import audiocoach
 
 pytestmark = pytest.mark.slow
 
-PHONE = (390, 844)
 Phase = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    driver.set_window_size(*PHONE)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from phone_browser(tmp_path_factory)
 
 
 def free_port() -> int:

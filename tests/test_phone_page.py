@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 
-from chromium import start_chromium
+from chromium import PHONE, phone_browser
 
 pytestmark = pytest.mark.slow
 
-PHONE = (390, 844)
 Phase = dict[str, Any]
 
 
@@ -39,12 +38,7 @@ def phases(example_phases: list[Phase]) -> list[Phase]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    driver.set_window_size(*PHONE)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from phone_browser(tmp_path_factory)
 
 
 def open_page(browser: Any, page: Path) -> None:
