@@ -17,6 +17,7 @@ from typer.testing import CliRunner, Result
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.errors import OutputError
 from audiocoach.model.program import Program
+from audiocoach.output import manifest as manifest_module
 from audiocoach.output.manifest import MANIFEST_NAME, Manifest, fingerprint
 from audiocoach.pipeline.build import BuiltFile, phase_file_order, prepare
 from audiocoach.pipeline.build import build as build_files
@@ -111,6 +112,42 @@ def test_a_damaged_or_missing_file_is_rebuilt(
     assert rebuilt(again) == [False, False, True, False]
     samples, rate = decode(again[2].path)
     assert abs(len(samples) / rate - again[2].duration_ms / 1000) < 0.1
+
+
+def test_nothing_changed_reads_no_session_file_again(
+    card: Program, cached: CachedVoice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files not written since the manifest was are taken as it describes them (the way git
+    reads its index): a rebuild with nothing changed hashes no MP3 (each is megabytes)."""
+    out = tmp_path / "out"
+    build(card, out, cached)
+    hashed: list[str] = []
+    digest = manifest_module.file_digest
+
+    def counted(path: Path) -> str:
+        hashed.append(path.name)
+        return digest(path)
+
+    monkeypatch.setattr(manifest_module, "file_digest", counted)
+    assert rebuilt(build(card, out, cached)) == [False] * 4
+    assert [name for name in hashed if name.endswith(".mp3")] == []
+
+
+def test_a_file_found_changed_is_not_vouched_for_by_a_later_manifest(
+    card: Program, cached: CachedVoice, tmp_path: Path
+) -> None:
+    """A phase-2 file changed in place (same size) while only phase 1 is built: that build
+    writes a newer manifest, yet the file is not taken for intact by its older time."""
+    out = tmp_path / "out"
+    first = build(card, out, cached)
+    same_size_other_bytes(first[2].path)
+    changed = replace(card, title=f"{card.title} (nieuw)")  # phase 1 is made again
+    build(changed, out, cached, phases=[changed.phases[0]])
+    names = [f.path.name for f in build(changed, out, cached, phases=[changed.phases[0]])]
+    assert first[2].path.name not in names
+    listed = [n for n in Manifest.load(out).entries if n.endswith(".mp3")]
+    assert first[2].path.name not in listed
+    assert first[3].path.name in listed
 
 
 def test_an_unreadable_manifest_means_a_full_rebuild(

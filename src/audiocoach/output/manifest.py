@@ -5,6 +5,10 @@ everything it was made from (:func:`sound_inputs`: the script the templates and 
 the titles its tags show, the voice's identity, the tones, the encoder settings, the
 audiocoach version and :data:`FINGERPRINT_VERSION`) and the file's size and SHA-256. A phase
 whose fingerprint matches and whose file is intact is neither rendered nor encoded again.
+"Intact" is checked much as git checks its index: a file of the recorded size that was last
+written before the manifest was is as the manifest describes it, and is not read again (a
+rebuild with nothing changed would otherwise read every MP3); any other file is hashed. The
+manifest holds no times of its own, so the same build writes the same manifest.
 A session file's entry also holds ``about``: what the page, playlist and feed say
 about it (a :class:`~audiocoach.output.record.SessionRecord`), so they can list a file a later
 build did not make (``build`` then ``build --phase 1``) exactly as it is.
@@ -131,6 +135,12 @@ class Manifest:
 
     folder: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    saved: dict[str, Entry] | None = None
+    """The entries as the folder's manifest file holds them (``None``: no readable file)."""
+    saved_ns: int = 0
+    """When that file was last written (``st_mtime_ns``). Every build checks each file it
+    lists before writing it, so a file not written since is as it was then; one written in
+    the same clock tick might have been changed unseen, and is hashed."""
 
     @property
     def path(self) -> Path:
@@ -144,10 +154,18 @@ class Manifest:
             data = typed(json.loads(read_regular(folder / MANIFEST_NAME, MANIFEST_MAX_BYTES)), dict)
             if data.get("format") != FORMAT_VERSION:
                 return manifest
-            for name, record in typed(data["files"], dict).items():
+            records = typed(data["files"], dict)
+            for name, record in records.items():
                 manifest.entries[typed(name, str)] = _entry(typed(record, dict))
+            manifest.saved_ns = (folder / MANIFEST_NAME).stat().st_mtime_ns
         except (OSError, ValueError, KeyError, TypeError, RecursionError):  # Garbage: ValueError
             manifest.entries.clear()
+            return manifest
+        read_whole = all(
+            e.about is not None or "about" not in records[name]
+            for name, e in manifest.entries.items()
+        )
+        manifest.saved = dict(manifest.entries) if read_whole else None
         return manifest
 
     def unchanged(self, name: str, print_: str, at: Path | None = None) -> Entry | None:
@@ -161,7 +179,11 @@ class Manifest:
             info = path.stat()
             if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
                 return None
-            if file_digest(path) != entry.sha256:
+            if info.st_mtime_ns >= self.saved_ns and file_digest(path) != entry.sha256:
+                if path == self.folder / name:
+                    # Changed since it was written: forgotten, or the manifest this build
+                    # saves would vouch for it by its time.
+                    self.forget(name)
                 return None
         except OSError:
             return None
@@ -204,10 +226,7 @@ class Manifest:
 
     def changed(self) -> bool:
         """Whether the folder's manifest file says something else than this one."""
-        try:
-            return (self.folder / MANIFEST_NAME).read_text(encoding="utf-8") != self.text()
-        except (OSError, UnicodeDecodeError):
-            return True
+        return self.saved is None or self.entries != self.saved
 
     def save(self, folder: Path | None = None) -> Path:
         """Write the manifest into ``folder`` (a bundle's stage; the folder itself by default)."""

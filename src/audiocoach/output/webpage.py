@@ -216,6 +216,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the package's own templates: they do not change while it runs
     )
 
 

@@ -104,6 +104,7 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # a script renders ~2,000 lines: no file check for each
         )
         self.env.filters["woord"] = number_word
         self.env.filters["opsomming"] = enumeration
