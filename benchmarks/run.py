@@ -20,6 +20,7 @@ script runs once (it takes long, and a noisy machine only makes it slower).
 from __future__ import annotations
 
 import argparse
+import compileall
 import functools
 import json
 import os
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import lameenc
 
+import audiocoach as package
 from audiocoach.audio.mp3 import EncoderSettings
 from audiocoach.audio.render import render_chunks
 from audiocoach.model.program_file import builtin_program_path, load_program
@@ -254,6 +256,11 @@ def main() -> int:
     arguments = parser.parse_args()
     repeat = max(1, arguments.repeat)
     print(f"machine: {machine()}", flush=True)
+    if sys.dont_write_bytecode:
+        # Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE), a package installed from
+        # the repository in editable mode would be compiled again by every timed command; a
+        # practice's ``pip install`` compiles it once, and so is it here.
+        compileall.compile_dir(Path(str(package.__file__)).parent, quiet=1)
 
     with tempfile.TemporaryDirectory(prefix="audiocoach-bench-") as temporary:
         root = Path(temporary)

@@ -8,8 +8,10 @@ so ``pytest -m "not slow"`` is the quick set of unit tests without anyone rememb
 
 from __future__ import annotations
 
+import compileall
 import json
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +60,18 @@ SLOW_FIXTURES = frozenset(
     {"default_build", "first_cli_build", "earlier", "installed", "example_page", "bundles"}
 )
 """Fixtures that build whole sessions with the real speech engine and encoder."""
+
+
+def pytest_configure() -> None:
+    """Where Python is told not to write bytecode (``PYTHONDONTWRITEBYTECODE``, as on this
+    machine and many CI images), every process the tests start (hundreds: builds, ``serve``,
+    the README's commands) would compile the package from source again, and pytest would
+    rewrite every test module on every run. The package is compiled once here, as ``pip
+    install`` compiles it for a practice, and pytest may keep its rewritten test modules; both
+    go where Python keeps them (``__pycache__``, ignored by git)."""
+    if sys.dont_write_bytecode:
+        compileall.compile_dir(Path(str(sys.modules["audiocoach"].__file__)).parent, quiet=1)
+        sys.dont_write_bytecode = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -168,12 +168,16 @@ def reference_true_peak(x: np.ndarray) -> float:
 
 @pytest.mark.slow
 def test_every_mp3_is_at_the_target_loudness(default_build: list[BuiltFile]) -> None:
-    """Measured on the decoded MP3s with pyloudnorm: -16 +/- 1 LUFS, true peak <= -1 dBTP."""
+    """Measured on the decoded MP3s: -16 +/- 1 LUFS, true peak <= -1 dBTP. With the plain
+    reference meter (held against pyloudnorm above), which is three times as fast on the
+    155 minutes of the four files."""
     levels = []
     for built in default_build:
         samples, rate = decode(built.path)
         x = samples.astype(np.float64)
-        lufs = pyloudnorm.Meter(rate).integrated_loudness(x)
+        lufs = integrated_loudness(
+            (x[i : i + rate * 60] for i in range(0, len(x), rate * 60)), rate
+        )
         peak = dbtp(reference_true_peak(x))
         assert lufs == pytest.approx(TARGET_LUFS, abs=1.0), built.path.name
         assert peak <= CEILING_DBTP, (built.path.name, peak)
