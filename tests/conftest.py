@@ -56,10 +56,9 @@ def all_chosen(program: Program) -> Program:
     return apply_overrides(program, Overrides(select_all=True))
 
 
-SLOW_FIXTURES = frozenset(
-    {"default_build", "first_cli_build", "earlier", "installed", "example_page", "bundles"}
-)
-"""Fixtures that build whole sessions with the real speech engine and encoder."""
+SLOW_FIXTURES = ("default_build", "installed", "bundles", "example_page", "first_cli_build")
+"""Fixtures that build whole sessions with the real speech engine and encoder, made once per
+run (per worker process when the tests run in parallel), the costliest first."""
 
 
 def pytest_configure() -> None:
@@ -75,10 +74,16 @@ def pytest_configure() -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses a slow fixture is slow: it pays for that build when run alone."""
+    """Every test that uses a slow fixture is slow: it pays for that build when run alone.
+
+    The tests run in parallel (pytest-xdist, ``--dist loadgroup``), and the tests of one slow
+    fixture all in the same worker, so that each of those builds is made once, not once in
+    every worker; the costliest names the group of a test that uses several."""
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        used = [name for name in SLOW_FIXTURES if name in getattr(item, "fixturenames", ())]
+        if used:
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group(used[0]))
 
 
 class EncodedInAQuickTest(AssertionError):

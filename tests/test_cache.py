@@ -362,6 +362,7 @@ def test_two_builds_sharing_an_empty_cache_at_once_give_the_same_bytes(tmp_path:
     assert {"fase-1a-begin.mp3", "fase-1a-begin.vtt", "index.html"} <= first.keys()
 
 
+@pytest.mark.slow  # encodes its MP3s in this process
 def test_a_build_whose_cache_cannot_be_written_says_so_once(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,6 +8,9 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
+
+from audiocoach.pipeline.parallel import DEFAULT_WORKERS, worker_count
 from audiocoach.pipeline.processes import pool_context, spawn_context, stop_workers
 
 
@@ -53,3 +56,26 @@ def run(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
     )
+
+
+MINUTE = 60_000
+
+
+@pytest.mark.parametrize(
+    ("asked", "lengths_ms", "expected"),
+    [
+        (None, [MINUTE, MINUTE], 1),  # two minutes: a worker costs more than it saves
+        (None, [2 * MINUTE, 2 * MINUTE, 59_999], 1),  # just under five minutes
+        (None, [3 * MINUTE, 2 * MINUTE], min(2, DEFAULT_WORKERS)),  # five minutes
+        (None, [18 * MINUTE, 16 * MINUTE], min(2, DEFAULT_WORKERS)),  # the card's phase 1
+        (None, [30 * MINUTE], 1),  # never more workers than files
+        (2, [MINUTE, MINUTE], 2),  # --jobs 2 is two, whatever the length
+        (8, [MINUTE, MINUTE, MINUTE], 3),
+        (1, [60 * MINUTE, 60 * MINUTE], 1),
+    ],
+)
+def test_the_workers_a_build_starts(
+    asked: int | None, lengths_ms: list[int], expected: int
+) -> None:
+    """One per core, but not for less than five minutes of audio in all (README, --jobs)."""
+    assert worker_count(asked, lengths_ms) == expected

@@ -114,6 +114,7 @@ class _Said(CachedVoice):
         super().rest()
 
 
+@pytest.mark.slow  # encodes its MP3s in this process
 def test_a_build_lets_the_engine_go_before_encoding(tmp_path: Path) -> None:
     """Issue 22's memory target: the speaker process is not held beside the encoders."""
     voice = _Said(EspeakVoice(), tmp_path / "cache")

@@ -65,7 +65,6 @@ from audiocoach.output.export import zip_beside
 from audiocoach.pipeline.batch import patient_folders
 from audiocoach.pipeline.build import Target, build_handouts, prepare
 from audiocoach.pipeline.length import length_warnings
-from audiocoach.pipeline.parallel import DEFAULT_WORKERS
 from audiocoach.pipeline.preview import preview_data, preview_summary, preview_text
 from audiocoach.pipeline.session import write_scripts
 from audiocoach.pipeline.voices import voice_for_plan
@@ -131,7 +130,7 @@ def build_command(
     """
     options = plan_options(locals())
     with plain_errors():
-        workers = DEFAULT_WORKERS if jobs is None else parse_jobs(jobs)
+        workers = None if jobs is None else parse_jobs(jobs)
         targets = build_targets(
             patient_files or [None],
             options,

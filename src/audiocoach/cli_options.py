@@ -189,7 +189,8 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         metavar="N",
-        help=f"Files encoded at the same time, {JOBS.span} (default: one per core, at most 8).",
+        help=f"Files encoded at the same time, {JOBS.span} (default: one per core, at most 8; "
+        "less than five minutes of audio in all is encoded by one).",
     ),
 ]
 

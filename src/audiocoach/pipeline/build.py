@@ -26,10 +26,10 @@ from audiocoach.files import fault_point
 from audiocoach.folders import Bundle, commit_all, prepare_folder
 from audiocoach.model.program import Phase, Program
 from audiocoach.pipeline.parallel import (
-    DEFAULT_WORKERS,
     Workers,
     check_open_files,
     release_memory,
+    worker_count,
 )
 from audiocoach.pipeline.phase_file import PhaseFileOrder, make_phase_file
 from audiocoach.pipeline.plan import PhasePlan
@@ -115,7 +115,7 @@ def build(
     *,
     encoder: EncoderSettings | None = None,
     progress: ProgressCallback | None = None,
-    workers: int = DEFAULT_WORKERS,
+    workers: int | None = None,
     force: bool = False,
     **target: Unpack[TargetOptions],
 ) -> list[BuiltFile]:
@@ -124,7 +124,8 @@ def build(
 
     :func:`build_many` for one :class:`Target`: ``target`` takes the target's other fields by
     name (``phases``, ``practice``, ``base_url``, ``label``, ``zip_path``, ``files``). Files
-    are replaced whole; ``force`` rebuilds every phase whatever the manifest says.
+    are replaced whole; ``force`` rebuilds every phase whatever the manifest says. ``workers``
+    (``--jobs``) by default: :func:`~audiocoach.pipeline.parallel.worker_count`.
     """
     one = Target(program, out_dir, voice, **target)
     return build_many([one], encoder=encoder, progress=progress, workers=workers, force=force)[0]
@@ -135,7 +136,7 @@ def build_many(
     *,
     encoder: EncoderSettings | None = None,
     progress: ProgressCallback | None = None,
-    workers: int = DEFAULT_WORKERS,
+    workers: int | None = None,
     force: bool = False,
 ) -> list[list[BuiltFile]]:
     """Build several targets (a day's patients) with one pool of workers; one list each.
@@ -153,7 +154,7 @@ def build_handouts(
     *,
     encoder: EncoderSettings | None = None,
     progress: ProgressCallback | None = None,
-    workers: int = DEFAULT_WORKERS,
+    workers: int | None = None,
     force: bool = False,
 ) -> list[Handout]:
     """:func:`build_many`, saying for each target what the patient is handed (the sessions,
@@ -230,7 +231,7 @@ def _make(
     *,
     encoder: EncoderSettings,
     progress: ProgressCallback | None,
-    workers: int,
+    workers: int | None,
 ) -> dict[Path, BuiltFile]:
     """Speak and lay out every file to make, then hand them to workers, and record each one
     the workers wrote in its folder's manifest; returns the files made, by their final path.
@@ -246,7 +247,8 @@ def _make(
         voice.rest()
     release_memory()  # what speaking needed and no longer does, before the workers start
     made: dict[Path, BuiltFile] = {}
-    with Workers(min(workers, total), preload=[make_phase_file.__module__]) as pool:
+    count = worker_count(workers, [order.timeline.duration_ms for order, _ in orders])
+    with Workers(count, preload=[make_phase_file.__module__]) as pool:
         pending: _Pending = {pool.submit(make_phase_file, order): job for order, job in orders}
         for done, future in enumerate(as_completed(pending), 1):
             folder, plan, session = pending[future]

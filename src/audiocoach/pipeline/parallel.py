@@ -53,6 +53,20 @@ still starts no more than eight unless asked (``--jobs``)."""
 DEFAULT_WORKERS = max(1, min(_usable_cores(), MAX_DEFAULT_WORKERS))
 """One worker per core: two on a common laptop. More workers than phases to encode are
 never started."""
+INLINE_BELOW_MS = 5 * 60_000
+"""Less audio than this to encode, all files together, is encoded in this process unless a
+number of workers is asked for: a worker (a Python with NumPy and the encoder) costs about
+0.4 s of processor time to start, and on five minutes of audio a second core saves no
+wall time (measured in docs/benchmarks.md)."""
+
+
+def worker_count(asked: int | None, lengths_ms: Sequence[int]) -> int:
+    """How many workers encode files of these lengths: as many as ``asked`` (``--jobs``), or
+    else one per core, or one (this process) for less than :data:`INLINE_BELOW_MS` of audio;
+    never more than there are files."""
+    if asked is None:
+        asked = 1 if sum(lengths_ms) < INLINE_BELOW_MS else DEFAULT_WORKERS
+    return max(1, min(asked, len(lengths_ms)))
 
 
 def _start_worker(parent: int, preload: Sequence[str]) -> None:
