@@ -73,6 +73,7 @@ def pytest_configure() -> None:
         sys.dont_write_bytecode = False
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook names the nodes)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that uses a slow fixture is slow: it pays for that build when run alone.
 
@@ -84,6 +85,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if used:
             item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group(used[0]))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """In parallel runs the groups above must reach pytest-xdist, which carries them in the
+    tests' ids: pytest 9.2 lost them silently (pytest-xdist#1386), every worker then made every
+    build, and the suite took twice as long. That is refused here, not measured later."""
+    if not session.config.getoption("loadgroup", False):
+        return
+    lost = [item.nodeid for item in session.items if item.get_closest_marker("xdist_group")]
+    lost = [nodeid for nodeid in lost if "@" not in nodeid.rsplit("]", 1)[-1]]
+    if lost:
+        raise pytest.UsageError(f"pytest-xdist did not group {lost[0]} (pytest-xdist#1386)")
 
 
 class EncodedInAQuickTest(AssertionError):

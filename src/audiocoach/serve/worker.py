@@ -98,11 +98,13 @@ class SpeechWorker:
             try:
                 result = self._do(task)
             except BaseException as error:
+                self._running = False
                 task.future.set_exception(error)
             else:
-                task.future.set_result(result)
-            finally:
+                # Idle before the result is out: a request that follows at once finds the
+                # process free, not "busy" with the task it has just been answered.
                 self._running = False
+                task.future.set_result(result)
         self._stop_process()
 
     def _do(self, task: _Queued) -> object:
