@@ -87,17 +87,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(used[0]))
 
 
+LOST_GROUP = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """In parallel runs the groups above must reach pytest-xdist, which carries them in the
     tests' ids: pytest 9.2 lost them silently (pytest-xdist#1386), every worker then made every
-    build, and the suite took twice as long. That is refused here, not measured later."""
-    if not session.config.getoption("loadgroup", False):
-        return
-    lost = [item.nodeid for item in session.items if item.get_closest_marker("xdist_group")]
-    lost = [nodeid for nodeid in lost if "@" not in nodeid.rsplit("]", 1)[-1]]
-    if lost:
-        raise pytest.UsageError(f"pytest-xdist did not group {lost[0]} (pytest-xdist#1386)")
+    build, and the suite took twice as long. Such a test fails at once instead (below)."""
+    if session.config.getoption("loadgroup", False):
+        for item in session.items:
+            if item.get_closest_marker("xdist_group"):
+                item.stash[LOST_GROUP] = "@" not in item.nodeid.rsplit("]", 1)[-1]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.stash.get(LOST_GROUP, False):
+        pytest.fail("pytest-xdist lost this test's group (pytest-xdist#1386): use pytest < 9.2")
 
 
 class EncodedInAQuickTest(AssertionError):
