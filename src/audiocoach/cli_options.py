@@ -23,7 +23,9 @@ import typer
 from audiocoach.model.patient import PlanOptions
 from audiocoach.model.settings import DOSAGE_SETTINGS as _D
 from audiocoach.model.settings import JOBS, PORT, RATE
+from audiocoach.pipeline.parallel import INLINE_BELOW_MS, MAX_DEFAULT_WORKERS
 from audiocoach.speech.engines import voice_help
+from audiocoach.speech.espeak import DEFAULT_RATE
 
 # The options that lay a plan over a patient file, shared by build, preview and phrases.
 ProgramOption = Annotated[
@@ -45,7 +47,7 @@ RateOption = Annotated[
     typer.Option(
         "--rate",
         metavar="WPM",
-        help=f"Speaking rate in words per minute, {RATE.span} (default 150).",
+        help=f"Speaking rate in words per minute, {RATE.span} (default {DEFAULT_RATE}).",
     ),
 ]
 RepsOption = Annotated[
@@ -189,8 +191,9 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         metavar="N",
-        help=f"Files encoded at the same time, {JOBS.span} (default: one per core, at most 8; "
-        "less than five minutes of audio in all is encoded by one).",
+        help=f"Files encoded at the same time, {JOBS.span} (default: one per core, at most "
+        f"{MAX_DEFAULT_WORKERS}; less than {INLINE_BELOW_MS // 60_000} minutes of audio in all "
+        "is encoded by one).",
     ),
 ]
 
