@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from audiocoach.model.patterns import PATTERNS
@@ -66,7 +67,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(out: Path) -> Iterator[TestClient]:
+    """The app, once its speech process has listed the voices: until then a preview shows
+    "waiting" (and the page asks again), which on a loaded machine lasted into a test."""
     with TestClient(create_app(out), base_url=BASE) as test_client:
+        assert isinstance(test_client.app, Starlette)
+        test_client.app.state.server.voices()
         yield test_client
 
 
